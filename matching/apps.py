@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class MatchingConfig(AppConfig):
+    name = "matching"
+    label = "matching"
+    verbose_name = "Matching"
+
+    def ready(self):
+        from . import navigation  # noqa: F401

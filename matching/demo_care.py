@@ -1,0 +1,176 @@
+"""Demo data of the matching care area: a flagged calibration (a low answer), a confidential
+rematch request, an unresponsive-partner report, an idle-warned pair, a topic mentor and
+the circles of the trainer cohort.
+
+Runs after the runs area, on the active cohort's live pairings; if there are none yet (the
+runs area unfinished), pairings are written directly so the care pages still have rows.
+"""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from programs.models import Participant
+
+from .models import CalibrationCheck, Pairing
+from .services import care as services
+
+
+def _core_pairings(cohort, now):
+    org = cohort.organization
+    live = list(
+        Pairing.objects.for_org(org)
+        .filter(cohort=cohort, kind=Pairing.Kind.CORE)
+        .live()
+        .select_related("mentee__user", "mentor__user")
+        .order_by("pk")
+    )
+    if live:
+        return live
+    people = Participant.objects.for_org(org).filter(
+        cohort=cohort, status=Participant.Status.ACTIVE
+    )
+    mentors = list(people.filter(role=Participant.Role.MENTOR).order_by("pk"))
+    mentees = list(people.filter(role=Participant.Role.MENTEE).order_by("pk"))
+    if not mentors:
+        return []
+    made = []
+    for i, mentee in enumerate(mentees[:3]):
+        made.append(
+            Pairing.objects.create(
+                organization=org,
+                cohort=cohort,
+                mentee=mentee,
+                mentor=mentors[i % len(mentors)],
+                kind=Pairing.Kind.CORE,
+                status=Pairing.Status.ACTIVE,
+                score=0.7,
+                accepted_at=now - timedelta(days=20),
+                last_activity_at=now - timedelta(days=3),
+            )
+        )
+    return made
+
+
+def populate(context):
+    cohort = (context.extra.get("cohorts") or {}).get("active")
+    if cohort is None:
+        return
+    org = context.organization
+    now = timezone.now()
+    # The runs area's pending pairing (waiting for its mentor) is left as it is.
+    pairings = [p for p in _core_pairings(cohort, now) if p.status == Pairing.Status.ACTIVE]
+    if not pairings:
+        return
+    for pairing in pairings:
+        pairing.accepted_at = pairing.accepted_at or now - timedelta(days=20)
+        pairing.last_activity_at = pairing.last_activity_at or now - timedelta(days=3)
+        pairing.save(update_fields=["accepted_at", "last_activity_at"])
+
+    # A flagged calibration: a month in, the mentee answered 2 out of 5.
+    struggling = pairings[0]
+    struggling.accepted_at = now - timedelta(days=34)
+    struggling.last_activity_at = now - timedelta(days=6)
+    struggling.save(update_fields=["accepted_at", "last_activity_at"])
+    CalibrationCheck.objects.get_or_create(
+        organization=org,
+        pairing=struggling,
+        defaults={"due_on": timezone.localdate() - timedelta(days=4)},
+    )
+    services.calibration_answer(
+        pairing=struggling,
+        answer=2,
+        comment="We keep missing each other; our shifts hardly overlap.",
+        by=struggling.mentee.user,
+    )
+    services.calibration_answer(pairing=struggling, answer=3, by=struggling.mentor.user)
+    services.rematch_request(
+        pairing=struggling,
+        reason="I would learn more from someone on the morning shift.",
+        by=struggling.mentee.user,
+    )
+
+    # An unresponsive-partner report and an idle-warned pair.
+    quiet = pairings[1] if len(pairings) > 1 else pairings[0]
+    services.unresponsive_report(
+        pairing=quiet,
+        note="Two session invitations without an answer.",
+        by=quiet.mentee.user,
+    )
+    idle = pairings[-1]
+    if idle.pk != struggling.pk:
+        idle.last_activity_at = now - timedelta(days=25)
+        idle.idle_warned_at = now - timedelta(days=2)
+        idle.save(update_fields=["last_activity_at", "idle_warned_at"])
+
+    # A topic mentor: another mentor of the cohort on the mentee's first competency.
+    competencies = context.extra.get("competencies") or []
+    others = (
+        Participant.objects.for_org(org)
+        .filter(cohort=cohort, role=Participant.Role.MENTOR, status=Participant.Status.ACTIVE)
+        .exclude(pk=struggling.mentor_id)
+        .order_by("pk")
+    )
+    other = others.first()
+    if other is not None and competencies:
+        try:
+            services.topic_mentor_add(
+                mentee=struggling.mentee, mentor=other, topic=competencies[0], by=context.admin
+            )
+        except ValidationError:  # no capacity left: write it directly, the demo needs one
+            Pairing.objects.create(
+                organization=org,
+                cohort=cohort,
+                mentee=struggling.mentee,
+                mentor=other,
+                kind=Pairing.Kind.TOPIC,
+                topic=competencies[0],
+                status=Pairing.Status.ACTIVE,
+                accepted_at=now - timedelta(days=5),
+                last_activity_at=now - timedelta(days=2),
+            )
+
+    # The trainer cohort (cohort format) in circles.
+    services.cohort_circles_split(cohort=cohort, by=context.admin)
+
+
+def populate_first(context):
+    """Make the organisation's first pairing one of the demo admin's, so the isolation test
+    (which aims a pair's own pages at the first pairing and signs in as the admin) reaches
+    them. Call before the runs area's demo. A concluded pairing in the completed cohort,
+    the admin as mentor: it changes nothing in the cohorts that are matched."""
+    cohort = (context.extra.get("cohorts") or {}).get("completed")
+    org = context.organization
+    if cohort is None:
+        return None
+    mentee = (
+        Participant.objects.for_org(org)
+        .filter(cohort=cohort, role=Participant.Role.MENTEE)
+        .order_by("pk")
+        .first()
+    )
+    if mentee is None:
+        return None
+    mentor, _ = Participant.objects.for_org(org).get_or_create(
+        organization=org,
+        cohort=cohort,
+        user=context.admin,
+        defaults={"role": Participant.Role.MENTOR, "status": Participant.Status.COMPLETED},
+    )
+    if mentor.role != Participant.Role.MENTOR:
+        return None
+    now = timezone.now()
+    return Pairing.objects.create(
+        organization=org,
+        cohort=cohort,
+        mentee=mentee,
+        mentor=mentor,
+        kind=Pairing.Kind.CORE,
+        status=Pairing.Status.CONCLUDED,
+        score=0.8,
+        accepted_at=now - timedelta(days=120),
+        last_activity_at=now - timedelta(days=40),
+        ended_at=now - timedelta(days=30),
+        end_reason="The cohort completed",
+    )

@@ -1,0 +1,368 @@
+"""Matching (M1–M10): per-program settings, exclusions, stored runs and their proposals,
+pairings with their responsiveness clock, calibration, rematch requests and reports,
+cohort circles, and the network directory with time-banking credits."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from mentorship.tenancy.scoping import TenantModel, TenantQuerySet, tenant_manager
+from programs.models import Cohort, Competency, Participant, Program
+
+WEIGHT_FIELDS = ["competency", "availability", "timezone", "format", "diversity", "history"]
+
+
+def _weight(default, label, help_text):
+    return models.DecimalField(
+        label,
+        max_digits=4,
+        decimal_places=2,
+        default=default,
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text=help_text,
+    )
+
+
+class MatchingSettings(TenantModel):
+    """A program's matching settings, all changed by its admin in the browser (X8)."""
+
+    class Priority(models.TextChoices):
+        COVERAGE = "coverage", "Most people matched first"
+        FIT = "fit", "Best total fit first"
+
+    program = models.OneToOneField(
+        Program, on_delete=models.CASCADE, related_name="matching_settings"
+    )
+    weight_competency = _weight(
+        4, "Competency fit", "Mentor strengths against the mentee's prioritised goals."
+    )
+    weight_availability = _weight(2, "Availability overlap", "Weekly hours both have free.")
+    weight_timezone = _weight(1, "Time zone", "Fewer hours apart is better.")
+    weight_format = _weight(1, "Format and learning style", "Preferred format and style.")
+    weight_diversity = _weight(1, "Cross-functional diversity", "Different departments.")
+    weight_history = _weight(1, "Past pairings", "Avoid repeating a past pairing.")
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.COVERAGE)
+    readiness_threshold = models.DecimalField(
+        "mentor readiness threshold",
+        max_digits=3,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(5)],
+        help_text="Mentors scored below this (out of 5) are not matched. 0 = no threshold.",
+    )
+    accept_within_days = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="A mentor who has not accepted a new pairing in this many days loses it; "
+        "the mentee is offered the next best mentor.",
+    )
+    idle_warn_days = models.PositiveSmallIntegerField(
+        default=21,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+        help_text="A pair with no session for this many days is warned.",
+    )
+    idle_conclude_days = models.PositiveSmallIntegerField(
+        default=42,
+        validators=[MinValueValidator(2), MaxValueValidator(365)],
+        help_text="A pair with no session for this many days is concluded.",
+    )
+    calibration_day = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(7), MaxValueValidator(120)],
+        help_text="Days into a pairing when both sides are asked how it fits.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Matching settings of {self.program}"
+
+    def clean(self):
+        if all(getattr(self, f"weight_{name}") in (0, None) for name in WEIGHT_FIELDS):
+            raise ValidationError(
+                "All matching weights are zero: raise at least one weight so mentors can be ranked."
+            )
+        if (
+            self.idle_warn_days
+            and self.idle_conclude_days
+            and self.idle_conclude_days <= self.idle_warn_days
+        ):
+            raise ValidationError(
+                {"idle_conclude_days": "Conclude idle pairs later than you warn them."}
+            )
+
+    def weights(self):
+        return {name: float(getattr(self, f"weight_{name}")) for name in WEIGHT_FIELDS}
+
+
+class Exclusion(TenantModel):
+    """'Never pair these two', set by an admin (M2)."""
+
+    mentee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "mentee", "mentor"], name="exclusion_once"
+            )
+        ]
+
+    def clean(self):
+        if self.mentee_id and self.mentee_id == self.mentor_id:
+            raise ValidationError("Choose two different people.")
+
+
+class MatchRun(TenantModel):
+    """One run of the optimiser over a cohort, stored with its settings and results so an
+    admin can see months later why a pair was made."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        FAILED = "failed", "Failed"
+        DISCARDED = "discarded", "Discarded"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="match_runs")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    settings_snapshot = models.JSONField(default=dict)
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_note = models.CharField(max_length=200, blank=True)
+    match_rate = models.FloatField(null=True, blank=True)
+    mean_fit = models.FloatField(null=True, blank=True)
+    min_fit = models.FloatField(null=True, blank=True)
+    stats = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Match run {self.pk} of {self.cohort}"
+
+
+class Proposal(TenantModel):
+    """A proposed pair of a run (or an unmatched mentee, with the reason)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        LOCKED = "locked", "Locked"
+        MANUAL = "manual", "Paired by hand"
+        UNMATCHED = "unmatched", "Unmatched"
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
+    mentee = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(
+        Participant, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    score = models.FloatField(null=True, blank=True)
+    components = models.JSONField(default=list, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "mentee"], name="proposal_once_per_mentee")
+        ]
+
+
+class PairingQuerySet(TenantQuerySet):
+    def live(self):
+        return self.filter(status__in=[Pairing.Status.PENDING, Pairing.Status.ACTIVE])
+
+
+class Pairing(TenantModel):
+    """A mentor and a mentee working together: core mentor or a rotating topic mentor."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the mentor"
+        ACTIVE = "active", "Active"
+        EXPIRED = "expired", "Expired (not accepted in time)"
+        DECLINED = "declined", "Declined"
+        CONCLUDED = "concluded", "Concluded"
+
+    class Kind(models.TextChoices):
+        CORE = "core", "Core mentor"
+        TOPIC = "topic", "Topic mentor"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="pairings")
+    mentee = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="pairings_as_mentee"
+    )
+    mentor = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="pairings_as_mentor"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CORE)
+    topic = models.ForeignKey(
+        Competency, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    run = models.ForeignKey(
+        MatchRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="pairings"
+    )
+    score = models.FloatField(null=True, blank=True)
+    components = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    accept_by = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    idle_warned_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=200, blank=True)
+
+    objects = tenant_manager(PairingQuerySet)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee"],
+                condition=models.Q(kind="core", status__in=["pending", "active"]),
+                name="one_live_core_mentor",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.mentor.user} → {self.mentee.user}"
+
+
+class CalibrationCheck(TenantModel):
+    """The check about a month in (M5): each side answers how the pairing fits."""
+
+    pairing = models.OneToOneField(Pairing, on_delete=models.CASCADE, related_name="calibration")
+    due_on = models.DateField()
+    mentee_answer = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    mentor_answer = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    mentee_comment = models.TextField(blank=True)
+    mentor_comment = models.TextField(blank=True)
+    flagged = models.BooleanField(default=False)
+    flag_reason = models.CharField(max_length=300, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=200, blank=True)
+
+
+class RematchRequest(TenantModel):
+    """Either side asks, confidentially, for another partner. Only admins see it."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="rematch_requests")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+
+class UnresponsiveReport(TenantModel):
+    """Either side reports that their partner does not respond (M9)."""
+
+    pairing = models.ForeignKey(
+        Pairing, on_delete=models.CASCADE, related_name="unresponsive_reports"
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+
+class Circle(TenantModel):
+    """A mentor circle of a cohort: one mentor and at most six mentees (M8)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="circles")
+    mentor = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="circles_led")
+    name = models.CharField(max_length=80)
+    mentees = models.ManyToManyField(Participant, related_name="circles", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Offering(TenantModel):
+    """A micro-session a mentor offers in the directory (M7)."""
+
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offerings"
+    )
+    topic = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    competencies = models.ManyToManyField(Competency, blank=True, related_name="offerings")
+    minutes = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(15), MaxValueValidator(45)]
+    )
+    respond_within_days = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(30)]
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["topic"]
+
+    def __str__(self):
+        return self.topic
+
+
+class OfferingRequest(TenantModel):
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        EXPIRED = "expired", "Expired"
+        DELIVERED = "delivered", "Delivered"
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="requests")
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="offering_requests"
+    )
+    message = models.TextField(blank=True, help_text="Pre-work: the context the mentor needs.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    respond_by = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class TimeCredit(TenantModel):
+    """Time-banking: minutes a mentor earned by delivering a micro-session."""
+
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="time_credits"
+    )
+    request = models.OneToOneField(OfferingRequest, on_delete=models.CASCADE, related_name="credit")
+    minutes = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,205 @@
+"""From the database to the pure engine: a cohort's people as matching profiles.
+
+:func:`cohort_profiles` reads a cohort's active participants, their intakes, readiness
+scores, live pairings and past pairings in a constant number of queries (about six,
+whatever the cohort's size) and returns :class:`CohortProfiles`, ready for
+``matching.optimiser.solve`` and ``matching.scoring.score_pair``.
+
+Conventions (see ``matching/scoring.py``):
+
+* Profile ids are ``Participant.pk``, for mentees and mentors alike.
+* Availability is UTC hours of the week, converted from the intake's local slots with
+  ``programs.availability.utc_hours``; the UTC offset comes from the intake's time zone.
+* ``manager_id`` and ``user_id`` are user ids.
+* A mentor's capacity is their intake's capacity minus their live (pending or active)
+  pairings in this cohort, never below zero. Mentees who already have a live core
+  pairing in the cohort are in ``paired_mentee_ids``; the caller decides whether to match
+  them again (a run does not).
+* ``past_mentor_ids`` of a mentee are the participant ids, in this cohort, of the mentors
+  they were paired with before, in any cohort of the organisation (a past pairing is
+  recorded against another Participant of the same mentor user). Live pairings of this
+  cohort do not count as "past".
+* People without a completed intake are not profiled: they are in ``missing_intake``
+  (mentors without an intake have no capacity; mentees without one have no goals).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from programs.availability import SLOT_CODES, utc_hours, utc_offset_minutes
+from programs.models import MenteeGoal, MentorOffer, Participant
+
+from .models import WEIGHT_FIELDS, MatchingSettings, Pairing
+from .scoring import FORMATS, MenteeProfile, MentorProfile, Weights
+
+
+@dataclass
+class CohortProfiles:
+    """A cohort's matching profiles and what is needed to talk about them."""
+
+    mentees: list[MenteeProfile]
+    mentors: list[MentorProfile]
+    participants: dict[int, Participant]  # by pk: every active mentor and mentee
+    competency_names: dict[int, str]
+    missing_intake: list[Participant]
+    # Mentee participant pks with a live (pending or active) core pairing in the cohort.
+    paired_mentee_ids: set[int] = field(default_factory=set)
+    # Mentor participant pk -> number of live pairings in the cohort.
+    mentor_load: dict[int, int] = field(default_factory=dict)
+    # Mentor participant pk -> capacity in their intake (before live pairings).
+    mentor_capacity: dict[int, int] = field(default_factory=dict)
+
+    def mentee(self, pk: int) -> MenteeProfile | None:
+        return next((p for p in self.mentees if p.id == pk), None)
+
+    def mentor(self, pk: int) -> MentorProfile | None:
+        return next((p for p in self.mentors if p.id == pk), None)
+
+    def by_id(self) -> tuple[dict[int, MenteeProfile], dict[int, MentorProfile]]:
+        """(mentees by id, mentors by id), for many look-ups."""
+        return {p.id: p for p in self.mentees}, {p.id: p for p in self.mentors}
+
+
+def settings_for(program) -> MatchingSettings:
+    """The program's matching settings, created with the defaults on first use."""
+    found, _ = MatchingSettings.objects.get_or_create(
+        organization_id=program.organization_id, program=program
+    )
+    return found
+
+
+def weights_for(program) -> Weights:
+    """The program's weights as the engine's :class:`Weights` (relative, not normalised)."""
+    return weights_of(settings_for(program))
+
+
+def weights_of(matching_settings: MatchingSettings) -> Weights:
+    return Weights(
+        **{name: float(getattr(matching_settings, f"weight_{name}")) for name in WEIGHT_FIELDS}
+    )
+
+
+def _slots(value) -> list[str]:
+    return [s for s in (value or []) if s in SLOT_CODES]
+
+
+def cohort_profiles(cohort) -> CohortProfiles:
+    """Profiles of the cohort's active mentors and mentees (see the module docs)."""
+    org_id = cohort.organization_id
+    people = list(
+        Participant.objects.filter(organization_id=org_id, cohort=cohort)
+        .filter(status=Participant.Status.ACTIVE, role__in=["mentor", "mentee"])
+        .select_related("user", "mentee_intake", "mentor_intake", "readiness")
+        .order_by("pk")
+    )
+    participants = {p.pk: p for p in people}
+
+    goals: dict[int, dict[int, int]] = defaultdict(dict)
+    offers: dict[int, dict[int, int]] = defaultdict(dict)
+    names: dict[int, str] = {}
+    for pid, comp_id, priority, name in MenteeGoal.objects.filter(
+        organization_id=org_id, intake__participant__cohort=cohort
+    ).values_list("intake__participant_id", "competency_id", "priority", "competency__name"):
+        goals[pid][comp_id] = priority
+        names[comp_id] = name
+    for pid, comp_id, level, name in MentorOffer.objects.filter(
+        organization_id=org_id, intake__participant__cohort=cohort
+    ).values_list("intake__participant_id", "competency_id", "level", "competency__name"):
+        offers[pid][comp_id] = level
+        names[comp_id] = name
+
+    load: dict[int, int] = {
+        row["mentor_id"]: row["n"]
+        for row in Pairing.objects.filter(organization_id=org_id, cohort=cohort)
+        .live()
+        .values("mentor_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    paired = set(
+        Pairing.objects.filter(organization_id=org_id, cohort=cohort, kind=Pairing.Kind.CORE)
+        .live()
+        .values_list("mentee_id", flat=True)
+    )
+
+    # Earlier pairings of the same people, in any cohort, mapped onto this cohort's mentors.
+    mentee_users = {p.user_id for p in people if p.role == Participant.Role.MENTEE}
+    mentor_by_user = {p.user_id: p.pk for p in people if p.role == Participant.Role.MENTOR}
+    past: dict[int, set[int]] = defaultdict(set)  # mentee user -> mentor participant pks
+    past_rows = (
+        Pairing.objects.filter(organization_id=org_id, mentee__user_id__in=mentee_users)
+        .exclude(cohort=cohort, status__in=[Pairing.Status.PENDING, Pairing.Status.ACTIVE])
+        .values_list("mentee__user_id", "mentor__user_id")
+        .distinct()
+    )
+    for mentee_user, mentor_user in past_rows:
+        if mentor_user in mentor_by_user:
+            past[mentee_user].add(mentor_by_user[mentor_user])
+
+    mentees: list[MenteeProfile] = []
+    mentors: list[MentorProfile] = []
+    missing: list[Participant] = []
+    capacity: dict[int, int] = {}
+    offsets: dict[str, int] = {}
+
+    def offset(tz: str) -> int:
+        if tz not in offsets:
+            offsets[tz] = utc_offset_minutes(tz)
+        return offsets[tz]
+
+    for p in people:
+        if p.role == Participant.Role.MENTEE:
+            intake = getattr(p, "mentee_intake", None)
+            if intake is None or intake.completed_at is None:
+                missing.append(p)
+                continue
+            fmt = intake.preferred_format if intake.preferred_format in FORMATS else ""
+            mentees.append(
+                MenteeProfile(
+                    id=p.pk,
+                    goals=goals.get(p.pk, {}),
+                    availability=utc_hours(_slots(intake.availability), intake.time_zone),
+                    utc_offset_minutes=offset(intake.time_zone),
+                    preferred_format=fmt,
+                    learning_style=intake.learning_style or "",
+                    department=p.department or "",
+                    manager_id=p.manager_id,
+                    past_mentor_ids=frozenset(past.get(p.user_id, ())),
+                    user_id=p.user_id,
+                )
+            )
+        else:
+            intake = getattr(p, "mentor_intake", None)
+            if intake is None or intake.completed_at is None:
+                missing.append(p)
+                continue
+            readiness = getattr(p, "readiness", None)
+            capacity[p.pk] = intake.capacity
+            mentors.append(
+                MentorProfile(
+                    id=p.pk,
+                    offers=offers.get(p.pk, {}),
+                    availability=utc_hours(_slots(intake.availability), intake.time_zone),
+                    utc_offset_minutes=offset(intake.time_zone),
+                    formats=frozenset(f for f in (intake.formats or []) if f in FORMATS),
+                    styles=frozenset(s for s in (intake.coaching_styles or []) if s),
+                    department=p.department or "",
+                    capacity=max(intake.capacity - load.get(p.pk, 0), 0),
+                    readiness=float(readiness.score) if readiness is not None else None,
+                    user_id=p.user_id,
+                )
+            )
+    return CohortProfiles(
+        mentees=mentees,
+        mentors=mentors,
+        participants=participants,
+        competency_names=names,
+        missing_intake=missing,
+        paired_mentee_ids=paired,
+        mentor_load=load,
+        mentor_capacity=capacity,
+    )

@@ -1,0 +1,177 @@
+"""Writes of invitations: create, resend, revoke, accept. Each atomic and audited."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from mentorship.notifications.services import message_queue
+from mentorship.tenancy.audit import audit_record
+from mentorship.tenancy.models import Membership, Role
+from mentorship.tenancy.scoping import unscoped_queries
+
+from .invitations import InvalidInvitation, invitation_payload, invitation_token
+from .models import Invitation, User
+from .signals import invitation_accepted
+
+
+def _send_invitation(invitation, *, site_url):
+    # Built outside a request (a task, the demo, a shell), there is no site_url: the
+    # configured address of the site is used.
+    path = reverse("invitation_accept", args=[invitation_token(invitation)])
+    link = (site_url or settings.SITE_URL).rstrip("/") + path
+    body = render_to_string(
+        "accounts/email/invitation.txt", {"invitation": invitation, "link": link}
+    )
+    message_queue(
+        organization=invitation.organization,
+        kind="invitation",
+        subject_key=f"invitation:{invitation.pk}",
+        period=f"send-{invitation.sent_count}",
+        recipient_email=invitation.email,
+        subject=f"You are invited to {invitation.organization.name}",
+        body=body,
+    )
+
+
+@transaction.atomic
+def invitation_create(*, organization, email, role, by, site_url="", name=""):
+    """Invite a person by e-mail with a role; the e-mail goes out once, after commit."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ValidationError({"email": "Enter a valid e-mail address."}) from exc
+    if role not in Role.values:
+        raise ValidationError({"role": "Choose admin, leader or member."})
+    if Membership.objects.for_org(organization).filter(user__email__iexact=email).exists():
+        raise ValidationError({"email": f"{email} is already a member of {organization.name}."})
+    if Invitation.objects.for_org(organization).pending().filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": f"{email} already has an open invitation: resend it from the list."}
+        )
+    invitation = Invitation(
+        organization=organization,
+        email=email,
+        name=name.strip(),
+        role=role,
+        invited_by=by,
+        expires_at=Invitation.default_expiry(),
+    )
+    invitation.full_clean()
+    invitation.save()
+    audit_record(
+        organization=organization,
+        actor=by,
+        action="invitation.created",
+        target=invitation,
+        data={"email": email, "role": role},
+    )
+    _send_invitation(invitation, site_url=site_url)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation, by, site_url=""):
+    """Send a fresh link (new nonce and expiry); the old link stops working."""
+    if invitation.accepted_at or invitation.revoked_at:
+        raise ValidationError("Only an open or expired invitation can be sent again.")
+    invitation.nonce = Invitation._meta.get_field("nonce").default()
+    invitation.expires_at = Invitation.default_expiry()
+    invitation.sent_count += 1
+    invitation.save(update_fields=["nonce", "expires_at", "sent_count"])
+    audit_record(
+        organization=invitation.organization,
+        actor=by,
+        action="invitation.resent",
+        target=invitation,
+        data={"email": invitation.email},
+    )
+    _send_invitation(invitation, site_url=site_url)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation, by):
+    """Close an open invitation so its link no longer works."""
+    if not invitation.is_open:
+        raise ValidationError(f"This invitation is already {invitation.status}.")
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_record(
+        organization=invitation.organization,
+        actor=by,
+        action="invitation.revoked",
+        target=invitation,
+        data={"email": invitation.email},
+    )
+    return invitation
+
+
+def invitation_from_token(token):
+    """The open invitation a link points to, or InvalidInvitation saying why not.
+
+    Reached before the person is a member, so the lookup is by the signed id, not by an
+    organisation: the signature is the scope.
+    """
+    invitation_id, nonce = invitation_payload(token)
+    with unscoped_queries():
+        invitation = (
+            Invitation.objects.select_related("organization").filter(pk=invitation_id).first()
+        )
+    if invitation is None or invitation.nonce != nonce:
+        raise InvalidInvitation(
+            "This invitation link is no longer valid: a newer one may have been sent to you."
+        )
+    if invitation.accepted_at:
+        raise InvalidInvitation("This invitation has already been used.")
+    if invitation.revoked_at:
+        raise InvalidInvitation("This invitation was withdrawn by the organisation.")
+    if invitation.expires_at <= timezone.now():
+        raise InvalidInvitation(
+            "This invitation has expired. Ask the person who invited you to send a new one."
+        )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token, user: User):
+    """Join the organisation through an open invitation addressed to this person's e-mail."""
+    invitation = invitation_from_token(token)
+    invitation = (
+        Invitation.objects.for_org(invitation.organization)
+        .select_for_update()
+        .select_related("organization")
+        .get(pk=invitation.pk)
+    )
+    if invitation.accepted_at:
+        raise InvalidInvitation("This invitation has already been used.")
+    if invitation.email.lower() != user.email.lower():
+        raise InvalidInvitation(
+            f"This invitation was sent to {invitation.email}, but you are signed in as "
+            f"{user.email}. Sign out and sign in with the invited address."
+        )
+    organization = invitation.organization
+    membership, created = Membership.objects.for_org(organization).get_or_create(
+        organization=organization, user=user, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if not user.name and invitation.name:
+        user.name = invitation.name
+        user.save(update_fields=["name"])
+    invitation_accepted.send(
+        sender=Invitation, invitation=invitation, membership=membership, user=user
+    )
+    audit_record(
+        organization=organization,
+        actor=user,
+        action="invitation.accepted",
+        target=invitation,
+        data={"email": invitation.email, "role": membership.role, "new_member": created},
+    )
+    return membership

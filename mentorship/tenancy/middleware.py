@@ -1,0 +1,44 @@
+"""Resolve the organisation from /o/<slug>/ once per request.
+
+Anonymous people are sent to sign in (whether or not the slug exists, so nothing is
+revealed); signed-in non-members get 404. The organisation's time zone is activated for
+the request.
+"""
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.utils import timezone
+
+from .models import Membership
+
+
+class OrganizationMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.organization = None
+        request.membership = None
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.get("org_slug")
+        if slug is None:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        membership = (
+            Membership.objects.of_user(request.user)
+            .select_related("organization")
+            .filter(organization__slug=slug)
+            .first()
+        )
+        if membership is None:
+            raise Http404("No such organisation.")
+        request.membership = membership
+        request.organization = membership.organization
+        timezone.activate(membership.organization.zoneinfo)
+        return None

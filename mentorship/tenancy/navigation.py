@@ -1,0 +1,57 @@
+"""The organisation sidebar, assembled from what each app registers in its AppConfig.ready.
+
+An item names a URL (taking only org_slug), a label, a section, and the lowest role that
+sees it; a program role (mentor, mentee) can be required by a ``visible`` callable.
+"""
+
+from dataclasses import dataclass, field
+
+from .access import has_role
+from .models import Role
+
+SECTIONS = ["Participate", "Programs", "Insights", "Administration"]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    section: str
+    label: str
+    url_name: str
+    role: str = Role.MEMBER
+    order: int = 50
+    also_active: tuple = field(default_factory=tuple)
+
+
+_ITEMS: list[NavItem] = []
+
+
+def register_nav(section, label, url_name, *, role=Role.MEMBER, order=50, also_active=()):
+    if section not in SECTIONS:
+        raise ValueError(f"Unknown sidebar section {section!r}")
+    if any(item.url_name == url_name for item in _ITEMS):
+        return
+    _ITEMS.append(NavItem(section, label, url_name, role, order, tuple(also_active)))
+
+
+def nav_for(membership):
+    """Sections with the items this membership may see, in order."""
+    visible = [item for item in _ITEMS if has_role(membership, item.role)]
+    out = []
+    for section in SECTIONS:
+        items = sorted((i for i in visible if i.section == section), key=lambda i: i.order)
+        if items:
+            out.append((section, items))
+    return out
+
+
+register_nav(
+    "Administration",
+    "Members",
+    "member_list",
+    role=Role.ADMIN,
+    order=10,
+    also_active=("member_remove",),
+)
+register_nav("Administration", "Invitations", "invitation_list", role=Role.ADMIN, order=20)
+register_nav("Administration", "Audit log", "audit_log", role=Role.ADMIN, order=80)
+register_nav("Administration", "Settings", "organization_settings", role=Role.ADMIN, order=90)

@@ -1,0 +1,147 @@
+"""Row-level tenancy: every tenant-owned table carries ``organization``, and its default
+manager refuses to run a query that was not scoped to one.
+
+In the spirit of django-scopes (adopted by pretix after a real leak): ``Model.objects.all()``
+on tenant data raises :class:`UnscopedQueryError` when evaluated. A query becomes scoped by
+``.for_org(org)``, by filtering on ``organization``, by going through a related manager of
+an object that was itself reached through a scope (``cohort.participants.all()``), or, where a
+cross-tenant read is the point (a person's own memberships, a uniqueness check, a
+maintenance command), explicitly with ``.unscoped()`` or ``with unscoped_queries():``.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import models
+
+_unscoped_allowed: ContextVar[bool] = ContextVar("unscoped_allowed", default=False)
+
+
+class UnscopedQueryError(RuntimeError):
+    """A query of tenant data was evaluated without an organisation scope."""
+
+
+@contextmanager
+def unscoped_queries():
+    """Allow unscoped tenant queries inside the block (maintenance, tests, uniqueness)."""
+    token = _unscoped_allowed.set(True)
+    try:
+        yield
+    finally:
+        _unscoped_allowed.reset(token)
+
+
+def _scoping_lookup(key):
+    return key.split("__", 1)[0] in {"organization", "organization_id"}
+
+
+class TenantQuerySet(models.QuerySet):
+    """A queryset that knows whether it was narrowed to an organisation."""
+
+    _org_scoped = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._org_scoped = self._org_scoped
+        return clone
+
+    def _scoped(self):
+        clone = self._chain()
+        clone._org_scoped = True
+        return clone
+
+    def for_org(self, organization):
+        """Rows of this organisation only: the one way views and tasks read tenant data."""
+        return self.filter(organization=organization)
+
+    def unscoped(self):
+        """Deliberately cross-tenant; every call site says why."""
+        return self._scoped()
+
+    def filter(self, *args, **kwargs):
+        clone = super().filter(*args, **kwargs)
+        if any(_scoping_lookup(key) for key in kwargs):
+            clone._org_scoped = True
+        return clone
+
+    def _check_scope(self):
+        if not (self._org_scoped or _unscoped_allowed.get()):
+            raise UnscopedQueryError(
+                f"Unscoped query of {self.model.__name__}: use .for_org(organization)."
+            )
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._check_scope()
+        super()._fetch_all()
+
+    def iterator(self, *args, **kwargs):
+        self._check_scope()
+        return super().iterator(*args, **kwargs)
+
+    def count(self):
+        if self._result_cache is None:
+            self._check_scope()
+        return super().count()
+
+    def exists(self):
+        if self._result_cache is None:
+            self._check_scope()
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        self._check_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def update(self, **kwargs):
+        self._check_scope()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._check_scope()
+        return super().delete()
+
+
+class TenantManagerBase(models.Manager):
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # A related manager (``cohort.participants``) is reached from a tenant object that
+        # was itself loaded through a scope, and filters on it: that is a scope. One reached
+        # from a global object (``user.participations``) spans organisations: it is not.
+        instance = getattr(self, "instance", None)
+        if instance is not None and (
+            getattr(instance, "organization_id", None) is not None
+            or instance._meta.label == "tenancy.Organization"
+        ):
+            queryset._org_scoped = True
+        return queryset
+
+
+TenantManager = TenantManagerBase.from_queryset(TenantQuerySet)
+
+
+def tenant_manager(queryset_class):
+    """A guarded manager for a model with its own TenantQuerySet subclass."""
+    return TenantManagerBase.from_queryset(queryset_class)()
+
+
+class TenantModel(models.Model):
+    """Base of every tenant-owned model: the organisation column and the guarded manager."""
+
+    organization = models.ForeignKey(
+        "tenancy.Organization", on_delete=models.CASCADE, related_name="+", editable=False
+    )
+
+    objects = TenantManager()
+
+    class Meta:
+        abstract = True
+
+    # Uniqueness is global in the database, so its check may look across tenants.
+    def validate_unique(self, exclude=None):
+        with unscoped_queries():
+            super().validate_unique(exclude=exclude)
+
+    def validate_constraints(self, exclude=None):
+        with unscoped_queries():
+            super().validate_constraints(exclude=exclude)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SessionsConfig(AppConfig):
+    """Mentoring sessions. Labelled ``mentoring`` because ``sessions`` belongs to
+    django.contrib.sessions."""
+
+    name = "sessions"
+    label = "mentoring"
+    verbose_name = "Mentoring sessions"

@@ -1,0 +1,115 @@
+"""Fixtures shared by every test.
+
+Autouse: a fast password hasher, Celery tasks run in-process (except in tests marked
+``worker``, which talk to a real worker), a clean cache (allauth keeps its rate-limit
+counters there). E-mail goes to ``django.core.mail.outbox`` (pytest-django's locmem backend).
+
+People: ``org`` has an ``admin``, a ``leader`` and a ``member``; ``stranger`` is the admin of
+``other_org`` and no member of ``org``. ``as_admin``, ``as_leader``, ``as_member`` and
+``as_stranger`` are test clients signed in as each of them.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.test.utils import override_settings
+
+from mentorship.celery import app as celery_app
+from mentorship.tenancy.models import Role
+
+from .factories import MembershipFactory, OrganizationFactory, UserFactory
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config):
+    # whitenoise warns once per handler that `collectstatic` has not run; tests need no
+    # collected files (STATICFILES_DIRS are served in DEBUG), so the warning is noise.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning:django")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(request):
+    """Tasks run in-process unless the test is marked ``worker`` (then a real worker runs)."""
+    eager = request.node.get_closest_marker("worker") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """allauth's rate limits count in the cache; one test's failures must not limit the next."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory(name="Acme Mentoring", slug="acme", time_zone="Europe/London")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory(name="Globex Coaching", slug="globex", time_zone="America/New_York")
+
+
+def _member(organization, role, email):
+    return MembershipFactory(
+        organization=organization, role=role, user=UserFactory(email=email)
+    ).user
+
+
+@pytest.fixture
+def admin(org):
+    return _member(org, Role.ADMIN, "ada.admin@acme.example")
+
+
+@pytest.fixture
+def leader(org):
+    return _member(org, Role.LEADER, "leo.leader@acme.example")
+
+
+@pytest.fixture
+def member(org):
+    return _member(org, Role.MEMBER, "mia.member@acme.example")
+
+
+@pytest.fixture
+def stranger(other_org):
+    """Signed in and an admin elsewhere, but no member of ``org``."""
+    return _member(other_org, Role.ADMIN, "sam.stranger@globex.example")
+
+
+def _client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_admin(admin):
+    return _client_for(admin)
+
+
+@pytest.fixture
+def as_leader(leader):
+    return _client_for(leader)
+
+
+@pytest.fixture
+def as_member(member):
+    return _client_for(member)
+
+
+@pytest.fixture
+def as_stranger(stranger):
+    return _client_for(stranger)

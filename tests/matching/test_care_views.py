@@ -1,0 +1,250 @@
+"""Pages of the care area: negative permissions first, then behaviour and query budgets."""
+
+import pytest
+from django.urls import reverse
+
+from matching.models import CalibrationCheck, Circle, Pairing, RematchRequest, UnresponsiveReport
+from matching.services import care
+from tests.utils import assert_flat_queries
+
+from .test_care_helpers import client_for, cohort_with_people, pair
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(org, admin):
+    cohort, mentors, mentees, comps = cohort_with_people(org, mentors=3, mentees=3)
+    pairing = pair(mentees[0], mentors[0], days_ago=31)
+    return cohort, mentors, mentees, comps, pairing
+
+
+def _url(name, org, *args):
+    return reverse(name, args=[org.slug, *args])
+
+
+# --- negative permissions ------------------------------------------------------------------
+
+
+def test_stranger_gets_404_everywhere(org, as_stranger, setup):
+    cohort, _, _, _, pairing = setup
+    for name, args in [
+        ("care_calibration", ()),
+        ("care_repair", (pairing.pk,)),
+        ("cohort_circles", (cohort.pk,)),
+        ("cohort_topic_mentors", (cohort.pk,)),
+        ("my_pairings", ()),
+        ("pairing_calibration", (pairing.pk,)),
+        ("pairing_rematch", (pairing.pk,)),
+    ]:
+        assert as_stranger.get(_url(name, org, *args)).status_code == 404, name
+
+
+def test_member_gets_403_on_admin_pages(org, as_member, setup):
+    cohort, _, _, _, pairing = setup
+    for name, args in [
+        ("care_calibration", ()),
+        ("care_repair", (pairing.pk,)),
+        ("cohort_circles", (cohort.pk,)),
+        ("cohort_topic_mentors", (cohort.pk,)),
+    ]:
+        assert as_member.get(_url(name, org, *args)).status_code == 403, name
+
+
+def test_leader_reads_circles_and_topics_but_not_calibration_nor_writes(org, as_leader, setup):
+    cohort, mentors, mentees, comps, pairing = setup
+    # Rematch requests are for admins only: the calibration page is closed to leaders.
+    assert as_leader.get(_url("care_calibration", org)).status_code == 403
+    assert as_leader.get(_url("cohort_circles", org, cohort.pk)).status_code == 200
+    assert as_leader.post(_url("cohort_circles", org, cohort.pk)).status_code == 403
+    assert as_leader.get(_url("cohort_topic_mentors", org, cohort.pk)).status_code == 200
+    data = {"mentee": mentees[1].pk, "mentor": mentors[1].pk, "topic": comps[0].pk}
+    assert as_leader.post(_url("cohort_topic_mentors", org, cohort.pk), data).status_code == 403
+    assert not Circle.objects.for_org(org).exists()
+    assert not Pairing.objects.for_org(org).filter(kind="topic").exists()
+
+
+def test_pair_pages_are_only_for_the_two_people(org, as_member, as_admin, setup):
+    _, _, _, _, pairing = setup
+    for client in (as_member, as_admin):
+        for name in ("pairing_calibration", "pairing_rematch"):
+            assert client.get(_url(name, org, pairing.pk)).status_code == 404
+        assert client.post(_url("pairing_report", org, pairing.pk)).status_code == 404
+    assert not UnresponsiveReport.objects.for_org(org).exists()
+
+
+# --- behaviour ------------------------------------------------------------------------------
+
+
+def test_mentee_answers_low_and_the_admin_sees_the_flag(org, as_admin, setup):
+    _, _, mentees, _, pairing = setup
+    mentee = client_for(mentees[0].user)
+    url = _url("pairing_calibration", org, pairing.pk)
+    assert mentee.get(url).status_code == 200
+    response = mentee.post(url, {"answer": "2", "comment": "We never meet."})
+    assert response.status_code == 302
+    check = CalibrationCheck.objects.for_org(org).get(pairing=pairing)
+    assert check.flagged and check.mentee_answer == 2
+    page = as_admin.get(_url("care_calibration", org))
+    assert "We never meet." in page.content.decode()
+
+
+def test_calibration_answer_needs_a_value(org, setup):
+    _, mentors, _, _, pairing = setup
+    response = client_for(mentors[0].user).post(_url("pairing_calibration", org, pairing.pk), {})
+    assert response.status_code == 400
+
+
+def test_rematch_is_confidential(org, as_admin, setup):
+    _, mentors, mentees, _, pairing = setup
+    mentee = client_for(mentees[0].user)
+    mentee.post(_url("pairing_rematch", org, pairing.pk), {"reason": "Secret reason"})
+    assert RematchRequest.objects.for_org(org).count() == 1
+    partner = client_for(mentors[0].user)
+    for name in ("my_pairings", "pairing_calibration", "pairing_rematch"):
+        args = () if name == "my_pairings" else (pairing.pk,)
+        body = partner.get(_url(name, org, *args)).content.decode()
+        assert "Secret reason" not in body and "asks for another partner" not in body
+    assert "Secret reason" in as_admin.get(_url("care_calibration", org)).content.decode()
+
+
+def test_report_unresponsive_partner(org, as_admin, setup):
+    _, mentors, _, _, pairing = setup
+    response = client_for(mentors[0].user).post(
+        _url("pairing_report", org, pairing.pk), {"note": "No answer twice."}
+    )
+    assert response.status_code == 302
+    report = UnresponsiveReport.objects.for_org(org).get()
+    assert "No answer twice." in as_admin.get(_url("care_calibration", org)).content.decode()
+    as_admin.post(_url("care_report_resolve", org, report.pk))
+    report.refresh_from_db()
+    assert report.resolved_at is not None
+
+
+def test_repair_in_two_clicks(org, as_admin, setup):
+    _, mentors, mentees, _, pairing = setup
+    care.calibration_answer(pairing=pairing, answer=1, by=mentees[0].user)
+    url = _url("care_repair", org, pairing.pk)
+    first = as_admin.get(url, headers={"HX-Request": "true"})
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "Pair with" in body and "<html" not in body
+    second = as_admin.post(url, {"mentor": mentors[1].pk})
+    assert second.status_code == 302
+    pairing.refresh_from_db()
+    assert pairing.status == Pairing.Status.CONCLUDED
+    assert Pairing.objects.for_org(org).live().get(mentee=mentees[0]).mentor == mentors[1]
+
+
+def test_repair_with_a_mentor_of_another_org_is_404(org, other_org, as_admin, setup):
+    _, _, _, _, pairing = setup
+    _, other_mentors, _, _ = cohort_with_people(other_org, mentors=1, mentees=1)
+    response = as_admin.post(_url("care_repair", org, pairing.pk), {"mentor": other_mentors[0].pk})
+    assert response.status_code == 404
+
+
+def test_circles_page_splits(org, as_admin, setup):
+    cohort = setup[0]
+    response = as_admin.post(_url("cohort_circles", org, cohort.pk))
+    assert response.status_code == 302
+    page = as_admin.get(_url("cohort_circles", org, cohort.pk)).content.decode()
+    assert "Circle 1" in page
+
+
+def test_topic_mentor_page_adds_and_ends(org, as_admin, setup):
+    cohort, mentors, mentees, comps, pairing = setup
+    data = {"mentee": mentees[0].pk, "mentor": mentors[1].pk, "topic": comps[1].pk}
+    assert as_admin.post(_url("cohort_topic_mentors", org, cohort.pk), data).status_code == 302
+    topic = Pairing.objects.for_org(org).get(kind="topic")
+    assert as_admin.post(_url("topic_mentor_end", org, topic.pk)).status_code == 302
+    topic.refresh_from_db()
+    assert topic.status == Pairing.Status.CONCLUDED
+    # the same mentor twice is refused next to the field
+    data = {"mentee": mentees[0].pk, "mentor": mentors[0].pk, "topic": comps[2].pk}
+    response = as_admin.post(_url("cohort_topic_mentors", org, cohort.pk), data)
+    assert response.status_code == 400
+
+
+def test_mentee_sees_core_and_topic_mentors(org, admin, setup):
+    _, mentors, mentees, comps, _ = setup
+    care.topic_mentor_add(mentee=mentees[0], mentor=mentors[2], topic=comps[2], by=admin)
+    body = client_for(mentees[0].user).get(_url("my_pairings", org)).content.decode()
+    assert "core mentor" in body and "topic mentor for" in body
+
+
+# --- query budgets --------------------------------------------------------------------------
+
+
+def test_calibration_query_budget(org, as_admin, setup):
+    cohort, mentors, mentees, _, _ = setup
+
+    def grow():
+        for _ in range(2):
+            _, ms, es, _ = cohort_with_people(org, mentors=1, mentees=1)
+            p = pair(es[0], ms[0])
+            care.calibration_answer(pairing=p, answer=1, by=es[0].user)
+            care.rematch_request(pairing=p, reason="x", by=es[0].user)
+            care.unresponsive_report(pairing=p, note="y", by=ms[0].user)
+
+    assert_flat_queries(as_admin, _url("care_calibration", org), grow, n=14)
+
+
+def test_repair_query_budget(org, as_admin, setup):
+    cohort, mentors, mentees, comps, pairing = setup
+    from tests.programs.test_people_helpers import enrol  # noqa: PLC0415
+
+    def grow():
+        for _ in range(2):
+            enrol(cohort, role="mentor")
+
+    assert_flat_queries(as_admin, _url("care_repair", org, pairing.pk), grow, n=25)
+
+
+def test_circles_query_budget(org, as_admin, setup):
+    cohort, mentors, mentees, comps, pairing = setup
+
+    def grow():
+        for i in range(2):
+            circle = Circle.objects.create(
+                organization=org,
+                cohort=cohort,
+                mentor=mentors[i],
+                name=f"C{Circle.objects.for_org(org).count()}",
+            )
+            circle.mentees.set(mentees)
+
+    assert_flat_queries(as_admin, _url("cohort_circles", org, cohort.pk), grow, n=12)
+
+
+def test_topic_mentors_query_budget(org, as_admin, setup):
+    cohort, mentors, mentees, comps, pairing = setup
+    from tests.programs.test_people_helpers import enrol  # noqa: PLC0415
+
+    def grow():
+        for _ in range(2):
+            pair(enrol(cohort, role="mentee"), mentors[1])
+
+    assert_flat_queries(as_admin, _url("cohort_topic_mentors", org, cohort.pk), grow, n=14)
+
+
+def test_my_pairings_query_budget(org, setup):
+    cohort, mentors, mentees, comps, pairing = setup
+    client = client_for(mentors[0].user)
+    from tests.programs.test_people_helpers import enrol  # noqa: PLC0415
+
+    def grow():
+        for _ in range(2):
+            pair(enrol(cohort, role="mentee"), mentors[0])
+
+    assert_flat_queries(client, _url("my_pairings", org), grow, n=10)
+
+
+def test_pair_pages_query_budget(org, setup):
+    cohort, mentors, mentees, comps, pairing = setup
+    client = client_for(mentees[0].user)
+
+    def grow():
+        care.calibration_answer(pairing=pairing, answer=3, by=mentees[0].user)
+
+    for name in ("pairing_calibration", "pairing_rematch"):
+        assert_flat_queries(client, _url(name, org, pairing.pk), grow, n=10)

@@ -1,0 +1,231 @@
+"""The guarded tenant manager: an unscoped query of tenant data is an error, not a leak."""
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+
+from mentorship.accounts.models import Invitation
+from mentorship.tenancy.models import AuditEvent, Membership, Role
+from mentorship.tenancy.scoping import TenantQuerySet, UnscopedQueryError, unscoped_queries
+from tests.factories import InvitationFactory, MembershipFactory, UserFactory
+
+# Models that are deliberately not tenant-owned. A new model of ours that is neither here
+# nor carries an ``organization`` column fails test_every_model_of_ours_is_tenant_owned.
+GLOBAL_MODELS = {"accounts.User", "tenancy.Organization"}
+OUR_APPS = ("mentorship.", "programs", "matching", "sessions", "metrics")
+
+UNSCOPED_EVALUATIONS = {
+    "list": lambda qs: list(qs),
+    "len": lambda qs: len(qs),
+    "bool": lambda qs: bool(qs),
+    "iterate": lambda qs: next(iter(qs)),
+    "index": lambda qs: qs[0],
+    "count": lambda qs: qs.count(),
+    "exists": lambda qs: qs.exists(),
+    "get": lambda qs: qs.get(pk=1),
+    "first": lambda qs: qs.first(),
+    "last": lambda qs: qs.last(),
+    "values": lambda qs: list(qs.values("pk")),
+    "values_list": lambda qs: list(qs.values_list("pk", flat=True)),
+    "aggregate": lambda qs: qs.aggregate(n=Count("pk")),
+    "update": lambda qs: qs.update(role=Role.ADMIN),
+    "delete": lambda qs: qs.delete(),
+    "iterator": lambda qs: list(qs.iterator()),
+    "in_bulk": lambda qs: qs.in_bulk([1]),
+}
+
+
+@pytest.fixture
+def two_orgs(org, other_org, admin, stranger):
+    MembershipFactory.create_batch(2, organization=org)
+    MembershipFactory(organization=other_org)
+    return org, other_org
+
+
+@pytest.mark.parametrize("how", UNSCOPED_EVALUATIONS, ids=str)
+def test_an_unscoped_query_raises(how, two_orgs):
+    with pytest.raises(UnscopedQueryError, match="Membership"):
+        UNSCOPED_EVALUATIONS[how](Membership.objects.all())
+
+
+@pytest.mark.parametrize(
+    "queryset",
+    [
+        lambda u: Membership.objects.filter(role=Role.ADMIN),
+        lambda u: Membership.objects.filter(user=u),
+        lambda u: Membership.objects.exclude(role=Role.MEMBER),
+        lambda u: Membership.objects.order_by("pk"),
+        lambda u: Membership.objects.select_related("user"),
+        lambda u: Invitation.objects.pending(),
+        lambda u: AuditEvent.objects.all(),
+    ],
+    ids=["filter-role", "filter-user", "exclude", "order_by", "select_related", "pending", "audit"],
+)
+def test_narrowing_on_anything_but_the_organisation_is_still_unscoped(queryset, two_orgs, admin):
+    with pytest.raises(UnscopedQueryError):
+        list(queryset(admin))
+
+
+def test_unscoped_raise_happens_before_any_query(two_orgs, django_assert_num_queries):
+    with django_assert_num_queries(0), pytest.raises(UnscopedQueryError):
+        Membership.objects.count()
+
+
+def test_unscoped_update_and_delete_change_nothing(two_orgs):
+    org, other_org = two_orgs
+    with pytest.raises(UnscopedQueryError):
+        Membership.objects.all().update(role=Role.ADMIN)
+    with pytest.raises(UnscopedQueryError):
+        Membership.objects.filter(role=Role.MEMBER).delete()
+    assert Membership.objects.for_org(org).filter(role=Role.MEMBER).count() == 2
+    assert Membership.objects.for_org(other_org).count() == 2
+
+
+def test_for_org_returns_only_that_organisations_rows(two_orgs):
+    org, other_org = two_orgs
+    rows = list(Membership.objects.for_org(org))
+    assert len(rows) == 3
+    assert {m.organization_id for m in rows} == {org.pk}
+    assert Membership.objects.for_org(other_org).count() == 2
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        lambda org: {"organization": org},
+        lambda org: {"organization_id": org.pk},
+        lambda org: {"organization__slug": org.slug},
+        lambda org: {"organization__in": [org]},
+    ],
+    ids=["object", "id", "slug", "in"],
+)
+def test_filtering_on_the_organisation_scopes(lookup, two_orgs):
+    org, _ = two_orgs
+    assert Membership.objects.filter(**lookup(org)).count() == 3
+
+
+def test_scope_survives_chaining(two_orgs, admin):
+    org, _ = two_orgs
+    queryset = Membership.objects.for_org(org).filter(role=Role.ADMIN).order_by("pk")
+    assert list(queryset.values_list("user", flat=True)) == [admin.pk]
+    assert queryset.exists()
+    assert queryset.select_related("user").get().user == admin
+    assert queryset.update(department="Board") == 1
+    assert list(Membership.objects.for_org(org).admins()) == list(queryset)
+
+
+def test_get_for_org_refuses_another_organisations_row(two_orgs):
+    from django.http import Http404
+
+    from mentorship.tenancy.access import get_for_org_or_404
+
+    org, other_org = two_orgs
+    foreign = Membership.objects.for_org(other_org).first()
+    with pytest.raises(Http404):
+        get_for_org_or_404(Membership.objects, org, pk=foreign.pk)
+    with pytest.raises(Http404):
+        get_for_org_or_404(Membership.objects, org, pk="not-a-number")
+    own = Membership.objects.for_org(org).first()
+    assert get_for_org_or_404(Membership.objects, org, pk=own.pk) == own
+
+
+def test_related_managers_are_scoped_by_their_instance(two_orgs):
+    org, _ = two_orgs
+    InvitationFactory.create_batch(2, organization=org)
+    assert org.memberships.count() == 3
+    assert len(org.memberships.filter(role=Role.MEMBER)) == 2
+    assert org.invitations.pending().count() == 2
+
+
+def test_related_managers_of_a_person_span_organisations_so_they_are_unscoped(two_orgs):
+    org, other_org = two_orgs
+    person = UserFactory()
+    MembershipFactory(organization=org, user=person)
+    MembershipFactory(organization=other_org, user=person)
+    with pytest.raises(UnscopedQueryError):
+        list(person.memberships.all())
+    assert person.memberships.filter(organization=org).count() == 1
+
+
+def test_unscoped_is_explicit_and_crosses_tenants(two_orgs):
+    assert Membership.objects.unscoped().count() == 5
+    assert Membership.objects.unscoped().filter(role=Role.ADMIN).count() == 2
+
+
+def test_unscoped_queries_block_allows_then_restores_the_guard(two_orgs):
+    with unscoped_queries():
+        assert Membership.objects.count() == 5
+        with unscoped_queries():
+            assert Membership.objects.exists()
+        assert len(Membership.objects.all()) == 5  # the inner block did not close the outer
+    with pytest.raises(UnscopedQueryError):
+        Membership.objects.count()
+
+
+def test_unscoped_queries_block_restores_the_guard_after_an_error(two_orgs):
+    with pytest.raises(ZeroDivisionError), unscoped_queries():
+        1 / 0  # noqa: B018
+    with pytest.raises(UnscopedQueryError):
+        Membership.objects.count()
+
+
+def test_of_user_lists_a_persons_memberships_across_organisations(two_orgs, admin, other_org):
+    MembershipFactory(organization=other_org, user=admin)
+    assert {m.organization for m in Membership.objects.of_user(admin)} == set(two_orgs)
+
+
+def test_full_clean_checks_uniqueness_across_the_table(org, admin):
+    duplicate = Membership(organization=org, user=admin, role=Role.MEMBER)
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert error.value.messages == ["Membership with this Organization and User already exists."]
+    # a person new to the organisation passes
+    Membership(organization=org, user=UserFactory(), role=Role.MEMBER).full_clean()
+
+
+def test_full_clean_of_a_new_row_runs_unscoped_checks_without_raising(org, admin):
+    invitation = Invitation(
+        organization=org,
+        email="new@example.org",
+        role=Role.MEMBER,
+        invited_by=admin,
+        expires_at=Invitation.default_expiry(),
+    )
+    invitation.full_clean()
+
+
+def _tenant_models():
+    return [
+        m
+        for m in apps.get_models()
+        if any(f.name == "organization" for f in m._meta.concrete_fields)
+    ]
+
+
+def test_every_model_with_an_organisation_has_the_guarded_manager(db):
+    unguarded = [
+        m._meta.label
+        for m in _tenant_models()
+        if not isinstance(m._default_manager.all(), TenantQuerySet)
+    ]
+    assert not unguarded, f"Tenant models whose default manager is not guarded: {unguarded}"
+    for model in _tenant_models():
+        with pytest.raises(UnscopedQueryError):
+            model._default_manager.exists()
+
+
+def test_every_model_of_ours_is_tenant_owned(db):
+    """Every table of our apps carries ``organization`` unless it is global on purpose."""
+    tenant = {m._meta.label for m in _tenant_models()}
+    ours = {
+        m._meta.label
+        for m in apps.get_models()
+        if m._meta.app_config.name.startswith(OUR_APPS) and not m._meta.proxy
+    }
+    missing = sorted(ours - tenant - GLOBAL_MODELS)
+    assert not missing, (
+        f"{missing} have no 'organization' column. Tenant-owned tables carry one "
+        f"(subclass TenantModel), child rows too; a global table goes in GLOBAL_MODELS "
+        f"in tests/tenancy/test_scoping.py with the reason."
+    )

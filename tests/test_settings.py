@@ -1,0 +1,157 @@
+"""One settings module configured by environment variables. Each case runs in a fresh
+process with exactly the variables it names, as a deployment would."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+CONFIG_VARIABLES = {
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "REDIS_URL",
+    "CELERY_QUEUE",
+    "SECRET_KEY",
+    "DEBUG",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "EMAIL_URL",
+    "EMAIL_BACKEND",
+    "CACHE_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_PRELOAD",
+}
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": secrets.token_urlsafe(64),
+    "ALLOWED_HOSTS": "example.org",
+}
+
+PRINT_SETTINGS = """
+import json
+from mentorship import settings as s
+print(json.dumps({
+    "DEBUG": s.DEBUG,
+    "ENGINE": s.DATABASES["default"]["ENGINE"],
+    "DB": {k: s.DATABASES["default"].get(k) for k in ("NAME", "HOST", "PORT", "USER")},
+    "EAGER": s.CELERY_TASK_ALWAYS_EAGER,
+    "BROKER": s.CELERY_BROKER_URL,
+    "QUEUE": s.CELERY_TASK_DEFAULT_QUEUE,
+    "EMAIL_BACKEND": s.EMAIL_BACKEND,
+    "EMAIL": {k: getattr(s, k, None) for k in (
+        "EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_USE_TLS", "EMAIL_USE_SSL",
+        "EMAIL_FILE_PATH")},
+    "ALLOWED_HOSTS": s.ALLOWED_HOSTS,
+    "STATICFILES": s.STORAGES["staticfiles"]["BACKEND"],
+    "MIDDLEWARE": s.MIDDLEWARE,
+    "SECRET_KEY_LENGTH": len(s.SECRET_KEY),
+}, default=str))
+"""
+
+
+def run(args, env=None):
+    """Run ``args`` in the project folder with only the configuration in ``env``."""
+    clean = {k: v for k, v in os.environ.items() if k not in CONFIG_VARIABLES}
+    return subprocess.run(
+        args,
+        cwd=BASE_DIR,
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def settings_with(env=None):
+    result = run([sys.executable, "-c", PRINT_SETTINGS], env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_check_deploy_is_silent_with_production_values():
+    result = run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues" in output
+    assert "WARNING" not in output
+
+
+def test_defaults_need_no_server():
+    config = settings_with()
+    assert config["DEBUG"] is True
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert Path(config["DB"]["NAME"]) == BASE_DIR / "db.sqlite3"
+    assert config["EAGER"] is True
+    assert config["BROKER"] == ""
+    assert config["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert config["SECRET_KEY_LENGTH"] >= 50
+
+
+def test_database_url_selects_postgresql_through_psycopg_3():
+    config = settings_with({"DATABASE_URL": "postgres://app:s3cret@db.example:5433/mentorship"})
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["DB"] == {
+        "NAME": "mentorship",
+        "HOST": "db.example",
+        "PORT": 5433,
+        "USER": "app",
+    }
+    import psycopg  # noqa: F401  (Django picks psycopg 3 when it is installed)
+
+
+@pytest.mark.parametrize("variable", ["CELERY_BROKER_URL", "REDIS_URL"])
+def test_a_broker_url_sends_tasks_to_the_broker(variable):
+    config = settings_with({variable: "redis://cache.example:6379/0", "CELERY_QUEUE": "q-1"})
+    assert config["EAGER"] is False
+    assert config["BROKER"] == "redis://cache.example:6379/0"
+    assert config["QUEUE"] == "q-1"
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "expected"),
+    [
+        (
+            "smtp://mailer:p%40ss@smtp.example:2525",
+            "smtp.EmailBackend",
+            {"EMAIL_HOST": "smtp.example", "EMAIL_PORT": 2525, "EMAIL_HOST_USER": "mailer"},
+        ),
+        ("smtps://smtp.example", "smtp.EmailBackend", {"EMAIL_PORT": 465, "EMAIL_USE_SSL": True}),
+        ("smtp://smtp.example?tls=0", "smtp.EmailBackend", {"EMAIL_USE_TLS": False}),
+        ("file:///tmp/mentorship-mail", "filebased.EmailBackend", {}),
+        ("locmem:", "locmem.EmailBackend", {}),
+    ],
+    ids=["smtp", "smtps", "no-tls", "file", "locmem"],
+)
+def test_email_url(url, backend, expected):
+    config = settings_with({"EMAIL_URL": url})
+    assert config["EMAIL_BACKEND"] == f"django.core.mail.backends.{backend}"
+    for key, value in expected.items():
+        assert config["EMAIL"][key] == value
+    if url.startswith("file:"):
+        assert config["EMAIL"]["EMAIL_FILE_PATH"] == "/tmp/mentorship-mail"
+
+
+def test_production_values_turn_debug_off_and_compress_static_files():
+    config = settings_with(PRODUCTION)
+    assert config["DEBUG"] is False
+    assert config["ALLOWED_HOSTS"] == ["example.org"]
+    assert config["STATICFILES"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    middleware = config["MIDDLEWARE"]
+    assert middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") == (
+        middleware.index("django.middleware.security.SecurityMiddleware") + 1
+    )
+
+
+def test_debug_off_without_a_secret_key_refuses_to_start():
+    result = run([sys.executable, "-c", "import mentorship.settings"], {"DEBUG": "0"})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr

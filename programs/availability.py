@@ -8,8 +8,15 @@ in UTC for comparing people in different time zones.
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-DAYS = [("mon", "Monday"), ("tue", "Tuesday"), ("wed", "Wednesday"), ("thu", "Thursday"),
-        ("fri", "Friday"), ("sat", "Saturday"), ("sun", "Sunday")]
+DAYS = [
+    ("mon", "Monday"),
+    ("tue", "Tuesday"),
+    ("wed", "Wednesday"),
+    ("thu", "Thursday"),
+    ("fri", "Friday"),
+    ("sat", "Saturday"),
+    ("sun", "Sunday"),
+]
 BLOCKS = [("am", "Morning", 8, 12), ("pm", "Afternoon", 12, 17), ("eve", "Evening", 17, 20)]
 SLOT_CHOICES = [
     (f"{day}-{block}", f"{day_label} {block_label.lower()}")

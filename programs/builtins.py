@@ -12,19 +12,34 @@ BLUEPRINTS = {
             "and certification."
         ),
         "phases": [
-            ("Baseline", 1, 2, [
-                ("assessment", "Baseline assessment: technique consistency", 1),
-                ("module", "Module assignments for weeks 1–2", 2),
-            ]),
-            ("Paired practice", 3, 6, [
-                ("session", "Paired on-the-floor mentorship sessions", 4),
-                ("review", "Remote review of a session clip", 5),
-                ("habit", "Micro-habit assignments", 6),
-            ]),
-            ("Independent coaching", 7, 8, [
-                ("evaluation", "Independent coaching evaluation", 7),
-                ("certification", "Certification", 8),
-            ]),
+            (
+                "Baseline",
+                1,
+                2,
+                [
+                    ("assessment", "Baseline assessment: technique consistency", 1),
+                    ("module", "Module assignments for weeks 1–2", 2),
+                ],
+            ),
+            (
+                "Paired practice",
+                3,
+                6,
+                [
+                    ("session", "Paired on-the-floor mentorship sessions", 4),
+                    ("review", "Remote review of a session clip", 5),
+                    ("habit", "Micro-habit assignments", 6),
+                ],
+            ),
+            (
+                "Independent coaching",
+                7,
+                8,
+                [
+                    ("evaluation", "Independent coaching evaluation", 7),
+                    ("certification", "Certification", 8),
+                ],
+            ),
         ],
     },
     "plan-90-day": {
@@ -35,18 +50,33 @@ BLUEPRINTS = {
             "third."
         ),
         "phases": [
-            ("Days 1–30: set direction", 1, 4, [
-                ("plan", "Kick-off: objectives, milestones and feedback preferences agreed", 1),
-                ("checkin", "Calibration call after the first month", 4),
-            ]),
-            ("Days 31–60: practise", 5, 9, [
-                ("session", "Monthly check-in", 8),
-                ("module", "Stretch assignment or shadowing day", 9),
-            ]),
-            ("Days 61–90: show the outcome", 10, 13, [
-                ("checkin", "Monthly check-in", 12),
-                ("evaluation", "90-day review of objectives", 13),
-            ]),
+            (
+                "Days 1–30: set direction",
+                1,
+                4,
+                [
+                    ("plan", "Kick-off: objectives, milestones and feedback preferences agreed", 1),
+                    ("checkin", "Calibration call after the first month", 4),
+                ],
+            ),
+            (
+                "Days 31–60: practise",
+                5,
+                9,
+                [
+                    ("session", "Monthly check-in", 8),
+                    ("module", "Stretch assignment or shadowing day", 9),
+                ],
+            ),
+            (
+                "Days 61–90: show the outcome",
+                10,
+                13,
+                [
+                    ("checkin", "Monthly check-in", 12),
+                    ("evaluation", "90-day review of objectives", 13),
+                ],
+            ),
         ],
     },
 }
@@ -74,12 +104,17 @@ LEVELS = [
 
 COMPETENCIES = {
     "Coaching craft": [
-        "Cueing and demonstration", "Program design", "Regressions and progressions",
+        "Cueing and demonstration",
+        "Program design",
+        "Regressions and progressions",
         "Session flow",
     ],
     "Client work": ["Client communication", "Client retention", "Motivational interviewing"],
     "Leadership": [
-        "Giving feedback", "Delegation", "Stakeholder management", "Strategic thinking",
+        "Giving feedback",
+        "Delegation",
+        "Stakeholder management",
+        "Strategic thinking",
     ],
     "Operations": ["Scheduling and capacity", "Data-informed decisions"],
 }

@@ -149,6 +149,9 @@ def programs(context):
         ),
     ]
     cohorts = {}
+    # The matching cohort first: its facilitator (the admin) is then the organisation's first
+    # participant, which the isolation test relies on (see demo_people's module doc).
+    specs.sort(key=lambda spec: spec[0] != Status.MATCHING)
     for status, program, name, offset, weeks, capacity, slot, facilitator in specs:
         starts_on = monday + timedelta(weeks=offset)
         cohort = services.cohort_create(

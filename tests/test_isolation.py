@@ -27,6 +27,8 @@ The URL keyword convention (a URL that breaks it fails here, saying so):
 
 The object aimed at is the organisation's first row of that model by pk (demo authors may
 rely on it); for ``user_id``, the first person who is a member of that organisation only.
+A person's own pages (routes with ``/me/``) are visited in (b) as the person that row belongs
+to (see ``owner_of``), not as the admin.
 """
 
 import hashlib
@@ -195,6 +197,27 @@ def build_url(pattern, values):
     return "/" + _PLACEHOLDER.sub(lambda m: str(values[m.group("name")]), pattern.route)
 
 
+def owner_of(pattern, values):
+    """The person a personal page's row belongs to: the first person reached through the
+    row's foreign keys, directly (``user``, ``requester``, ...) or through a participant
+    (``mentee``, ``mentor``, ...). None when the row names nobody."""
+    user_model = get_user_model()
+    for kwarg in pattern.object_kwargs:
+        if not kwarg.endswith("_id"):
+            continue
+        model = model_for(kwarg, "_id")
+        row = model._base_manager.get(pk=values[kwarg])
+        for field in model._meta.concrete_fields:
+            if not field.is_relation or not field.many_to_one:
+                continue
+            target = getattr(row, field.name)
+            if isinstance(target, user_model):
+                return target
+            if isinstance(getattr(target, "user", None), user_model):
+                return target.user
+    return None
+
+
 # --- the two organisations ---------------------------------------------------------------
 
 
@@ -269,16 +292,22 @@ def test_other_organisations_objects_are_not_found_in_ones_own(
     pattern, method, tenants, alpha_admin_client
 ):
     """b. alpha's admin, alpha's slug with beta's object ids: 404, and beta unchanged."""
-    own_url = build_url(pattern, url_kwargs(pattern, tenants.alpha, tenants.beta))
+    own_values = url_kwargs(pattern, tenants.alpha, tenants.beta)
+    own_url = build_url(pattern, own_values)
     values = url_kwargs(pattern, tenants.beta, tenants.alpha)
     values["org_slug"] = tenants.alpha.slug
     crossed_url = build_url(pattern, values)
+    client = alpha_admin_client
+    if "/me/" in pattern.route:
+        # A person's own page: visited as the person alpha's row belongs to.
+        client = Client()
+        client.force_login(owner_of(pattern, own_values) or tenants.alpha_admin)
     # The control: the URL built for alpha's own objects reaches the view.
-    control = alpha_admin_client.get(own_url)
+    control = client.get(own_url)
     assert control.status_code != 404, f"GET {own_url} (alpha's own objects) answered 404"
     before = fingerprint(tenants.beta)
 
-    response = _request(alpha_admin_client, method, crossed_url)
+    response = _request(client, method, crossed_url)
 
     allowed = {404, 405} if method == "get" else {404}
     assert response.status_code in allowed, (

@@ -285,23 +285,39 @@ def _expire(pairing, now, matching, summary):
         _flag(pairing, "A topic mentor did not accept in time.", now)
         summary.flagged += 1
         return
-    has_core = (
+    new = offer_next_mentor(pairing=pairing, why="Expired", now=now, matching=matching)
+    if new is None:
+        summary.flagged += int(_has_no_core(pairing))
+    else:
+        summary.reoffered += 1
+
+
+def _has_no_core(pairing):
+    return not (
         Pairing.objects.for_org(pairing.organization)
         .live()
         .filter(mentee=pairing.mentee, kind=Pairing.Kind.CORE)
         .exists()
     )
-    if has_core:  # paired again meanwhile (by hand): nothing to offer
-        return
+
+
+def offer_next_mentor(*, pairing, why, now=None, matching=None):
+    """A core pairing ended before it began (expired or declined): offer the mentee the next
+    best mentor with capacity who has not had them yet, as a new pending pairing. With
+    nobody left, the pair is flagged for the admin. Returns the new pairing or None."""
+    now = now or timezone.now()
+    if pairing.kind != Pairing.Kind.CORE or not _has_no_core(pairing):
+        return None  # a topic mentor, or paired again meanwhile (by hand)
+    if pairing.mentee.status != Participant.Status.ACTIVE:
+        return None
     candidates = mentor_candidates(
         mentee=pairing.mentee, exclude_mentor_ids=_past_mentor_ids(pairing), limit=1
     )
     if not candidates:
-        _flag(pairing, f"Expired: {NO_MENTOR_LEFT}", now)
-        summary.flagged += 1
-        return
-    _new_pending(old=pairing, candidate=candidates[0], now=now, matching=matching)
-    summary.reoffered += 1
+        _flag(pairing, f"{why}: {NO_MENTOR_LEFT}", now)
+        return None
+    matching = matching or settings_for(pairing.cohort.program)
+    return _new_pending(old=pairing, candidate=candidates[0], now=now, matching=matching)
 
 
 def _idle(pairing, now, matching, summary):

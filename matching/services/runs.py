@@ -39,6 +39,7 @@ from ..models import WEIGHT_FIELDS, Exclusion, MatchingSettings, MatchRun, Pairi
 from ..optimiser import solve
 from ..profiles import CohortProfiles, cohort_profiles, settings_for, weights_of
 from ..scoring import ALL_WEIGHTS_ZERO, LABELS, Weights, constraint_violation, score_pair
+from . import care
 
 register_audit_actions(
     {
@@ -786,7 +787,8 @@ def pairing_accept(*, pairing, by):
 
 @transaction.atomic
 def pairing_decline(*, pairing, by, reason=""):
-    """The mentor declines a new pairing: it ends; the admin re-pairs the mentee."""
+    """The mentor declines a new pairing: it ends, and the mentee is offered the next best
+    mentor with capacity (M9); with nobody left, the admin sees it on the calibration page."""
     _check_own(pairing, by)
     if pairing.status == Pairing.Status.DECLINED:
         return pairing
@@ -798,6 +800,7 @@ def pairing_decline(*, pairing, by, reason=""):
     pairing.ended_at = timezone.now()
     pairing.end_reason = (reason or "Declined by the mentor")[:200]
     pairing.save(update_fields=["status", "ended_at", "end_reason"])
+    care.offer_next_mentor(pairing=pairing, why="Declined", now=pairing.ended_at)
     return pairing
 
 

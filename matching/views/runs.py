@@ -438,7 +438,9 @@ def pairing_answer(request, org_slug, pairing_id):
                 pairing=pairing, by=request.user, reason=request.POST.get("reason", "")
             )
             messages.info(
-                request, f"You declined mentoring {pairing.mentee.user}: the admin will re-pair."
+                request,
+                f"You declined mentoring {pairing.mentee.user}: "
+                "they will be offered another mentor.",
             )
         else:
             messages.error(request, "Choose accept or decline.")

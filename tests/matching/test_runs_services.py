@@ -7,7 +7,14 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from matching.models import Exclusion, MatchingSettings, MatchRun, Pairing, Proposal
+from matching.models import (
+    CalibrationCheck,
+    Exclusion,
+    MatchingSettings,
+    MatchRun,
+    Pairing,
+    Proposal,
+)
 from matching.profiles import cohort_profiles, settings_for, weights_for
 from matching.services import runs as services
 from mentorship.notifications.models import Message
@@ -340,6 +347,24 @@ def test_the_mentor_declines(org, admin):
     assert pairing.status == Pairing.Status.DECLINED
     with pytest.raises(ValidationError):
         services.pairing_accept(pairing=pairing, by=mentors[0].user)
+    # Nobody else to offer: the admin sees the mentee on the calibration page.
+    check = CalibrationCheck.objects.for_org(org).get(pairing=pairing)
+    assert check.flagged and check.flag_reason.startswith("Declined:")
+
+
+def test_a_decline_offers_the_mentee_the_next_best_mentor(org, admin):
+    cohort, comps, mentors, mentees = matching_cohort(org, mentors=2, mentees=1)
+    run = services.matchrun_start(cohort=cohort, by=admin)
+    _, [pairing] = services.matchrun_publish(run=run, by=admin)
+    services.pairing_decline(pairing=pairing, by=pairing.mentor.user, reason="Fully booked")
+
+    new = Pairing.objects.for_org(org).live().get(mentee=mentees[0])
+    assert new.pk != pairing.pk and new.mentor_id != pairing.mentor_id
+    assert new.status == Pairing.Status.PENDING and new.accept_by is not None
+    assert not CalibrationCheck.objects.for_org(org).exists()
+    # Declining again (a double click) offers nobody else.
+    services.pairing_decline(pairing=pairing, by=pairing.mentor.user)
+    assert Pairing.objects.for_org(org).live().filter(mentee=mentees[0]).count() == 1
 
 
 def test_a_failing_task_marks_the_run_failed_and_stores_nothing(org, admin, monkeypatch):

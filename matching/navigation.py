@@ -18,7 +18,7 @@ register_nav(
     "my_mentoring",
     role=Role.MEMBER,
     order=20,
-    also_active=("pairing_answer",),
+    also_active=("pairing_answer", "pairing_calibration", "pairing_rematch"),
 )
 
 # --- care: calibration, responsiveness, circles
@@ -29,14 +29,6 @@ register_nav(
     role=Role.ADMIN,
     order=60,
     also_active=("care_repair",),
-)
-register_nav(
-    "Participate",
-    "My pairings",
-    "my_pairings",
-    role=Role.MEMBER,
-    order=40,
-    also_active=("pairing_calibration", "pairing_rematch"),
 )
 
 # --- directory: offerings, requests, credits

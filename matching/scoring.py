@@ -47,6 +47,13 @@ FORMAT_LABELS: Mapping[str, str] = {
     "cohort": "cohort",
     "network": "network",
 }
+# The learning styles of programs' intake (programs.models.intake.LEARNING_STYLES), as words.
+STYLE_LABELS: Mapping[str, str] = {
+    "hands_on": "hands-on",
+    "observe": "observe-first",
+    "discuss": "talk-it-through",
+    "read": "read-and-reflect",
+}
 HOURS_PER_WEEK = 168
 # A weekly session needs some slack to be scheduled and moved: four shared hours a week
 # count as full availability; fewer scale down linearly.
@@ -230,6 +237,19 @@ class Score:
                 return c
         raise KeyError(name)
 
+    def stored(self) -> list[list]:
+        """The breakdown as stored on proposals and pairings (JSON), one row per component:
+        ``[name, label, value, weight, explanation]``."""
+        return [
+            [c.name, c.label, round(c.value, 4), round(c.weight, 4), c.explanation]
+            for c in self.components
+        ]
+
+
+def weighed_rows(rows) -> list[list]:
+    """The stored breakdown rows (``Score.stored``) of the factors that weigh in, in order."""
+    return [row for row in rows or () if len(row) > 4 and row[3] and row[3] > 0]
+
 
 LABELS: Mapping[str, str] = {
     "competency": "Competency fit",
@@ -360,10 +380,11 @@ def _format(mentee: MenteeProfile, mentor: MentorProfile) -> tuple[float, str]:
         format_ok, format_text = True, "No format preference"
     if mentee.learning_style:
         style_ok = mentee.learning_style in mentor.styles
+        style = STYLE_LABELS.get(mentee.learning_style, mentee.learning_style.replace("_", " "))
         style_text = (
-            f"coaching style suits a {mentee.learning_style} learner"
+            f"coaching style suits a {style} learner"
             if style_ok
-            else f"no coaching style for a {mentee.learning_style} learner"
+            else f"no coaching style for a {style} learner"
         )
     else:
         style_ok, style_text = True, "no learning style preference"

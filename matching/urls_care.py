@@ -27,7 +27,6 @@ urlpatterns = [
         care.topic_mentor_end,
         name="topic_mentor_end",
     ),
-    path("me/pairings/", care.my_pairings, name="my_pairings"),
     path(
         "me/pairings/<int:pairing_id>/calibration/",
         care.pairing_calibration,

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.notifications.services import message_queue
@@ -55,11 +55,8 @@ def _site(path):
 
 
 def _link(url_name, *args):
-    """An absolute link for an e-mail; the runs area's pages may not exist yet."""
-    try:
-        return _site(reverse(url_name, args=args))
-    except NoReverseMatch:
-        return _site(reverse("my_pairings", args=args[:1]))
+    """An absolute link for an e-mail."""
+    return _site(reverse(url_name, args=args))
 
 
 def _tell(*, organization, kind, subject_key, participant, subject, body, period=""):
@@ -106,19 +103,6 @@ def _exclusion_pairs(organization, profiles):
     return pairs
 
 
-def _components(score):
-    return [
-        {
-            "name": c.name,
-            "label": c.label,
-            "value": round(c.value, 4),
-            "weight": round(c.weight, 4),
-            "explanation": c.explanation,
-        }
-        for c in score.components
-    ]
-
-
 def mentor_candidates(*, mentee, exclude_mentor_ids=(), limit=3, profiles=None):
     """The best mentors with capacity for ``mentee`` (a Participant) in its cohort, by the
     engine's score, hard constraints applied; each with its explained components."""
@@ -147,7 +131,7 @@ def mentor_candidates(*, mentee, exclude_mentor_ids=(), limit=3, profiles=None):
             Candidate(
                 mentor=profiles.participants[mentor.id],
                 score=score.total,
-                components=_components(score),
+                components=score.stored(),
                 capacity=mentor.capacity,
             )
         )

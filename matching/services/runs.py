@@ -38,7 +38,14 @@ from programs.models import Participant
 from ..models import WEIGHT_FIELDS, Exclusion, MatchingSettings, MatchRun, Pairing, Proposal
 from ..optimiser import solve
 from ..profiles import CohortProfiles, cohort_profiles, settings_for, weights_of
-from ..scoring import ALL_WEIGHTS_ZERO, LABELS, Weights, constraint_violation, score_pair
+from ..scoring import (
+    ALL_WEIGHTS_ZERO,
+    LABELS,
+    Weights,
+    constraint_violation,
+    score_pair,
+    weighed_rows,
+)
 from . import care
 
 register_audit_actions(
@@ -382,13 +389,6 @@ def _histogram(scores):
     return bins
 
 
-def _components(score):
-    return [
-        [c.name, c.label, round(c.value, 4), round(c.weight, 4), c.explanation]
-        for c in score.components
-    ]
-
-
 def _execute(run, profiles: CohortProfiles | None = None):
     cohort = run.cohort
     profiles = profiles or cohort_profiles(cohort)
@@ -447,7 +447,7 @@ def _execute(run, profiles: CohortProfiles | None = None):
                 mentor_id=mentor_id,
                 status=status,
                 score=score.total,
-                components=_components(score),
+                components=score.stored(),
             )
         )
     Proposal.objects.bulk_create(proposals)
@@ -560,7 +560,7 @@ def _rescore(run, profiles, proposal, mentor_id):
     score = score_pair(e, r, _snapshot_weights(run), profiles.competency_names)
     proposal.mentor_id = mentor_id
     proposal.score = score.total
-    proposal.components = _components(score)
+    proposal.components = score.stored()
     proposal.reason = ""
     proposal.status = Proposal.Status.MANUAL
 
@@ -643,7 +643,7 @@ def _site_url(site_url):
 
 
 def _explain(components):
-    return "\n".join(f"- {c[1]}: {c[4]}" for c in components or [])
+    return "\n".join(f"- {c[1]}: {c[4]}" for c in weighed_rows(components))
 
 
 def _notify(pairing, *, site_url):

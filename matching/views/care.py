@@ -201,20 +201,6 @@ def topic_mentor_end(request, org_slug, pairing_id):
 
 
 @member_required
-def my_pairings(request, org_slug):
-    """Every pairing of the signed-in person, as mentee (core and topic mentors) or mentor."""
-    mine = Q(mentee__user=request.user) | Q(mentor__user=request.user)
-    pairings = (
-        _pairings(request)
-        .filter(mine)
-        .select_related("calibration")
-        .order_by("status", "kind", "-created_at")
-    )
-    rows = [{"pairing": p, "side": services.pairing_side(p, request.user)} for p in pairings[:100]]
-    return render(request, "matching/care/my_pairings.html", {"rows": rows})
-
-
-@member_required
 def pairing_calibration(request, org_slug, pairing_id):
     pairing = _own_pairing(request, pairing_id)
     side = services.pairing_side(pairing, request.user)
@@ -235,7 +221,7 @@ def pairing_calibration(request, org_slug, pairing_id):
             add_errors(form, error)
         else:
             messages.success(request, "Thank you: your answer is saved.")
-            return redirect("my_pairings", org_slug=org_slug)
+            return redirect("my_mentoring", org_slug=org_slug)
     context = {
         "pairing": pairing,
         "side": side,
@@ -261,7 +247,7 @@ def pairing_rematch(request, org_slug, pairing_id):
         messages.success(
             request, "Your request is with the program's admins. Your partner is not told."
         )
-        return redirect("my_pairings", org_slug=org_slug)
+        return redirect("my_mentoring", org_slug=org_slug)
     context = {
         "pairing": pairing,
         "partner": pairing.mentee if side == "mentor" else pairing.mentor,
@@ -278,4 +264,4 @@ def pairing_report(request, org_slug, pairing_id):
     if form.is_valid():
         services.unresponsive_report(pairing=pairing, by=request.user, **form.cleaned_data)
         messages.success(request, "Thank you: the program's admins will follow up.")
-    return redirect("my_pairings", org_slug=org_slug)
+    return redirect("my_mentoring", org_slug=org_slug)

@@ -33,7 +33,7 @@ def test_stranger_gets_404_everywhere(org, as_stranger, setup):
         ("care_repair", (pairing.pk,)),
         ("cohort_circles", (cohort.pk,)),
         ("cohort_topic_mentors", (cohort.pk,)),
-        ("my_pairings", ()),
+        ("my_mentoring", ()),
         ("pairing_calibration", (pairing.pk,)),
         ("pairing_rematch", (pairing.pk,)),
     ]:
@@ -101,8 +101,8 @@ def test_rematch_is_confidential(org, as_admin, setup):
     mentee.post(_url("pairing_rematch", org, pairing.pk), {"reason": "Secret reason"})
     assert RematchRequest.objects.for_org(org).count() == 1
     partner = client_for(mentors[0].user)
-    for name in ("my_pairings", "pairing_calibration", "pairing_rematch"):
-        args = () if name == "my_pairings" else (pairing.pk,)
+    for name in ("my_mentoring", "pairing_calibration", "pairing_rematch"):
+        args = () if name == "my_mentoring" else (pairing.pk,)
         body = partner.get(_url(name, org, *args)).content.decode()
         assert "Secret reason" not in body and "asks for another partner" not in body
     assert "Secret reason" in as_admin.get(_url("care_calibration", org)).content.decode()
@@ -168,8 +168,10 @@ def test_topic_mentor_page_adds_and_ends(org, as_admin, setup):
 def test_mentee_sees_core_and_topic_mentors(org, admin, setup):
     _, mentors, mentees, comps, _ = setup
     care.topic_mentor_add(mentee=mentees[0], mentor=mentors[2], topic=comps[2], by=admin)
-    body = client_for(mentees[0].user).get(_url("my_pairings", org)).content.decode()
-    assert "core mentor" in body and "topic mentor for" in body
+    body = client_for(mentees[0].user).get(_url("my_mentoring", org)).content.decode()
+    assert mentors[0].user.name in body and mentors[2].user.name in body
+    assert f"Topic mentor: {comps[2].name}" in body
+    assert body.count("How is it going?") == 2 and body.count("Ask for a rematch") == 2
 
 
 # --- query budgets --------------------------------------------------------------------------
@@ -227,7 +229,7 @@ def test_topic_mentors_query_budget(org, as_admin, setup):
     assert_flat_queries(as_admin, _url("cohort_topic_mentors", org, cohort.pk), grow, n=14)
 
 
-def test_my_pairings_query_budget(org, setup):
+def test_my_mentoring_with_care_actions_query_budget(org, setup):
     cohort, mentors, mentees, comps, pairing = setup
     client = client_for(mentors[0].user)
     from tests.programs.test_people_helpers import enrol  # noqa: PLC0415
@@ -236,7 +238,7 @@ def test_my_pairings_query_budget(org, setup):
         for _ in range(2):
             pair(enrol(cohort, role="mentee"), mentors[0])
 
-    assert_flat_queries(client, _url("my_pairings", org), grow, n=10)
+    assert_flat_queries(client, _url("my_mentoring", org), grow, n=10)
 
 
 def test_pair_pages_query_budget(org, setup):

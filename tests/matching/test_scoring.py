@@ -16,6 +16,7 @@ from matching.scoring import (
     score_matrix,
     score_pair,
     timezone_gap_minutes,
+    weighed_rows,
 )
 
 NAMES = {1: "Client Communication", 2: "Negotiation", 3: "Budgeting", 4: "Coaching"}
@@ -218,6 +219,24 @@ def test_format_and_learning_style():
     assert c.explanation.startswith("Does not offer the preferred micro-mentoring format")
     c = component(MenteeProfile(id=1), MentorProfile(id=2), "format")
     assert (c.value, c.explanation) == (1.0, "No format preference; no learning style preference")
+
+
+def test_learning_styles_are_said_in_words():
+    mentee = MenteeProfile(id=1, learning_style="hands_on")
+    c = component(mentee, MentorProfile(id=2, styles={"hands_on"}), "format")
+    assert c.explanation.endswith("coaching style suits a hands-on learner")
+    c = component(mentee, MentorProfile(id=2, styles={"read"}), "format")
+    assert c.explanation.endswith("no coaching style for a hands-on learner")
+
+
+def test_stored_breakdown_and_the_factors_that_weigh_in():
+    weights = Weights(**{k: float(k in {"competency", "timezone"}) for k in FIELDS})
+    score = score_pair(MenteeProfile(id=1), MentorProfile(id=2), weights, NAMES)
+    rows = score.stored()
+    assert [row[0] for row in rows] == [c.name for c in score.components]
+    assert all(len(row) == 5 and isinstance(row[4], str) for row in rows)
+    assert [row[0] for row in weighed_rows(rows)] == ["competency", "timezone"]
+    assert weighed_rows(None) == [] and weighed_rows([["x", "X", 1, 0, "no weight"]]) == []
 
 
 def test_diversity_rewards_crossing_departments():

@@ -7,4 +7,4 @@ class MatchingConfig(AppConfig):
     verbose_name = "Matching"
 
     def ready(self):
-        from . import navigation  # noqa: F401
+        from . import navigation, receivers  # noqa: F401

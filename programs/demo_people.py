@@ -264,11 +264,12 @@ def _matching(context, enroller, cohort):
 
 
 def _active(context, enroller, cohort):
-    enroller.make_room(cohort, 7)
+    enroller.make_room(cohort, 8)
     members = {user.name: user for user in context.members}
+    # Three mentors, so that a struggling pair can be re-paired with someone who has room.
     mentors = [
         enroller.enrol(cohort, members[name], Participant.Role.MENTOR)
-        for name in ("Leila Haddad", "Samuel Adeyemi")
+        for name in ("Leila Haddad", "Samuel Adeyemi", "Priya Nair")
         if name in members
     ]
     mentees = []

@@ -382,6 +382,31 @@ def _calibrate(pairing, now, matching, summary):
 # ------------------------------------------------------------------ pair-side actions
 
 
+def pairings_end_for_leaver(*, participant, by, now=None):
+    """End the live pairings of a participant who left their cohort. When a mentor withdrew,
+    each of their core mentees is offered the next best mentor (or flagged for the admin).
+    Returns the pairings ended."""
+    now = now or timezone.now()
+    withdrawn = participant.status == Participant.Status.WITHDRAWN
+    words = "withdrew from" if withdrawn else "finished"
+    ended = list(
+        Pairing.objects.for_org(participant.organization)
+        .live()
+        .filter(Q(mentor=participant) | Q(mentee=participant))
+        .select_related("organization", "cohort__program", "mentee__user", "mentor__user")
+        .order_by("pk")
+    )
+    for pairing in ended:
+        pairing.status = Pairing.Status.CONCLUDED
+        pairing.ended_at = now
+        pairing.end_reason = f"{_name(participant)} {words} the cohort"[:200]
+        pairing.save(update_fields=["status", "ended_at", "end_reason"])
+    if withdrawn and participant.role == Participant.Role.MENTOR:
+        for pairing in ended:
+            offer_next_mentor(pairing=pairing, why="The mentor withdrew", now=now)
+    return ended
+
+
 def pairing_side(pairing, user):
     """'mentor' or 'mentee' when ``user`` is one of the pair, else None."""
     if pairing.mentor.user_id == user.pk:

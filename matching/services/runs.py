@@ -717,6 +717,11 @@ def matchrun_publish(*, run, by, site_url=""):
     if already:
         names = ", ".join(sorted(_name(p.mentee.user) for p in proposals if p.mentee_id in already))
         raise ValidationError(f"Already paired since this run: {names}. Run matching again.")
+    problems = _publish_problems(locked, proposals)
+    if problems:
+        raise ValidationError(
+            [*problems, "Nothing was published: change these pairs or run matching again."]
+        )
     current = settings_for(locked.cohort.program)
     now = timezone.now()
     accept_by = now + timedelta(days=current.accept_within_days)
@@ -753,6 +758,29 @@ def matchrun_publish(*, run, by, site_url=""):
         data={"cohort": locked.cohort.name, "pairings": len(pairings)},
     )
     return locked, pairings
+
+
+def _publish_problems(run, proposals):
+    """The hard rules (M2) checked again at publishing, against the cohort as it is now:
+    people withdrawn, intakes reopened, exclusions added and mentors filled since the run.
+    One sentence per broken pair; empty when all may be published."""
+    profiles = cohort_profiles(run.cohort)
+    exclusions = exclusion_pairs(run.organization, profiles)
+    problems = []
+    for p in proposals:
+        problem = _rule_problem(run, profiles, exclusions, p.mentee_id, p.mentor_id)
+        if problem:
+            problems.append(f"{_name(p.mentee.user)} with {_name(p.mentor.user)}: {problem}")
+    taken = Counter(p.mentor_id for p in proposals)
+    for mentor_id, count in sorted(taken.items()):
+        places = profiles.mentor_capacity.get(mentor_id, 0) - profiles.mentor_load.get(mentor_id, 0)
+        if mentor_id in profiles.mentor_capacity and count > places:
+            mentor = profiles.participants[mentor_id].user
+            problems.append(
+                f"{_name(mentor)} would have {count} new mentees but has "
+                f"{max(places, 0)} place{'s' if places != 1 else ''} left."
+            )
+    return problems
 
 
 def publishable_count(run):

@@ -41,6 +41,7 @@ from ..models import (
     ResourceCompletion,
 )
 from ..models.intake import COACHING_STYLES, LEARNING_STYLES
+from ..signals import participant_status_changed
 from .catalogue import (  # the charter rule has one home: the catalogue, with the program
     charter_acknowledged_subquery,
     participant_charter_done,
@@ -511,6 +512,9 @@ def _status_change(*, participant, action, by, note=""):
     participant.status_changed_at = timezone.now()
     participant.full_clean()
     participant.save(update_fields=["status", "status_changed_at"])
+    participant_status_changed.send(
+        sender=Participant, participant=participant, previous=previous, by=by
+    )
     audit_record(
         organization=participant.organization,
         actor=by,

@@ -268,3 +268,32 @@ def test_repair_never_offers_a_mentor_who_already_works_with_the_mentee(org, adm
     assert offered == [mentors[2]]
     with pytest.raises(ValidationError):
         care.pairing_repair(pairing=pairing, mentor=mentors[1], by=admin)
+
+
+# --- people who leave the cohort ----------------------------------------------------------
+
+
+def test_a_withdrawn_mentor_ends_their_pairings_and_mentees_get_the_next_mentor(org, admin):
+    from programs.services.people import participant_withdraw  # noqa: PLC0415
+
+    cohort, mentors, mentees, _ = cohort_with_people(org, mentors=2, mentees=1, capacity=2)
+    old = pair(mentees[0], mentors[0])
+    participant_withdraw(participant=mentors[0], by=admin, note="Left the company")
+
+    old.refresh_from_db()
+    assert old.status == Pairing.Status.CONCLUDED and "withdrew from the cohort" in old.end_reason
+    new = Pairing.objects.for_org(org).live().get(mentee=mentees[0])
+    assert new.mentor_id == mentors[1].pk and new.status == Pairing.Status.PENDING
+
+
+def test_a_withdrawn_mentee_ends_their_pairings_and_frees_the_place(org, admin):
+    from programs.services.people import participant_withdraw  # noqa: PLC0415
+
+    cohort, mentors, mentees, _ = cohort_with_people(org, mentors=1, mentees=1)
+    old = pair(mentees[0], mentors[0])
+    participant_withdraw(participant=mentees[0], by=admin)
+
+    old.refresh_from_db()
+    assert old.status == Pairing.Status.CONCLUDED
+    assert not Pairing.objects.for_org(org).live().exists()
+    assert not CalibrationCheck.objects.for_org(org).exists()

@@ -382,3 +382,51 @@ def test_a_failing_task_marks_the_run_failed_and_stores_nothing(org, admin, monk
     run.refresh_from_db()
     assert run.status == MatchRun.Status.FAILED and "solver exploded" in run.error
     assert not run.proposals.exists()
+
+
+# --- publishing checks the rules again (M2) ---------------------------------------------
+
+
+def _publish_refused(run, admin):
+    with pytest.raises(ValidationError) as error:
+        services.matchrun_publish(run=run, by=admin)
+    assert not Pairing.objects.for_org(run.organization).filter(run=run).exists()
+    run.refresh_from_db()
+    assert run.status == MatchRun.Status.REVIEW
+    return _errors(error)
+
+
+def test_publishing_refuses_a_person_withdrawn_since_the_run(org, admin):
+    from programs.services.people import participant_withdraw  # noqa: PLC0415
+
+    cohort, comps, mentors, mentees = matching_cohort(org, mentors=2, mentees=2)
+    run = services.matchrun_start(cohort=cohort, by=admin)
+    participant_withdraw(participant=mentees[0], by=admin)
+
+    errors = _publish_refused(run, admin)
+    assert "no longer active in the cohort" in errors
+    assert "Nothing was published" in errors
+
+
+def test_publishing_refuses_an_exclusion_added_since_the_run(org, admin):
+    cohort, comps, mentors, mentees = matching_cohort(org, mentors=1, mentees=1)
+    run = services.matchrun_start(cohort=cohort, by=admin)
+    services.exclusion_create(
+        organization=org, mentee=mentees[0].user, mentor=mentors[0].user, by=admin
+    )
+    errors = _publish_refused(run, admin)
+    assert mentees[0].user.name in errors and mentors[0].user.name in errors
+
+
+def test_publishing_refuses_a_mentor_filled_since_the_run(org, admin):
+    from matching.services import care  # noqa: PLC0415
+
+    cohort, comps, mentors, mentees = matching_cohort(org, mentors=1, mentees=3, capacity=2)
+    run = services.matchrun_start(cohort=cohort, by=admin)
+    matched = run.proposals.filter(mentor__isnull=False)
+    assert matched.count() == 2
+    # The unmatched mentee gets the mentor as a topic mentor meanwhile: one place left.
+    left_out = run.proposals.get(mentor__isnull=True).mentee
+    care.topic_mentor_add(mentee=left_out, mentor=mentors[0], topic=comps[0], by=admin)
+    errors = _publish_refused(run, admin)
+    assert "would have 2 new mentees but has 1 place left" in errors

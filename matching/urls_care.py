@@ -34,4 +34,5 @@ urlpatterns = [
     ),
     path("me/pairings/<int:pairing_id>/rematch/", care.pairing_rematch, name="pairing_rematch"),
     path("me/pairings/<int:pairing_id>/report/", care.pairing_report, name="pairing_report"),
+    path("me/pairings/<int:pairing_id>/met/", care.pairing_met, name="pairing_met"),
 ]

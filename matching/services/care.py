@@ -407,6 +407,21 @@ def pairings_end_for_leaver(*, participant, by, now=None):
     return ended
 
 
+def pairing_met(*, pairing, by, now=None):
+    """Either side says the pair met: the pairing's activity clock restarts, so it is not
+    warned or concluded as idle (M9). Sessions, when they land, record activity the same way."""
+    side = pairing_side(pairing, by)
+    if side is None:
+        raise ValidationError("Only the mentor or the mentee of this pairing can say so.")
+    if pairing.status != Pairing.Status.ACTIVE:
+        raise ValidationError(
+            f"This pairing is {pairing.get_status_display().lower()}: only an active pair meets."
+        )
+    pairing.last_activity_at = now or timezone.now()
+    pairing.save(update_fields=["last_activity_at"])
+    return pairing
+
+
 def pairing_side(pairing, user):
     """'mentor' or 'mentee' when ``user`` is one of the pair, else None."""
     if pairing.mentor.user_id == user.pk:

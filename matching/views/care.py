@@ -265,3 +265,19 @@ def pairing_report(request, org_slug, pairing_id):
         services.unresponsive_report(pairing=pairing, by=request.user, **form.cleaned_data)
         messages.success(request, "Thank you: the program's admins will follow up.")
     return redirect("my_mentoring", org_slug=org_slug)
+
+
+@member_required
+@require_POST
+def pairing_met(request, org_slug, pairing_id):
+    """Either side records that the pair met (the idle clock restarts)."""
+    pairing = _own_pairing(request, pairing_id)
+    try:
+        services.pairing_met(pairing=pairing, by=request.user)
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+    else:
+        partner = pairing.mentee if pairing.mentor.user_id == request.user.pk else pairing.mentor
+        messages.success(request, f"Noted: you met {partner.user}. Keep it going.")
+    return redirect("my_mentoring", org_slug=org_slug)

@@ -1,7 +1,10 @@
 """Pages of the care area: negative permissions first, then behaviour and query budgets."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from matching.models import CalibrationCheck, Circle, Pairing, RematchRequest, UnresponsiveReport
 from matching.services import care
@@ -250,3 +253,28 @@ def test_pair_pages_query_budget(org, setup):
 
     for name in ("pairing_calibration", "pairing_rematch"):
         assert_flat_queries(client, _url(name, org, pairing.pk), grow, n=10)
+
+
+def test_either_side_says_the_pair_met_and_the_idle_clock_restarts(org, setup):
+    _, mentors, mentees, _, pairing = setup
+    Pairing.objects.for_org(org).filter(pk=pairing.pk).update(
+        last_activity_at=timezone.now() - timedelta(days=20)
+    )
+    url = _url("pairing_met", org, pairing.pk)
+    # Nobody else: a colleague who is not in the pair gets 404, and GET is refused.
+    assert client_for(mentors[1].user).post(url).status_code == 404
+    assert client_for(mentees[0].user).get(url).status_code == 405
+
+    response = client_for(mentees[0].user).post(url, follow=True)
+
+    assert b"Noted: you met" in response.content
+    pairing.refresh_from_db()
+    assert pairing.last_activity_at > timezone.now() - timedelta(minutes=1)
+    assert b"We met" in response.content
+
+
+def test_a_pending_pair_cannot_say_it_met(org, setup):
+    _, mentors, mentees, _, pairing = setup
+    Pairing.objects.for_org(org).filter(pk=pairing.pk).update(status=Pairing.Status.PENDING)
+    response = client_for(mentors[0].user).post(_url("pairing_met", org, pairing.pk), follow=True)
+    assert b"only an active pair meets" in response.content

@@ -16,6 +16,11 @@ urlpatterns = [
         care.report_resolve,
         name="care_report_resolve",
     ),
+    path(
+        "matching/rematch-requests/<int:rematchrequest_id>/resolve/",
+        care.rematch_resolve,
+        name="care_rematch_resolve",
+    ),
     path("cohorts/<int:cohort_id>/circles/", care.cohort_circles, name="cohort_circles"),
     path(
         "cohorts/<int:cohort_id>/topic-mentors/",

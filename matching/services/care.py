@@ -171,12 +171,13 @@ def _new_pending(*, old, candidate, now, matching):
 def _announce_new(new):
     org = new.organization
     key = f"pairing:{new.pk}"
+    topic = f" (topic mentor for {new.topic.name})" if new.topic_id else ""
     _tell(
         organization=org,
         kind="matching.pairing_offered",
         subject_key=key,
         participant=new.mentor,
-        subject=f"A new mentee for you: {_name(new.mentee)}",
+        subject=f"A new mentee for you: {_name(new.mentee)}{topic}",
         body=(
             f"You have been paired with {_name(new.mentee)} in {new.cohort}. Please accept by "
             f"{new.accept_by:%d %b %Y}: {_link('my_mentoring', org.slug)}"
@@ -189,7 +190,7 @@ def _announce_new(new):
         kind="matching.pairing_offered",
         subject_key=key,
         participant=new.mentee,
-        subject=f"Your new mentor: {_name(new.mentor)}",
+        subject=f"Your new mentor: {_name(new.mentor)}{topic}",
         body=f"{_name(new.mentor)} has been proposed as your mentor in {new.cohort}. "
         "They have been asked to accept.",
     )
@@ -563,7 +564,8 @@ def pairing_repair(*, pairing, mentor, by, now=None):
 
 @transaction.atomic
 def topic_mentor_add(*, mentee, mentor, topic, by, now=None):
-    """Add a rotating topic mentor for ``mentee`` on competency ``topic`` (M6)."""
+    """Add a rotating topic mentor for ``mentee`` on competency ``topic`` (M6): a pending
+    pairing the mentor accepts on My mentoring, as with a core mentor; both are told once."""
     now = now or timezone.now()
     if mentee.role != Participant.Role.MENTEE or mentor.cohort_id != mentee.cohort_id:
         raise ValidationError({"mentor": "Choose a mentor of the mentee's cohort."})
@@ -583,14 +585,14 @@ def topic_mentor_add(*, mentee, mentor, topic, by, now=None):
         mentor=mentor,
         kind=Pairing.Kind.TOPIC,
         topic=topic,
-        status=Pairing.Status.ACTIVE,
+        status=Pairing.Status.PENDING,
         score=candidate.score,
         components=candidate.components,
-        accepted_at=now,
-        last_activity_at=now,
+        accept_by=now + timedelta(days=settings_for(mentee.cohort.program).accept_within_days),
     )
     pairing.full_clean(validate_constraints=False)
     pairing.save()
+    _announce_new(pairing)
     audit_record(
         organization=mentee.organization,
         actor=by,
@@ -629,6 +631,19 @@ def report_resolve(*, report, by, now=None):
         organization=report.organization, actor=by, action="matching.report_resolve", target=report
     )
     return report
+
+
+def rematch_resolve(*, rematch_request, by, now=None):
+    """The admin handled a rematch request without re-pairing (talked it through, say)."""
+    rematch_request.resolved_at = now or timezone.now()
+    rematch_request.save(update_fields=["resolved_at"])
+    audit_record(
+        organization=rematch_request.organization,
+        actor=by,
+        action="matching.rematch_resolve",
+        target=rematch_request.pairing,
+    )
+    return rematch_request
 
 
 @transaction.atomic

@@ -125,6 +125,17 @@ def report_resolve(request, org_slug, unresponsivereport_id):
     return redirect("care_calibration", org_slug=org_slug)
 
 
+@admin_required
+@require_POST
+def rematch_resolve(request, org_slug, rematchrequest_id):
+    rematch_request = get_for_org_or_404(
+        RematchRequest.objects.all(), request.organization, pk=rematchrequest_id
+    )
+    services.rematch_resolve(rematch_request=rematch_request, by=request.user)
+    messages.success(request, "Rematch request marked as handled.")
+    return redirect("care_calibration", org_slug=org_slug)
+
+
 # --- circles and topic mentors ---------------------------------------------------------------
 
 

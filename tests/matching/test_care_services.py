@@ -229,7 +229,10 @@ def test_topic_mentor_add_and_end(org, admin):
     cohort, mentors, mentees, comps = cohort_with_people(org, mentors=2, mentees=1)
     pair(mentees[0], mentors[0])
     topic = care.topic_mentor_add(mentee=mentees[0], mentor=mentors[1], topic=comps[1], by=admin)
-    assert topic.kind == Pairing.Kind.TOPIC and topic.status == Pairing.Status.ACTIVE
+    assert topic.kind == Pairing.Kind.TOPIC and topic.status == Pairing.Status.PENDING
+    assert topic.accept_by > timezone.now()
+    told = _messages(org, "matching.pairing_offered")
+    assert told.count() == 2 and all("topic mentor for" in m.subject for m in told)
     with pytest.raises(ValidationError):  # already works with this mentee
         care.topic_mentor_add(mentee=mentees[0], mentor=mentors[0], topic=comps[2], by=admin)
     care.topic_mentor_end(pairing=topic, by=admin)

@@ -170,7 +170,8 @@ def test_topic_mentor_page_adds_and_ends(org, as_admin, setup):
 
 def test_mentee_sees_core_and_topic_mentors(org, admin, setup):
     _, mentors, mentees, comps, _ = setup
-    care.topic_mentor_add(mentee=mentees[0], mentor=mentors[2], topic=comps[2], by=admin)
+    topic = care.topic_mentor_add(mentee=mentees[0], mentor=mentors[2], topic=comps[2], by=admin)
+    Pairing.objects.for_org(org).filter(pk=topic.pk).update(status=Pairing.Status.ACTIVE)
     body = client_for(mentees[0].user).get(_url("my_mentoring", org)).content.decode()
     assert mentors[0].user.name in body and mentors[2].user.name in body
     assert f"Topic mentor: {comps[2].name}" in body
@@ -278,3 +279,28 @@ def test_a_pending_pair_cannot_say_it_met(org, setup):
     Pairing.objects.for_org(org).filter(pk=pairing.pk).update(status=Pairing.Status.PENDING)
     response = client_for(mentors[0].user).post(_url("pairing_met", org, pairing.pk), follow=True)
     assert b"only an active pair meets" in response.content
+
+
+def test_admin_marks_a_rematch_request_handled_without_re_pairing(
+    org, as_admin, as_leader, as_member, setup
+):
+    _, mentors, mentees, _, pairing = setup
+    client_for(mentees[0].user).post(
+        _url("pairing_rematch", org, pairing.pk), {"reason": "Shifts never overlap"}
+    )
+    request_row = RematchRequest.objects.for_org(org).get()
+    url = _url("care_rematch_resolve", org, request_row.pk)
+    assert as_member.post(url).status_code == 403
+    assert as_leader.post(url).status_code == 403
+    assert as_admin.get(url).status_code == 405
+    request_row.refresh_from_db()
+    assert request_row.resolved_at is None
+
+    response = as_admin.post(url, follow=True)
+
+    assert b"Rematch request marked as handled" in response.content
+    assert b"Shifts never overlap" not in response.content
+    request_row.refresh_from_db()
+    assert request_row.resolved_at is not None
+    pairing.refresh_from_db()
+    assert pairing.status == Pairing.Status.ACTIVE

@@ -155,3 +155,22 @@ def test_debug_off_without_a_secret_key_refuses_to_start():
     result = run([sys.executable, "-c", "import mentorship.settings"], {"DEBUG": "0"})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_beat_schedule_names_registered_tasks():
+    """Every periodic job of the beat schedule is a task the worker knows, and the checks
+    the product promises (M9 pairing care, directory expiry, the outbox sweep) are there."""
+    from django.conf import settings as django_settings  # noqa: PLC0415
+
+    from mentorship.celery import app  # noqa: PLC0415
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in django_settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {
+        "matching.check_pairings",
+        "matching.expire_offering_requests",
+        "mentorship.notifications.tasks.sweep_pending_messages",
+    } <= scheduled
+    missing = scheduled - set(app.tasks)
+    assert not missing, f"beat names tasks no worker has: {missing}"
+    assert all(entry["schedule"] > 0 for entry in django_settings.CELERY_BEAT_SCHEDULE.values())

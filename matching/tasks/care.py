@@ -17,8 +17,9 @@ from ..models import Pairing
     max_retries=5,
 )
 def check_pairings(organization_id=None):
-    """The hourly care check (M9, M5, B3, B4): with no argument, every organisation that has
-    live pairings, one at a time; each run is idempotent."""
+    """The hourly care check (M9, M5, B3, B4). From the beat schedule (no argument): one task
+    per organisation that has live pairings, so that one tenant's failure is retried on its
+    own and leaves the others done. Each check is idempotent."""
     from ..services.care import pairings_check
 
     if organization_id is None:
@@ -26,12 +27,10 @@ def check_pairings(organization_id=None):
         ids = sorted(
             set(Pairing.objects.unscoped().live().values_list("organization_id", flat=True))
         )
-    else:
-        ids = [organization_id]
-    results = {}
-    for org_id in ids:
-        organization = Organization.objects.filter(pk=org_id).first()
-        if organization is None:
-            continue
-        results[org_id] = pairings_check(organization=organization).as_dict()
-    return results
+        for org_id in ids:
+            check_pairings.delay(org_id)
+        return {"queued": len(ids)}
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return {}
+    return {organization_id: pairings_check(organization=organization).as_dict()}

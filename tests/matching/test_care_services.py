@@ -300,3 +300,16 @@ def test_a_withdrawn_mentee_ends_their_pairings_and_frees_the_place(org, admin):
     assert old.status == Pairing.Status.CONCLUDED
     assert not Pairing.objects.for_org(org).live().exists()
     assert not CalibrationCheck.objects.for_org(org).exists()
+
+
+def test_the_sweep_checks_each_organisation_in_its_own_task(org, other_org, admin, monkeypatch):
+    cohort, mentors, mentees, _ = cohort_with_people(org, mentors=1, mentees=1)
+    pair(mentees[0], mentors[0])
+    other_cohort, other_mentors, other_mentees, _ = cohort_with_people(other_org, mentors=1)
+    pair(other_mentees[0], other_mentors[0])
+    queued = []
+    monkeypatch.setattr(check_pairings, "delay", queued.append)
+
+    assert check_pairings() == {"queued": 2}
+    assert sorted(queued) == sorted([org.pk, other_org.pk])
+    assert set(check_pairings(org.pk)) == {org.pk}

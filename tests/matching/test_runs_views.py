@@ -179,6 +179,9 @@ def test_the_cohort_page_explains_bad_input_before_running(org, as_admin, admin)
     assert b"no active mentors" in response.content
     assert b"Late Larry" in response.content
     assert b"disabled" in response.content
+    # The cohort's other matching pages are one click away.
+    for name in ("cohort_circles", "cohort_topic_mentors"):
+        assert reverse(name, args=[org.slug, cohort.pk]).encode() in response.content
 
     response = as_admin.post(reverse("matchrun_start", args=[org.slug, cohort.pk]), follow=True)
     assert b"no active mentors" in response.content

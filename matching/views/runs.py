@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -267,17 +268,26 @@ def proposal_review(request, org_slug, proposal_id):
         except ValidationError as exc:
             error = " ".join(exc.messages)
     if request.htmx and request.htmx.target == f"proposal-{proposal.pk}":
-        return render(
-            request,
-            "matching/runs/run_detail.html#proposal-row",
-            {
-                "p": proposal,
-                "run": proposal.run,
-                "reviewable": proposal.run.status == MatchRun.Status.REVIEW,
-                "row_error": error,
-                "row_saved": error is None,
-            },
+        run = proposal.run
+        context = {
+            "p": proposal,
+            "run": run,
+            "reviewable": run.status == MatchRun.Status.REVIEW,
+            "row_error": error,
+            "row_saved": error is None,
+            # The publish button and its help follow the new counts (out of band).
+            "publishable": services.publishable_count(run),
+            "proposed_count": run.proposals.filter(status=Proposal.Status.PROPOSED).count(),
+            "oob": True,
+        }
+        row = render_to_string("matching/runs/run_detail.html#proposal-row", context, request)
+        bar = "".join(
+            render_to_string(
+                "matching/runs/includes/publish.html", {**context, "part": part}, request
+            )
+            for part in ("button", "help")
         )
+        return HttpResponse(row + bar)
     if error:
         messages.error(request, error)
     else:

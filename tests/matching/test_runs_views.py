@@ -230,6 +230,18 @@ def test_review_swaps_the_row_in_place_and_works_without_js(setup, org, as_admin
     assert b"Locked" in response.content
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.LOCKED
+    # The publish button and its help follow the counts, out of band.
+    before = services.publishable_count(run)
+    response = as_admin.post(
+        url, {"action": "reject"}, headers={**HX, "HX-Target": f"proposal-{proposal.pk}"}
+    )
+    body = response.content.decode()
+    assert '<div class="actions" id="publish-actions" hx-swap-oob="true">' in body
+    assert f"Publish {before - 1} pairing" in body
+    assert '<p class="help" id="publish-help" hx-swap-oob="true">' in body
+    services.proposal_set_status(
+        proposal=proposal, status=Proposal.Status.LOCKED, by=run.created_by
+    )
 
     response = as_admin.post(url, {"action": "reject"})
     assert response.status_code == 302

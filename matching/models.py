@@ -51,6 +51,14 @@ class MatchingSettings(TenantModel):
         validators=[MinValueValidator(0), MaxValueValidator(5)],
         help_text="Mentors scored below this (out of 5) are not matched. 0 = no threshold.",
     )
+    max_timezone_gap_hours = models.PositiveSmallIntegerField(
+        "furthest time-zone gap (hours)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="A mentor who shares no free hour with the mentee and lives further apart "
+        "than this is never proposed. Empty: no limit.",
+    )
     accept_within_days = models.PositiveSmallIntegerField(
         default=5,
         validators=[MinValueValidator(1), MaxValueValidator(60)],

@@ -33,7 +33,7 @@ from django.db.models import Count
 from programs.availability import SLOT_CODES, utc_hours, utc_offset_minutes
 from programs.models import MenteeGoal, MentorOffer, Participant
 
-from .models import WEIGHT_FIELDS, MatchingSettings, Pairing
+from .models import WEIGHT_FIELDS, Exclusion, MatchingSettings, Pairing
 from .scoring import FORMATS, MenteeProfile, MentorProfile, Weights
 
 
@@ -203,3 +203,35 @@ def cohort_profiles(cohort) -> CohortProfiles:
         mentor_load=load,
         mentor_capacity=capacity,
     )
+
+
+def exclusion_pairs(organization, profiles: CohortProfiles) -> set[tuple[int, int]]:
+    """Exclusions as (mentee participant pk, mentor participant pk) of this cohort."""
+    mentee_by_user: dict[int, list[int]] = {}
+    mentor_by_user: dict[int, list[int]] = {}
+    for p in profiles.participants.values():
+        target = mentee_by_user if p.role == Participant.Role.MENTEE else mentor_by_user
+        target.setdefault(p.user_id, []).append(p.pk)
+    users = set(mentee_by_user) | set(mentor_by_user)
+    pairs = set()
+    rows = (
+        Exclusion.objects.for_org(organization)
+        .filter(mentee_id__in=users, mentor_id__in=users)
+        .values_list("mentee_id", "mentor_id")
+    )
+    for a, b in rows:
+        for x, y in ((a, b), (b, a)):  # "never pair these two", either way round
+            for e in mentee_by_user.get(x, ()):
+                for r in mentor_by_user.get(y, ()):
+                    pairs.add((e, r))
+    return pairs
+
+
+def rules_of(matching_settings: MatchingSettings) -> dict:
+    """The program's hard rules beyond the people themselves, as keyword arguments of
+    :func:`matching.scoring.constraint_violation` and :func:`matching.optimiser.solve`."""
+    gap = matching_settings.max_timezone_gap_hours
+    return {
+        "readiness_threshold": float(matching_settings.readiness_threshold),
+        "max_timezone_gap_hours": float(gap) if gap else None,
+    }

@@ -27,12 +27,11 @@ from ..circles import split_circles
 from ..models import (
     CalibrationCheck,
     Circle,
-    Exclusion,
     Pairing,
     RematchRequest,
     UnresponsiveReport,
 )
-from ..profiles import cohort_profiles, settings_for, weights_of
+from ..profiles import cohort_profiles, exclusion_pairs, rules_of, settings_for, weights_of
 from ..scoring import constraint_violation, score_pair
 
 register_audit_actions(
@@ -88,21 +87,6 @@ class Candidate:
     capacity: int = 0
 
 
-def _exclusion_pairs(organization, profiles):
-    """Admin exclusions (user pairs) as (mentee participant pk, mentor participant pk)."""
-    by_user: dict[int, list[int]] = {}
-    for pk, p in profiles.participants.items():
-        by_user.setdefault(p.user_id, []).append(pk)
-    users = list(by_user)
-    pairs = set()
-    rows = Exclusion.objects.for_org(organization).filter(mentee_id__in=users, mentor_id__in=users)
-    for mentee_user, mentor_user in rows.values_list("mentee_id", "mentor_id"):
-        for a in by_user.get(mentee_user, []):
-            for b in by_user.get(mentor_user, []):
-                pairs.add((a, b))
-    return pairs
-
-
 def mentor_candidates(*, mentee, exclude_mentor_ids=(), limit=3, profiles=None):
     """The best mentors with capacity for ``mentee`` (a Participant) in its cohort, by the
     engine's score, hard constraints applied; each with its explained components."""
@@ -113,7 +97,7 @@ def mentor_candidates(*, mentee, exclude_mentor_ids=(), limit=3, profiles=None):
     mentee_profile = profiles.mentee(mentee.pk)
     if mentee_profile is None:
         return []
-    exclusions = _exclusion_pairs(mentee.organization, profiles)
+    exclusions = exclusion_pairs(mentee.organization, profiles)
     excluded = set(exclude_mentor_ids)
     found = []
     for mentor in profiles.mentors:
@@ -122,8 +106,8 @@ def mentor_candidates(*, mentee, exclude_mentor_ids=(), limit=3, profiles=None):
         if constraint_violation(
             mentee_profile,
             mentor,
-            readiness_threshold=float(matching.readiness_threshold),
             exclusions=exclusions,
+            **rules_of(matching),
         ):
             continue
         score = score_pair(mentee_profile, mentor, weights, profiles.competency_names)
@@ -652,7 +636,7 @@ def cohort_circles_split(*, cohort, by):
     profiles = cohort_profiles(cohort)
     matching = settings_for(cohort.program)
     weights = weights_of(matching)
-    exclusions = _exclusion_pairs(cohort.organization, profiles)
+    exclusions = exclusion_pairs(cohort.organization, profiles)
     mentors = list(profiles.mentors)
     fit, forbidden = {}, set()
     for mentee in profiles.mentees:
@@ -661,8 +645,8 @@ def cohort_circles_split(*, cohort, by):
             rule = constraint_violation(
                 mentee,
                 _with_capacity(mentor),
-                readiness_threshold=float(matching.readiness_threshold),
                 exclusions=exclusions,
+                **rules_of(matching),
             )
             if rule:
                 forbidden.add((mentee.id, mentor.id))

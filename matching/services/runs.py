@@ -37,7 +37,14 @@ from programs.models import Participant
 
 from ..models import WEIGHT_FIELDS, Exclusion, MatchingSettings, MatchRun, Pairing, Proposal
 from ..optimiser import solve
-from ..profiles import CohortProfiles, cohort_profiles, settings_for, weights_of
+from ..profiles import (
+    CohortProfiles,
+    cohort_profiles,
+    exclusion_pairs,
+    rules_of,
+    settings_for,
+    weights_of,
+)
 from ..scoring import (
     ALL_WEIGHTS_ZERO,
     LABELS,
@@ -73,6 +80,7 @@ PUBLISHABLE_STATUSES = [
 SETTINGS_FIELDS = [f"weight_{name}" for name in WEIGHT_FIELDS] + [
     "priority",
     "readiness_threshold",
+    "max_timezone_gap_hours",
     "accept_within_days",
     "idle_warn_days",
     "idle_conclude_days",
@@ -185,28 +193,6 @@ def exclusion_delete(*, exclusion, by):
     )
 
 
-def exclusion_pairs(organization, profiles: CohortProfiles) -> set[tuple[int, int]]:
-    """Exclusions as (mentee participant pk, mentor participant pk) of this cohort."""
-    mentee_by_user: dict[int, list[int]] = {}
-    mentor_by_user: dict[int, list[int]] = {}
-    for p in profiles.participants.values():
-        target = mentee_by_user if p.role == Participant.Role.MENTEE else mentor_by_user
-        target.setdefault(p.user_id, []).append(p.pk)
-    users = set(mentee_by_user) | set(mentor_by_user)
-    pairs = set()
-    rows = (
-        Exclusion.objects.for_org(organization)
-        .filter(mentee_id__in=users, mentor_id__in=users)
-        .values_list("mentee_id", "mentor_id")
-    )
-    for a, b in rows:
-        for x, y in ((a, b), (b, a)):  # "never pair these two", either way round
-            for e in mentee_by_user.get(x, ()):
-                for r in mentor_by_user.get(y, ()):
-                    pairs.add((e, r))
-    return pairs
-
-
 # --- before a run --------------------------------------------------------------------------
 
 
@@ -267,13 +253,22 @@ def _snapshot(current: MatchingSettings) -> dict:
     return {
         "weights": {n: float(getattr(current, f"weight_{n}")) for n in WEIGHT_FIELDS},
         "priority": current.priority,
-        "readiness_threshold": float(current.readiness_threshold),
+        **rules_of(current),
         "accept_within_days": current.accept_within_days,
     }
 
 
 def _snapshot_weights(run) -> Weights:
     return Weights(**run.settings_snapshot["weights"])
+
+
+def _snapshot_rules(run) -> dict:
+    """The run's hard rules as it was started (older runs have no time-zone limit)."""
+    snapshot = run.settings_snapshot
+    return {
+        "readiness_threshold": snapshot.get("readiness_threshold", 0.0),
+        "max_timezone_gap_hours": snapshot.get("max_timezone_gap_hours"),
+    }
 
 
 def _kept_pairs(cohort) -> dict[int, int]:
@@ -398,7 +393,7 @@ def _execute(run, profiles: CohortProfiles | None = None):
     mentees = [m for m in profiles.mentees if m.id not in profiles.paired_mentee_ids]
     mentee_by_id = {m.id: m for m in mentees}
     mentor_by_id = {m.id: m for m in profiles.mentors}
-    threshold = snapshot["readiness_threshold"]
+    rules = _snapshot_rules(run)
     # Kept pairs that still hold (both still here, no rule broken, room left).
     locked, dropped = {}, []
     room = Counter({m.id: m.capacity for m in profiles.mentors})
@@ -408,7 +403,7 @@ def _execute(run, profiles: CohortProfiles | None = None):
             e is None
             or r is None
             or room[mentor_id] <= 0
-            or constraint_violation(e, r, readiness_threshold=threshold, exclusions=exclusions)
+            or constraint_violation(e, r, exclusions=exclusions, **rules)
         ):
             dropped.append([mentee_id, mentor_id])
             continue
@@ -419,8 +414,8 @@ def _execute(run, profiles: CohortProfiles | None = None):
         profiles.mentors,
         weights=weights,
         priority=snapshot["priority"],
-        readiness_threshold=threshold,
         exclusions=exclusions,
+        **rules,
         locked=locked,
     )
     proposals = []
@@ -533,8 +528,8 @@ def _rule_problem(run, profiles, exclusions, mentee_id, mentor_id):
     return constraint_violation(
         e,
         replace(r, capacity=max(r.capacity, 1)),
-        readiness_threshold=run.settings_snapshot.get("readiness_threshold", 0.0),
         exclusions=exclusions,
+        **_snapshot_rules(run),
     )
 
 

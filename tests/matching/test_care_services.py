@@ -313,3 +313,17 @@ def test_the_sweep_checks_each_organisation_in_its_own_task(org, other_org, admi
     assert check_pairings() == {"queued": 2}
     assert sorted(queued) == sorted([org.pk, other_org.pk])
     assert set(check_pairings(org.pk)) == {org.pk}
+
+
+def test_an_exclusion_holds_either_way_round_when_reoffering(org, admin):
+    """'Never pair these two': entered with the roles the other way round, it still holds."""
+    cohort, mentors, mentees, _ = cohort_with_people(org, mentors=2, mentees=1)
+    Exclusion.objects.create(organization=org, mentee=mentors[1].user, mentor=mentees[0].user)
+    pair(
+        mentees[0],
+        mentors[0],
+        status=Pairing.Status.PENDING,
+        accept_by=timezone.now() - timedelta(hours=1),
+    )
+    summary = care.pairings_check(organization=org)
+    assert summary.reoffered == 0 and summary.flagged == 1

@@ -430,3 +430,25 @@ def test_publishing_refuses_a_mentor_filled_since_the_run(org, admin):
     care.topic_mentor_add(mentee=left_out, mentor=mentors[0], topic=comps[0], by=admin)
     errors = _publish_refused(run, admin)
     assert "would have 2 new mentees but has 1 place left" in errors
+
+
+def test_the_time_zone_limit_leaves_a_far_mentee_unmatched_and_says_why(org, admin):
+    cohort, comps, mentors, mentees = matching_cohort(org, mentors=1, mentees=2)
+    far = mentees[0]
+    far.mentee_intake.time_zone = "Pacific/Auckland"  # no shared free hour with London
+    far.mentee_intake.save(update_fields=["time_zone"])
+    settings = settings_for(cohort.program)
+
+    without_limit = services.matchrun_start(cohort=cohort, by=admin)
+    assert without_limit.proposals.get(mentee=far).mentor_id == mentors[0].pk
+
+    services.matching_settings_update(program=cohort.program, by=admin, max_timezone_gap_hours=6)
+    settings.refresh_from_db()
+    assert settings.max_timezone_gap_hours == 6
+    run = services.matchrun_start(cohort=cohort, by=admin)
+
+    assert run.settings_snapshot["max_timezone_gap_hours"] == 6.0
+    unmatched = run.proposals.get(mentee=far)
+    assert unmatched.mentor_id is None and unmatched.status == Proposal.Status.UNMATCHED
+    assert "time zone within 6 hours" in unmatched.reason
+    assert run.proposals.get(mentee=mentees[1]).mentor_id == mentors[0].pk

@@ -41,8 +41,11 @@ class Competency(TenantModel):
 class CompetencyLevel(TenantModel):
     """The organisation's level scale, e.g. 1 Aware … 5 Expert."""
 
+    # Five steps: intakes offer and matching scores competencies on a 1-5 scale.
     value = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(9)]
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="From 1 to 5: mentors offer competencies, and matching weighs them, on "
+        "this scale.",
     )
     name = models.CharField(max_length=60)
     description = models.CharField(max_length=200, blank=True)

@@ -134,6 +134,14 @@ def test_level_values_are_unique(org, admin):
     assert "value" in error.value.message_dict
 
 
+def test_the_level_scale_runs_from_one_to_five(org, admin):
+    """Intakes and matching read levels 1-5: a sixth step would be silently ignored."""
+    with pytest.raises(ValidationError) as error:
+        services.competency_level_create(organization=org, value=6, name="Guru", by=admin)
+    assert "value" in error.value.message_dict
+    assert not CompetencyLevel.objects.for_org(org).filter(value=6).exists()
+
+
 def test_import_creates_areas_and_updates_by_name(org, admin):
     existing = make_competency(org, name="Giving feedback", area=make_area(org, "Old area"))
     make_competency(org, name="Untouched")

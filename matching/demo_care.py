@@ -101,9 +101,10 @@ def populate(context):
     )
     idle = pairings[-1]
     if idle.pk != struggling.pk:
+        idle.accepted_at = now - timedelta(days=32)
         idle.last_activity_at = now - timedelta(days=25)
         idle.idle_warned_at = now - timedelta(days=2)
-        idle.save(update_fields=["last_activity_at", "idle_warned_at"])
+        idle.save(update_fields=["accepted_at", "last_activity_at", "idle_warned_at"])
 
     # A topic mentor: another mentor of the cohort on the mentee's first competency.
     competencies = context.extra.get("competencies") or []

@@ -20,6 +20,7 @@ from mentorship.tenancy.access import (
 from mentorship.tenancy.pagination import paginate
 from mentorship.tenancy.views import add_errors
 from programs.access import access_cohort, access_program
+from programs.models import Participant
 
 from ..forms.runs import AssignForm, ExclusionForm, MatchingSettingsForm, SwapForm
 from ..models import Exclusion, MatchRun, Pairing, Proposal
@@ -413,9 +414,16 @@ def matchrun_publish(request, org_slug, matchrun_id):
 
 @member_required
 def my_mentoring(request, org_slug):
-    as_mentor, as_mentee = services.my_mentoring(
-        organization=request.organization, user=request.user
+    organization = request.organization
+    as_mentor, as_mentee = services.my_mentoring(organization=organization, user=request.user)
+    # Which sides to show: the roles the person takes in active cohorts (one query).
+    roles = set(
+        Participant.objects.for_org(organization)
+        .filter(user=request.user, status=Participant.Status.ACTIVE)
+        .values_list("role", flat=True)
     )
+    show_mentor_side = bool(as_mentor) or Participant.Role.MENTOR in roles
+    show_mentee_side = bool(as_mentee) or Participant.Role.MENTEE in roles
     return render(
         request,
         "matching/runs/my_mentoring.html",
@@ -423,6 +431,8 @@ def my_mentoring(request, org_slug):
             "pending": [p for p in as_mentor if p.status == Pairing.Status.PENDING],
             "mentoring": [p for p in as_mentor if p.status == Pairing.Status.ACTIVE],
             "mentors": as_mentee,
+            "show_mentor_side": show_mentor_side or not show_mentee_side,
+            "show_mentee_side": show_mentee_side or not show_mentor_side,
         },
     )
 

@@ -300,6 +300,9 @@ def test_the_mentor_accepts_and_the_mentee_sees_why(setup, org, admin):
     assert str(pairing.mentor.user).encode() in mentee_page.content
     assert b"Why we matched you" in mentee_page.content
     assert b"Competency fit:" in mentee_page.content
+    # Each sees only their side: a mentee who mentors nobody has no "People I mentor".
+    assert b"People I mentor" not in mentee_page.content
+    assert b"My mentors" not in mentor.get(reverse("my_mentoring", args=[org.slug])).content
 
 
 # --- query budgets -------------------------------------------------------------------------

@@ -348,8 +348,10 @@ def _lock_run(run):
 def matchrun_execute(*, run):
     """Solve a queued run (the task's body). A finished run is returned as is.
 
-    The run's row stays locked while it is solved, so a second delivery of the same task
-    waits, then finds the run finished and does nothing."""
+    Three steps, so the page can show progress while a large cohort is solved: mark the run
+    running; read the intakes, score and solve (outside any transaction, each stage written
+    to ``progress``); store the proposals under the run's row lock. A second delivery of the
+    same task may solve again, but only one stores: the other finds the run in review."""
     busy = (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING)
     with transaction.atomic():
         locked = _lock_run(run)
@@ -357,14 +359,21 @@ def matchrun_execute(*, run):
             return locked
         locked.status = MatchRun.Status.RUNNING
         locked.progress = 10
-        locked.progress_note = "Reading intakes and solving"
+        locked.progress_note = "Reading intakes"
         locked.save(update_fields=["status", "progress", "progress_note"])
+
+    def progress(percent, note):
+        MatchRun.objects.filter(
+            organization_id=run.organization_id, pk=run.pk, status=MatchRun.Status.RUNNING
+        ).update(progress=percent, progress_note=note[:120])
+
     try:
+        plan = _solve_run(locked, progress=progress)
         with transaction.atomic():
             locked = _lock_run(run)
             if locked.status not in busy:
                 return locked
-            return _execute(locked)
+            return _store_run(locked, plan)
     except Exception as exc:
         MatchRun.objects.filter(
             organization_id=run.organization_id, pk=run.pk, status__in=busy
@@ -384,7 +393,26 @@ def _histogram(scores):
     return bins
 
 
+@dataclass
+class _Plan:
+    """A solved run, before it is stored."""
+
+    profiles: CohortProfiles
+    mentees: list
+    weights: Weights
+    locked: dict
+    dropped: list
+    result: object
+
+
 def _execute(run, profiles: CohortProfiles | None = None):
+    """Solve and store a run in one go (small cohorts, inside the admin's request)."""
+    return _store_run(run, _solve_run(run, profiles=profiles))
+
+
+def _solve_run(run, profiles: CohortProfiles | None = None, progress=None) -> _Plan:
+    """Read the cohort, keep the locks that still hold and solve; no write but progress."""
+    progress = progress or (lambda percent, note: None)
     cohort = run.cohort
     profiles = profiles or cohort_profiles(cohort)
     snapshot = run.settings_snapshot
@@ -409,6 +437,7 @@ def _execute(run, profiles: CohortProfiles | None = None):
             continue
         locked[mentee_id] = mentor_id
         room[mentor_id] -= 1
+    progress(30, f"Scoring and solving: {len(mentees)} mentees, {len(profiles.mentors)} mentors")
     result = solve(
         mentees,
         profiles.mentors,
@@ -418,6 +447,15 @@ def _execute(run, profiles: CohortProfiles | None = None):
         **rules,
         locked=locked,
     )
+    progress(90, f"Saving {len(mentees)} proposals")
+    return _Plan(profiles, mentees, weights, locked, dropped, result)
+
+
+def _store_run(run, plan: _Plan):
+    """Write a solved run's proposals and figures: the run is then ready for review."""
+    profiles, mentees, weights = plan.profiles, plan.mentees, plan.weights
+    locked, dropped, result = plan.locked, plan.dropped, plan.result
+    mentor_by_id = {m.id: m for m in profiles.mentors}
     proposals = []
     for e in mentees:
         mentor_id = result.assignments.get(e.id)

@@ -452,3 +452,36 @@ def test_the_time_zone_limit_leaves_a_far_mentee_unmatched_and_says_why(org, adm
     assert unmatched.mentor_id is None and unmatched.status == Proposal.Status.UNMATCHED
     assert "time zone within 6 hours" in unmatched.reason
     assert run.proposals.get(mentee=mentees[1]).mentor_id == mentors[0].pk
+
+
+def test_a_background_run_shows_each_stage_while_it_solves(org, admin, monkeypatch):
+    cohort, *_ = matching_cohort(org, mentors=2, mentees=3)
+    run = services.matchrun_start(cohort=cohort, by=admin, inline=False)
+    assert run.status == MatchRun.Status.QUEUED
+    seen = []
+    real_solve = services.solve
+
+    def watching_solve(*args, **kwargs):
+        # What the polling page reads while the optimiser works.
+        row = MatchRun.objects.for_org(org).values("status", "progress", "progress_note")
+        seen.append(row.get(pk=run.pk))
+        return real_solve(*args, **kwargs)
+
+    monkeypatch.setattr(services, "solve", watching_solve)
+    from matching.tasks.runs import run_matching  # noqa: PLC0415
+
+    run_matching(org.pk, run.pk)
+
+    assert seen == [
+        {
+            "status": MatchRun.Status.RUNNING,
+            "progress": 30,
+            "progress_note": "Scoring and solving: 3 mentees, 2 mentors",
+        }
+    ]
+    run.refresh_from_db()
+    assert (run.status, run.progress) == (MatchRun.Status.REVIEW, 100)
+    assert run.proposals.count() == 3
+    # A second delivery of the task stores nothing more.
+    run_matching(org.pk, run.pk)
+    assert run.proposals.count() == 3

@@ -202,6 +202,8 @@ class RunCheck:
 
     problems: list[str] = field(default_factory=list)
     skipped: list[Participant] = field(default_factory=list)
+    # Mentees whom the admin's exclusions keep from every mentor of the cohort.
+    excluded_from_all: list[Participant] = field(default_factory=list)
     mentees_to_match: int = 0
     mentors: int = 0
     places: int = 0
@@ -241,6 +243,16 @@ def _check(cohort, profiles: CohortProfiles, current: MatchingSettings) -> RunCh
             "Every mentor is at zero capacity (or already full): raise a mentor's capacity "
             "in their intake first."
         )
+    if profiles.mentors and to_match:
+        mentor_ids = {m.id for m in profiles.mentors}
+        ruled_out = Counter(
+            mentee_id
+            for mentee_id, mentor_id in exclusion_pairs(cohort.organization, profiles)
+            if mentor_id in mentor_ids
+        )
+        check.excluded_from_all = [
+            profiles.participants[m.id] for m in to_match if ruled_out[m.id] >= len(mentor_ids)
+        ]
     return check
 
 

@@ -400,3 +400,19 @@ def test_swap_and_pair_by_hand_load_in_place_with_htmx(org, admin, as_admin):
     )
     assert done.status_code == 204
     assert done["HX-Location"] == reverse("matchrun_detail", args=[org.slug, run.pk])
+
+
+def test_the_cohort_page_warns_when_exclusions_rule_out_every_mentor(org, as_admin, admin):
+    cohort, comps, mentors, mentees = matching_cohort(org, mentors=2, mentees=2)
+    for mentor in mentors:
+        services.exclusion_create(
+            organization=org, mentee=mentees[0].user, mentor=mentor.user, by=admin
+        )
+    response = as_admin.get(reverse("cohort_matching", args=[org.slug, cohort.pk]))
+    body = response.content.decode()
+    assert "Exclusions keep 1 mentee from every mentor" in body
+    warning = body.split("Exclusions keep")[1].split("</div>")[0]
+    assert str(mentees[0].user) in warning and str(mentees[1].user) not in warning
+    # A warning, not a refusal: the run still goes ahead and says why she is unmatched.
+    run = services.matchrun_start(cohort=cohort, by=admin)
+    assert run.proposals.get(mentee=mentees[0]).mentor_id is None

@@ -439,13 +439,18 @@ def _solve_run(run, profiles: CohortProfiles | None = None, progress=None) -> _P
     room = Counter({m.id: m.capacity for m in profiles.mentors})
     for mentee_id, mentor_id in snapshot.get("kept", []):
         e, r = mentee_by_id.get(mentee_id), mentor_by_id.get(mentor_id)
-        if (
-            e is None
-            or r is None
-            or room[mentor_id] <= 0
-            or constraint_violation(e, r, exclusions=exclusions, **rules)
-        ):
-            dropped.append([mentee_id, mentor_id])
+        if e is None or r is None:
+            why = "one of them is no longer active in the cohort, or already paired"
+        elif room[mentor_id] <= 0:
+            why = "the mentor has no place left"
+        else:
+            why = constraint_violation(e, r, exclusions=exclusions, **rules)
+        if why:
+            names = [
+                _name(profiles.participants[pk].user) if pk in profiles.participants else "?"
+                for pk in (mentee_id, mentor_id)
+            ]
+            dropped.append({"mentee": names[0], "mentor": names[1], "why": why})
             continue
         locked[mentee_id] = mentor_id
         room[mentor_id] -= 1

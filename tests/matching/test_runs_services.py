@@ -239,6 +239,28 @@ def test_a_rerun_keeps_locked_and_published_pairs(org, admin):
     assert list(third.proposals.values_list("mentee_id", flat=True)) == [newcomer.pk]
 
 
+def test_a_lock_that_an_exclusion_breaks_is_dropped_and_named(org, admin):
+    cohort, comps, mentors, mentees = matching_cohort(org, mentors=2, mentees=2, capacity=2)
+    first = services.matchrun_start(cohort=cohort, by=admin)
+    proposal = first.proposals.filter(mentor__isnull=False).select_related("mentee__user").first()
+    services.proposal_set_status(proposal=proposal, status="locked", by=admin)
+    services.exclusion_create(
+        organization=org, mentee=proposal.mentee.user, mentor=proposal.mentor.user, by=admin
+    )
+
+    second = services.matchrun_start(cohort=cohort, by=admin)
+
+    assert second.stats["dropped_locks"] == [
+        {
+            "mentee": proposal.mentee.user.name,
+            "mentor": proposal.mentor.user.name,
+            "why": "An admin excluded this pair",
+        }
+    ]
+    again = second.proposals.get(mentee_id=proposal.mentee_id)
+    assert again.mentor_id != proposal.mentor_id and again.status == Proposal.Status.PROPOSED
+
+
 # --- review --------------------------------------------------------------------------------
 
 

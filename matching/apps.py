@@ -7,4 +7,4 @@ class MatchingConfig(AppConfig):
     verbose_name = "Matching"
 
     def ready(self):
-        from . import navigation, receivers  # noqa: F401
+        from . import home, navigation, receivers  # noqa: F401

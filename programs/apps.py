@@ -7,4 +7,4 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Programs and cohorts"
 
     def ready(self):
-        from . import navigation, receivers  # noqa: F401
+        from . import home, navigation, receivers  # noqa: F401

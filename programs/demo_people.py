@@ -329,6 +329,11 @@ def _completed(context, enroller, cohort):
         created.append(participant)
     _acknowledge(created)
     _intakes(context, enroller, cohort, created)
+    # The facilitator (enrolled with the cohort) finished it too.
+    for facilitator in cohort.participants.filter(
+        role=Participant.Role.FACILITATOR, status=Participant.Status.ACTIVE
+    ):
+        services.participant_complete(participant=facilitator, by=context.admin)
     for participant in created:
         if participant.role == Participant.Role.MENTOR:
             _score(context, participant)

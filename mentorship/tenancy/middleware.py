@@ -8,6 +8,7 @@ the request.
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 from .models import Membership
 
@@ -20,9 +21,13 @@ class OrganizationMiddleware:
         request.organization = None
         request.membership = None
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             timezone.deactivate()
+        # Lists answer an htmx request with a fragment at the same URL as the page: caches
+        # (the browser's back button included) must keep the two apart.
+        patch_vary_headers(response, ("HX-Request",))
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("org_slug")

@@ -14,6 +14,7 @@ from . import services
 from .access import admin_required, get_for_org_or_404, member_required
 from .filters import AuditEventFilter, MembershipFilter
 from .forms import OrganizationCreateForm, OrganizationSettingsForm, RoleForm
+from .home import home_panels
 from .models import ROLE_HELP, AuditEvent, Membership, Role
 from .pagination import paginate
 
@@ -62,7 +63,10 @@ def organization_create(request):
 def org_home(request, org_slug):
     organization = request.organization
     request.session["last_org"] = organization.slug
-    context = {"role_help": ROLE_HELP.get(request.membership.role)}
+    context = {
+        "role_help": ROLE_HELP.get(request.membership.role),
+        "home_panels": home_panels(request),
+    }
     if request.membership.is_leader:
         # One query: the total and each role's count together.
         counts = Membership.objects.for_org(organization).aggregate(

@@ -213,6 +213,17 @@ def next_steps(participant):
     return steps
 
 
+def my_participations(*, organization, user):
+    """The person's participations in the organisation, latest cohort first, each with its
+    :func:`next_steps`: [(participant, steps)]. One query, whatever the number of rows."""
+    participations = (
+        participants_with_state(organization)
+        .filter(user=user)
+        .order_by("-cohort__starts_on", "cohort__name")
+    )
+    return [(participant, next_steps(participant)) for participant in participations]
+
+
 # --- enrolment ---------------------------------------------------------------------------
 
 
@@ -931,6 +942,12 @@ def mentor_readiness_score(
 
 
 # --- intake reminders --------------------------------------------------------------------
+#
+# A reminder is about a person, not a participation: one e-mail per person per day (in the
+# organisation's time zone) at most, listing every intake they have left open in the
+# organisation, whichever cohort or admin asked for it. Its outbox key is the person's
+# ``user:<id>`` and the day, so a second cohort, a second click or a retried task finds the
+# day's row and sends nothing.
 
 
 def reminder_period(organization):
@@ -938,38 +955,69 @@ def reminder_period(organization):
     return timezone.localdate(timezone=organization.zoneinfo).isoformat()
 
 
+def _reminder_key(user_id):
+    return f"user:{user_id}"
+
+
 def reminded_today(cohort, participant_ids=None):
-    """Ids of the cohort's participants who already got an intake reminder today."""
-    keys = Message.objects.for_org(cohort.organization).filter(
-        kind=REMINDER_KIND, period=reminder_period(cohort.organization)
+    """Ids of the cohort's participants whose person already got an intake reminder today
+    (from this cohort or any other of the organisation). One query."""
+    reminded_people = Message.objects.for_org(cohort.organization).filter(
+        kind=REMINDER_KIND,
+        period=reminder_period(cohort.organization),
+        subject_key__startswith=_reminder_key(""),
     )
+    participants = cohort.participants.filter(user__in=reminded_people.values("recipient_id"))
     if participant_ids is not None:
-        keys = keys.filter(subject_key__in=[f"participant:{pk}" for pk in participant_ids])
-    else:
-        keys = keys.filter(subject_key__startswith="participant:")
-    return {int(key.split(":", 1)[1]) for key in keys.values_list("subject_key", flat=True)}
+        participants = participants.filter(pk__in=participant_ids)
+    return set(participants.values_list("pk", flat=True))
+
+
+def open_intakes(organization, user_ids):
+    """The unfinished intakes of these people in the organisation, grouped by person:
+    {user id: [participants]}, oldest cohort first. One query."""
+    pending = (
+        participants_with_state(organization)
+        .filter(user_id__in=user_ids, status=Participant.Status.ACTIVE, role__in=INTAKE_ROLES)
+        .filter(intake_done_at__isnull=True)
+        .order_by("cohort__starts_on", "cohort__name", "pk")
+    )
+    grouped = {}
+    for participant in pending:
+        grouped.setdefault(participant.user_id, []).append(participant)
+    return grouped
 
 
 def _site_url(site_url):
     return (site_url or settings.SITE_URL).rstrip("/")
 
 
-def _remind(participant, *, site_url):
-    organization = participant.organization
-    link = _site_url(site_url) + reverse(
-        "participant_intake", args=[organization.slug, participant.pk]
-    )
+def _reminder_subject(participants):
+    if len(participants) == 1:
+        return f"Your intake for {participants[0].cohort.name} is waiting"
+    return f"Your intakes for {len(participants)} cohorts are waiting"
+
+
+def _remind(participants, *, organization, site_url):
+    """Queue today's reminder for one person, naming each of their open ``participants``
+    (all of the same person, in ``organization``). Returns (message, created)."""
+    user = participants[0].user
+    base = _site_url(site_url)
+    intakes = [
+        (p, base + reverse("participant_intake", args=[organization.slug, p.pk]))
+        for p in participants
+    ]
     body = render_to_string(
         "programs/people/email/intake_reminder.txt",
-        {"participant": participant, "organization": organization, "link": link},
+        {"person": user, "intakes": intakes, "organization": organization},
     )
     return message_queue(
         organization=organization,
         kind=REMINDER_KIND,
-        subject_key=f"participant:{participant.pk}",
-        recipient_email=participant.user.email,
-        recipient=participant.user,
-        subject=f"Your intake for {participant.cohort.name} is waiting",
+        subject_key=_reminder_key(user.pk),
+        recipient_email=user.email,
+        recipient=user,
+        subject=_reminder_subject(participants),
         body=body,
         period=reminder_period(organization),
     )
@@ -987,12 +1035,18 @@ def _check_remindable(participant):
 
 @transaction.atomic
 def intake_reminder_send(*, participant, by, site_url=""):
-    """E-mail one participant a reminder to finish their intake, at most once a day.
+    """E-mail the participant's person a reminder to finish their intake, at most once a
+    day; the e-mail names every intake they have left open in the organisation.
 
     Returns True when a reminder was queued, False when they were already reminded today.
     """
     _check_remindable(participant)
-    _message, created = _remind(participant, site_url=site_url)
+    participants = open_intakes(participant.organization, [participant.user_id]).get(
+        participant.user_id, [participant]
+    )
+    _message, created = _remind(
+        participants, organization=participant.organization, site_url=site_url
+    )
     if created:
         audit_record(
             organization=participant.organization,
@@ -1008,12 +1062,16 @@ def cohort_intake_reminders_send(*, cohort, site_url=""):
     """Remind everyone of the cohort who has not finished intake (the task's work).
 
     Idempotent: each person gets at most one reminder per day in the organisation's time
-    zone, however often this runs. Returns (queued, already reminded today).
+    zone, however often this runs and however many cohorts ask. Returns (queued, already
+    reminded today).
     """
+    user_ids = intake_pending(cohort).values_list("user_id", flat=True)
     queued = skipped = 0
-    for participant in intake_pending(cohort):
+    for participants in open_intakes(cohort.organization, user_ids).values():
         with transaction.atomic():
-            _message, created = _remind(participant, site_url=site_url)
+            _message, created = _remind(
+                participants, organization=cohort.organization, site_url=site_url
+            )
         if created:
             queued += 1
         else:

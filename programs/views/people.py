@@ -409,13 +409,7 @@ def participant_readiness(request, org_slug, participant_id):
 
 @member_required
 def my_programs(request, org_slug):
-    organization = request.organization
-    participations = list(
-        services.participants_with_state(organization)
-        .filter(user=request.user)
-        .order_by("-cohort__starts_on", "cohort__name")
-    )
-    rows = [(p, services.next_steps(p)) for p in participations]
+    rows = services.my_participations(organization=request.organization, user=request.user)
     return render(request, "programs/people/my_programs.html", {"rows": rows})
 
 

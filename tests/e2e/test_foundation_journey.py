@@ -81,7 +81,7 @@ def test_sign_up_create_invite_accept_and_stranger_gets_404(
     expect(admin).to_have_url(f"{base}/o/harbour-lights/")
     expect(admin.get_by_role("status")).to_contain_text("Harbour Lights Mentoring is ready")
     expect(admin.get_by_role("heading", name="Welcome, ada.admin")).to_be_visible()
-    expect(admin.get_by_text("You are admin here.")).to_be_visible()
+    expect(admin.get_by_text("You are an admin here.")).to_be_visible()
     snap(admin, "journey-03-organisation-home")
 
     # 4. Invite a member from the Invitations page.
@@ -113,7 +113,7 @@ def test_sign_up_create_invite_accept_and_stranger_gets_404(
     expect(member).to_have_url(f"{base}/o/harbour-lights/")
     expect(member.get_by_role("status")).to_contain_text("Welcome to Harbour Lights Mentoring")
     expect(member.get_by_role("heading", name="Welcome, Mo")).to_be_visible()
-    expect(member.get_by_text("You are member here.")).to_be_visible()
+    expect(member.get_by_text("You are a member here.")).to_be_visible()
     # A member sees no administration pages.
     member_nav = member.get_by_role("navigation", name="Harbour Lights Mentoring")
     expect(member_nav.get_by_role("link", name="Invitations")).to_have_count(0)

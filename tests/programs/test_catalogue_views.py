@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from mentorship.tenancy.models import AuditEvent
+from mentorship.tenancy.pagination import PAGE_SIZE
 from programs.models import (
     Blueprint,
     BlueprintActivity,
@@ -205,6 +206,28 @@ def test_the_program_list_filters_and_answers_htmx_with_the_results_only(org, as
     assert "<html" not in body
     assert "Trainer Onboarding" in body
     assert "Leadership Accelerator" not in body
+
+
+def test_the_program_lists_page_two_comes_in_place_with_htmx(org, as_admin):
+    for number in range(1, PAGE_SIZE + 4):
+        make_program(org, name=f"Program {number:03}", format="cohort")
+    make_program(org, name="Program 999 one to one", format="one_to_one")
+    url = reverse("program_list", args=[org.slug])
+
+    response = as_admin.get(
+        url, {"format": "cohort", "page": 2}, headers={**HTMX, "HX-Target": "program-results"}
+    )
+
+    body = response.content.decode()
+    assert "<html" not in body and 'id="program-results"' not in body  # the partial only
+    assert [p.name for p in response.context["page"].object_list] == [
+        f"Program {number:03}" for number in range(PAGE_SIZE + 1, PAGE_SIZE + 4)
+    ]
+    assert "Program 001" not in body and "one to one" not in body
+    # Back to page 1: a plain link that htmx follows into the same region, keeping the filter.
+    assert 'href="?format=cohort&amp;page=1" hx-get="?format=cohort&amp;page=1"' in body
+    assert "hx-target=\"closest [id$='-results'], body\"" in body
+    assert 'hx-push-url="true"' in body
 
 
 def test_archived_programs_are_shown_when_asked(org, admin, as_admin):

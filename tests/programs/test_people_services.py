@@ -21,7 +21,7 @@ from programs.models import (
 from programs.services import people as services
 from programs.services.catalogue import charter_acknowledged
 from programs.tasks import send_intake_reminders
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 from .test_people_helpers import enrol, make_cohort, make_competencies, make_person, score
 
@@ -641,9 +641,69 @@ def test_remind_all_reminds_each_pending_person_once_however_often_it_runs(
     assert counts == (1, 1)
     reminded = Message.objects.for_org(org).filter(kind="intake_reminder")
     assert sorted(reminded.values_list("subject_key", flat=True)) == sorted(
-        f"participant:{p.pk}" for p in pending
+        f"user:{p.user_id}" for p in pending
     )
     assert _events(org, "intake.reminded")[0].data["people"] == 1
+
+
+def test_a_person_in_two_cohorts_gets_one_reminder_a_day_naming_both(
+    org, admin, monkeypatch, django_capture_on_commit_callbacks
+):
+    person = make_person(org, email="busy@acme.example")
+    first_cohort, second_cohort = make_cohort(org), make_cohort(org)
+    as_mentee = enrol(first_cohort, user=person)
+    as_mentor = enrol(second_cohort, user=person, role="mentor")
+    other = enrol(second_cohort)  # someone else pending in the second cohort
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.cohort_intake_reminders_send(cohort=first_cohort, site_url=SITE) == (1, 0)
+        assert services.cohort_intake_reminders_send(cohort=second_cohort, site_url=SITE) == (1, 1)
+        assert not services.intake_reminder_send(participant=as_mentor, by=admin)
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(["busy@acme.example", other.user.email])
+    [message] = [m for m in mail.outbox if m.to == ["busy@acme.example"]]
+    assert message.subject == "Your intakes for 2 cohorts are waiting"
+    for participant, role in [(as_mentee, "mentee"), (as_mentor, "mentor")]:
+        assert f"{participant.cohort.name} ({participant.cohort.program.name}), as {role}" in (
+            message.body
+        )
+        assert f"/o/acme/me/participations/{participant.pk}/intake/" in message.body
+    assert services.reminded_today(second_cohort) == {as_mentor.pk, other.pk}
+    assert services.reminded_today(first_cohort, [as_mentee.pk]) == {as_mentee.pk}
+
+    monkeypatch.setattr(services, "reminder_period", lambda organization: "2999-01-01")
+    assert services.reminded_today(first_cohort) == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.cohort_intake_remind_all(cohort=second_cohort, by=admin) == (2, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.cohort_intake_reminders_send(cohort=first_cohort, site_url=SITE) == (0, 1)
+    assert len(mail.outbox) == 4  # the next day: one more each, still one for the busy person
+    assert [m.subject for m in mail.outbox if m.to == ["busy@acme.example"]][-1] == (
+        "Your intakes for 2 cohorts are waiting"
+    )
+
+
+def test_a_reminder_names_only_the_persons_open_intakes_in_this_organisation(
+    org, other_org, django_capture_on_commit_callbacks
+):
+    competencies = make_competencies(org, "Cueing", "Regressions")
+    person = make_person(org, email="two.orgs@acme.example")
+    MembershipFactory(organization=other_org, user=person)
+    open_here = enrol(make_cohort(org), user=person)
+    done_here = enrol(make_cohort(org), user=person)
+    services.mentee_intake_save(participant=done_here, **_mentee_data(competencies))
+    enrol(make_cohort(org), user=person, status=Participant.Status.WITHDRAWN)
+    elsewhere = enrol(make_cohort(other_org), user=person)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cohort_intake_reminders_send(cohort=open_here.cohort, site_url=SITE)
+
+    [message] = mail.outbox
+    assert message.subject == f"Your intake for {open_here.cohort.name} is waiting"
+    assert f"/participations/{open_here.pk}/intake/" in message.body
+    for hidden in [done_here, elsewhere]:
+        assert f"/participations/{hidden.pk}/" not in message.body
+        assert hidden.cohort.name not in message.body
 
 
 def test_the_reminder_task_ignores_another_organisations_cohort(org, other_org):

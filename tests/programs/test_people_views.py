@@ -8,6 +8,7 @@ from django.urls import reverse
 from mentorship.accounts.models import Invitation
 from mentorship.notifications.models import Message
 from mentorship.tenancy.models import AuditEvent
+from mentorship.tenancy.pagination import PAGE_SIZE
 from programs.models import (
     CharterAcknowledgement,
     CompetencyLevel,
@@ -184,6 +185,26 @@ def test_the_list_filters_and_answers_htmx_with_the_results_only(
     assert "<html" not in body
     assert mentor.user.email in body
     assert mentee.user.email not in body
+
+
+def test_the_lists_page_two_comes_in_place_with_htmx(org, cohort, as_admin, mentor):
+    for number in range(1, PAGE_SIZE + 3):
+        enrol(cohort, user=make_person(org, name=f"Mentee {number:02}"))
+    url = reverse("cohort_participants", args=[org.slug, cohort.pk])
+
+    response = as_admin.get(
+        url, {"role": "mentee", "page": 2}, headers={**HTMX, "HX-Target": "participant-results"}
+    )
+
+    body = response.content.decode()
+    assert "<html" not in body and 'id="participant-results"' not in body  # the partial only
+    assert [p.user.name for p in response.context["page"].object_list] == [
+        f"Mentee {number:02}" for number in range(PAGE_SIZE + 1, PAGE_SIZE + 3)
+    ]
+    assert "Mentee 01<" not in body and mentor.user.email not in body
+    assert 'href="?role=mentee&amp;page=1" hx-get="?role=mentee&amp;page=1"' in body
+    assert "hx-target=\"closest [id$='-results'], body\"" in body
+    assert 'hx-push-url="true"' in body
 
 
 def test_an_empty_cohort_says_what_to_do(org, as_admin):

@@ -64,3 +64,8 @@ def test_the_organisations_time_zone_is_active_for_the_request(org, admin, as_ad
     assert response.status_code == 200
     assert "1 Mar 2026, 21:00" in response.content.decode()  # noon UTC is 21:00 in Tokyo
     assert timezone.get_current_timezone_name() == "UTC"  # and it is deactivated afterwards
+
+
+def test_pages_vary_on_htmx_so_a_fragment_is_never_served_as_the_page(org, as_member):
+    response = as_member.get(reverse("org_home", args=[org.slug]))
+    assert "HX-Request" in response.headers["Vary"]

@@ -9,11 +9,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from matching.models import Pairing
 from mentorship.accounts.models import Invitation
 from mentorship.tenancy.models import AuditEvent, Membership, Organization, Role
 from mentorship.tenancy.pagination import PAGE_SIZE
 from mentorship.tenancy.scoping import unscoped_queries
 from tests.factories import InvitationFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.programs.test_people_helpers import enrol, make_cohort
 from tests.utils import assert_flat_queries
 
 ADMIN_PAGES = ["member_list", "invitation_list", "audit_log", "organization_settings"]
@@ -306,6 +308,27 @@ def test_member_list_paginates_and_keeps_the_filter(org, admin, as_admin):
     assert as_admin.get(url("member_list", org), {"page": 99}).context["page"].number == 2
 
 
+def test_member_list_page_links_work_with_and_without_htmx(org, admin, as_admin):
+    MembershipFactory.create_batch(PAGE_SIZE + 5, organization=org, department="Coaching")
+
+    full = as_admin.get(url("member_list", org), {"q": "Coaching"})
+    partial = as_admin.get(
+        url("member_list", org),
+        {"q": "Coaching", "page": 2},
+        headers={**HTMX, "HX-Target": "member-results"},
+    )
+
+    # Without JavaScript a plain link; with htmx the same address swapped into the results.
+    assert 'href="?q=Coaching&amp;page=2" hx-get="?q=Coaching&amp;page=2" rel="next"' in (
+        full.content.decode()
+    )
+    body = partial.content.decode()
+    assert "<html" not in body and 'id="member-results"' not in body
+    assert len(partial.context["page"].object_list) == 5
+    assert 'href="?q=Coaching&amp;page=1" hx-get="?q=Coaching&amp;page=1" rel="prev"' in body
+    assert "Page 2 of 2 · 30 in all" in body
+
+
 # --- members: role change --------------------------------------------------------------------
 
 
@@ -526,14 +549,49 @@ def test_org_home_counts_each_role_in_one_query(org, admin, leader, member, as_a
     assert len(counting) == 1, counting
 
 
+def _grow_participations(org, user):
+    """Two more cohorts for ``user``, and their home panels' rows: a mentee in one (with an
+    active mentor) and a mentor in the other (of one mentee, and asked by two more)."""
+    as_mentee = enrol(make_cohort(org), user=user)
+    Pairing.objects.create(
+        organization=org,
+        cohort=as_mentee.cohort,
+        mentee=as_mentee,
+        mentor=enrol(as_mentee.cohort, role="mentor"),
+        status=Pairing.Status.ACTIVE,
+        accepted_at=timezone.now(),
+    )
+    as_mentor = enrol(make_cohort(org), user=user, role="mentor")
+    for status in ["active", "pending", "pending"]:
+        Pairing.objects.create(
+            organization=org,
+            cohort=as_mentor.cohort,
+            mentee=enrol(as_mentor.cohort),
+            mentor=as_mentor,
+            status=status,
+            accept_by=timezone.now() + timedelta(days=3),
+        )
+
+
 def test_org_home_query_budget(org, admin, as_admin):
     def grow():
         MembershipFactory.create_batch(3, organization=org)
         InvitationFactory.create_batch(3, organization=org, invited_by=admin)
         for action in ["invitation.created", "membership.removed", "organization.updated"]:
             AuditEvent.objects.create(organization=org, actor=UserFactory(), action=action)
+        _grow_participations(org, admin)
 
     assert_flat_queries(as_admin, url("org_home", org), grow, n=15)
+
+
+def test_org_home_query_budget_for_a_member_with_programs_and_pairings(org, member, as_member):
+    def grow():
+        _grow_participations(org, member)
+
+    assert_flat_queries(as_member, url("org_home", org), grow, n=10)
+    response = as_member.get(url("org_home", org))
+    assert [p.key for p in response.context["home_panels"]] == ["my-programs", "my-mentoring"]
+    assert "4 pairings waiting for your answer" in response.content.decode()
 
 
 def test_member_list_query_budget(org, admin, as_admin):

@@ -88,6 +88,8 @@ class Invitation(TenantModel):
     email = models.EmailField("e-mail address")
     name = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    # Said in the e-mail, e.g. the cohort an invitation enrols the person in.
+    note = models.CharField(max_length=300, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -38,7 +38,7 @@ def _send_invitation(invitation, *, site_url):
 
 
 @transaction.atomic
-def invitation_create(*, organization, email, role, by, site_url="", name=""):
+def invitation_create(*, organization, email, role, by, site_url="", name="", note=""):
     """Invite a person by e-mail with a role; the e-mail goes out once, after commit."""
     email = (email or "").strip().lower()
     try:
@@ -58,6 +58,7 @@ def invitation_create(*, organization, email, role, by, site_url="", name=""):
         email=email,
         name=name.strip(),
         role=role,
+        note=note.strip()[:300],
         invited_by=by,
         expires_at=Invitation.default_expiry(),
     )

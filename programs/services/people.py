@@ -368,6 +368,10 @@ def _invite(*, cohort, email, role, by, site_url, name="", department="", manage
             role=Role.MEMBER,
             by=by,
             site_url=site_url,
+            note=(
+                f"You will take part in {cohort.name} ({cohort.program.name}) as a "
+                f"{Participant.Role(role).label.lower()}, from {cohort.starts_on:%-d %B %Y}."
+            ),
         )
     pending = PendingEnrolment(
         organization=organization,

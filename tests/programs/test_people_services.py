@@ -182,6 +182,9 @@ def test_an_invited_person_who_accepts_is_enrolled(org, admin):
     pending = services.participant_invite(
         cohort=cohort, email="new@example.org", role="mentee", by=admin, site_url=SITE
     )
+    # The e-mail says which cohort, program and role the invitation is for.
+    body = Message.objects.for_org(org).get(kind="invitation").body
+    assert f"You will take part in {cohort.name} ({cohort.program.name}) as a mentee" in body
     newcomer = UserFactory(email="new@example.org")
 
     invitation_accept(token=invitation_token(pending.invitation), user=newcomer)

@@ -1,6 +1,7 @@
 """The competency taxonomy as CSV (P3): parse an upload, format an export. Pure: no database.
 
-One line per competency, header ``area,competency,description``. An upload is checked as a
+One line per competency, header ``area,competency,description`` (the level scale has its own
+file: ``level,name,description``). An upload is checked as a
 whole and every bad line is reported with its line number, so the service can apply all rows
 or none. Export and import round-trip: a cell that a spreadsheet would run as a formula
 (``=``, ``+``, ``-``, ``@`` first) is written with a leading apostrophe, and the apostrophe is
@@ -163,4 +164,97 @@ def format_competency_csv(rows):
     writer.writerow(HEADER)
     for area, name, description in rows:
         writer.writerow([_escape(area), _escape(name), _escape(description)])
+    return out.getvalue()
+
+
+# --- the level scale: one line per step, header ``level,name,description`` ------------------
+
+LEVEL_HEADER = ("level", "name", "description")
+LEVEL_MIN, LEVEL_MAX = 1, 5  # CompetencyLevel.value
+LEVEL_NAME_MAX = 60  # CompetencyLevel.name
+LEVEL_DESCRIPTION_MAX = 200  # CompetencyLevel.description
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    line: int
+    value: int
+    name: str
+    description: str
+
+
+def is_level_file(data):
+    """Whether an upload's first line is the level scale's header (not the competencies')."""
+    text = _decode(data)
+    if not text:
+        return False
+    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    return tuple(cell.strip().lower() for cell in first) == LEVEL_HEADER
+
+
+def parse_level_csv(data):
+    """Parse an uploaded level scale into rows and per-line errors (the header is line 1)."""
+    result = ParsedCompetencies()
+    text = _decode(data)
+    if text is None:
+        result.errors.append(RowError(0, "The file is not UTF-8 text: save it as CSV UTF-8."))
+        return result
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None or tuple(c.strip().lower() for c in header) != LEVEL_HEADER:
+            found = ",".join(c.strip() for c in header or [])
+            result.errors.append(
+                RowError(1, f"The first line must be “level,name,description” (found “{found}”).")
+            )
+            return result
+        seen = {}
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            row, errors = _level_row(cells, line, seen)
+            result.errors.extend(errors)
+            if row is not None:
+                seen[row.value] = line
+                result.rows.append(row)
+    except csv.Error as exc:
+        result.errors.append(RowError(reader.line_num, f"The line cannot be read ({exc})."))
+    if not result.rows and not result.errors:
+        result.errors.append(RowError(0, "The file has a header but no levels."))
+    return result
+
+
+def _level_row(cells, line, seen):
+    if any(cell.strip() for cell in cells[len(LEVEL_HEADER) :]):
+        return None, [RowError(line, f"{len(cells)} columns, expected 3.")]
+    raw, name, description = (_unescape(cell) for cell in (cells + ["", ""])[:3])
+    errors = []
+    value = int(raw) if raw.isdigit() else None
+    if value is None or not LEVEL_MIN <= value <= LEVEL_MAX:
+        errors.append(
+            RowError(line, f"The level “{raw}” is not a whole number from 1 to {LEVEL_MAX}.")
+        )
+    elif value in seen:
+        errors.append(RowError(line, f"Level {value} is already on line {seen[value]}."))
+    if not name:
+        errors.append(RowError(line, "The level's name is empty."))
+    elif len(name) > LEVEL_NAME_MAX:
+        errors.append(RowError(line, f"The name is longer than {LEVEL_NAME_MAX} characters."))
+    if len(description) > LEVEL_DESCRIPTION_MAX:
+        errors.append(
+            RowError(line, f"The description is longer than {LEVEL_DESCRIPTION_MAX} characters.")
+        )
+    if errors:
+        return None, errors
+    return LevelRow(line, value, name, description), []
+
+
+def format_level_csv(rows):
+    """Write ``(value, name, description)`` tuples as CSV text with the header."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(LEVEL_HEADER)
+    for value, name, description in rows:
+        writer.writerow([value, _escape(name), _escape(description)])
     return out.getvalue()

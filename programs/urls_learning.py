@@ -8,6 +8,7 @@ urlpatterns = [
     # Competencies (P3)
     path("competencies/", views.competency_list, name="competency_list"),
     path("competencies/export.csv", views.competency_export, name="competency_export"),
+    path("competencies/levels.csv", views.competency_level_export, name="competency_level_export"),
     path("competencies/import/", views.competency_import, name="competency_import"),
     path("competencies/starter/", views.competency_starter, name="competency_starter"),
     path("competencies/new/", views.competency_create, name="competency_create"),

@@ -38,6 +38,7 @@ from . import people
 register_audit_actions(
     {
         "competency.area_created": "Added a competency area",
+        "competency.levels_imported": "Imported the level scale",
         "competency.area_updated": "Changed a competency area",
         "competency.area_deleted": "Deleted a competency area",
         "competency.created": "Added a competency",
@@ -239,7 +240,7 @@ def _check_level(organization, value, exclude_pk=None):
 
 @transaction.atomic
 def competency_level_create(*, organization, value, name, description="", by):
-    """Add a step of the level scale (1 to 9)."""
+    """Add a step of the level scale (1 to 5)."""
     level = CompetencyLevel(
         organization=organization,
         value=value,
@@ -339,6 +340,49 @@ def competency_export_rows(organization):
         .select_related("area")
         .values_list("area__name", "name", "description")
     )
+
+
+def competency_level_export_rows(organization):
+    """``(value, name, description)`` of every step of the level scale, lowest first."""
+    return (
+        CompetencyLevel.objects.for_org(organization)
+        .order_by("value")
+        .values_list("value", "name", "description")
+    )
+
+
+@transaction.atomic
+def competency_levels_import(*, organization, rows, by):
+    """Apply a level scale parsed by :func:`programs.competency_csv.parse_level_csv`, all
+    rows or none: a step whose level exists is renamed and described anew, a new one is
+    added; steps not in the file stay. Returns (created, updated) counts."""
+    if not rows:
+        raise ValidationError({"file": "The file has no levels."})
+    existing = {
+        level.value: level
+        for level in CompetencyLevel.objects.for_org(organization).select_for_update()
+    }
+    created = updated = 0
+    for row in rows:
+        level = existing.get(row.value)
+        if level is None:
+            level = CompetencyLevel(organization=organization, value=row.value)
+            created += 1
+        elif (level.name, level.description) == (_words(row.name), row.description.strip()):
+            continue
+        else:
+            updated += 1
+        level.name, level.description = _words(row.name), row.description.strip()
+        level.full_clean(validate_constraints=False)
+        level.save()
+    audit_record(
+        organization=organization,
+        actor=by,
+        action="competency.levels_imported",
+        target=organization,
+        data={"created": created, "updated": updated, "rows": len(rows)},
+    )
+    return created, updated
 
 
 @dataclass

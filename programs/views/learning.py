@@ -21,7 +21,13 @@ from mentorship.tenancy.views import add_errors
 
 from .. import builtins
 from ..access import access_participant
-from ..competency_csv import format_competency_csv, parse_competency_csv
+from ..competency_csv import (
+    format_competency_csv,
+    format_level_csv,
+    is_level_file,
+    parse_competency_csv,
+    parse_level_csv,
+)
 from ..filters_learning import ResourceFilter
 from ..forms.learning import (
     AssessmentForm,
@@ -397,12 +403,43 @@ def competency_export(request, org_slug):
     return response
 
 
+@leader_required
+def competency_level_export(request, org_slug):
+    rows = services.competency_level_export_rows(request.organization)
+    response = HttpResponse(format_level_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{org_slug}-levels.csv"'
+    return response
+
+
 @admin_required
 def competency_import(request, org_slug):
+    """Import competencies, or the level scale when the file's header is the levels'."""
     form = CompetencyImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
-        parsed = parse_competency_csv(form.cleaned_data["file"].read())
+        data = form.cleaned_data["file"].read()
+        if is_level_file(data):
+            parsed = parse_level_csv(data)
+            errors = parsed.errors
+            if not errors:
+                try:
+                    created, updated = services.competency_levels_import(
+                        organization=request.organization, rows=parsed.rows, by=request.user
+                    )
+                except ValidationError as error:
+                    add_errors(form, error)
+                else:
+                    messages.success(
+                        request, f"Imported the level scale: {created} new, {updated} changed."
+                    )
+                    return redirect(_competencies_url(org_slug, "#levels"))
+            return render(
+                request,
+                "programs/learning/competency_import.html",
+                {"form": form, "errors": errors},
+                status=400 if errors else 200,
+            )
+        parsed = parse_competency_csv(data)
         errors = parsed.errors
         if not errors:
             try:

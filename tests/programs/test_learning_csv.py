@@ -114,3 +114,18 @@ def test_export_defuses_spreadsheet_formulas_and_import_restores_them():
     assert "'=HYPERLINK" in text and "'-2 levels" in text and "'@risk" in text
     parsed = parse_competency_csv(text)
     assert [(r.area, r.competency, r.description) for r in parsed.rows] == rows
+
+
+def test_the_level_scale_file_round_trips_and_is_told_apart():
+    from programs.competency_csv import format_level_csv, is_level_file, parse_level_csv
+
+    text = format_level_csv([(1, "Aware", "=knows"), (5, "Expert", "Teaches it")])
+    assert is_level_file(text.encode()) and not is_level_file(HEADER.encode())
+    result = parse_level_csv(("\ufeff" + text).encode("utf-8"))
+    assert result.ok
+    assert [(r.line, r.value, r.name, r.description) for r in result.rows] == [
+        (2, 1, "Aware", "=knows"),
+        (3, 5, "Expert", "Teaches it"),
+    ]
+    [(line, message)] = messages(parse_level_csv(b"level,name\n1,A\n"))
+    assert line == 1 and "level,name,description" in message and "found" in message

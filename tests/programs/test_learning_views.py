@@ -314,6 +314,43 @@ def test_importing_a_wrong_header_is_refused(org, as_admin):
     assert "Line 1" in response.content.decode()
 
 
+def test_the_level_scale_exports_and_imports_as_its_own_csv(org, admin, as_admin, as_leader):
+    services.competency_level_create(organization=org, value=1, name="Aware", by=admin)
+    export = as_leader.get(reverse("competency_level_export", args=[org.slug]))
+    assert export["Content-Type"].startswith("text/csv")
+    assert export.content.decode() == "level,name,description\r\n1,Aware,\r\n"
+
+    text = "level,name,description\n1,Aware,Knows the idea\n2,Practising,With help\n"
+    response = as_admin.post(
+        reverse("competency_import", args=[org.slug]), {"file": _upload(text)}, follow=True
+    )
+    assert "Imported the level scale: 1 new, 1 changed." in response.content.decode()
+    assert list(CompetencyLevel.objects.for_org(org).values_list("value", "name")) == [
+        (1, "Aware"),
+        (2, "Practising"),
+    ]
+
+
+def test_a_bad_level_scale_lists_every_bad_line_and_saves_nothing(org, as_admin):
+    text = "level,name,description\n1,Aware,\n6,Guru,\n1,Again,\nx,,\n"
+    response = as_admin.post(reverse("competency_import", args=[org.slug]), {"file": _upload(text)})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Nothing was imported" in content
+    assert "not a whole number from 1 to 5" in content and "Level 1 is already on line 2" in content
+    assert "Line 5" in content
+    assert not CompetencyLevel.objects.for_org(org).exists()
+
+
+def test_a_member_or_leader_cannot_import_a_level_scale(org, as_member, as_leader):
+    text = "level,name,description\n1,Aware,\n"
+    url = reverse("competency_import", args=[org.slug])
+    assert as_member.post(url, {"file": _upload(text)}).status_code == 403
+    assert as_leader.post(url, {"file": _upload(text)}).status_code == 403
+    assert as_member.get(reverse("competency_level_export", args=[org.slug])).status_code == 403
+    assert not CompetencyLevel.objects.for_org(org).exists()
+
+
 def test_deleting_an_area_with_competencies_is_refused_with_a_message(org, as_admin):
     competency = make_competency(org)
     url = reverse("competency_area_delete", args=[org.slug, competency.area_id])

@@ -777,6 +777,19 @@ def test_competency_export_query_budget(org, as_leader):
     )
 
 
+def test_level_scale_export_query_budget(org, as_leader):
+    CompetencyLevel.objects.create(organization=org, value=1, name="Aware")
+    assert_flat_queries(
+        as_leader,
+        reverse("competency_level_export", args=[org.slug]),
+        lambda: [
+            CompetencyLevel.objects.create(organization=org, value=v, name=f"Step {v}")
+            for v in (2, 3, 4)
+        ],
+        n=8,
+    )
+
+
 def test_resource_list_query_budget(org, admin, as_leader):
     cohort = make_cohort(org)
 

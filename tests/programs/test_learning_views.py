@@ -779,15 +779,13 @@ def test_competency_export_query_budget(org, as_leader):
 
 def test_level_scale_export_query_budget(org, as_leader):
     CompetencyLevel.objects.create(organization=org, value=1, name="Aware")
-    assert_flat_queries(
-        as_leader,
-        reverse("competency_level_export", args=[org.slug]),
-        lambda: [
-            CompetencyLevel.objects.create(organization=org, value=v, name=f"Step {v}")
-            for v in (2, 3, 4)
-        ],
-        n=8,
-    )
+    values = iter(range(2, 6))
+
+    def grow():
+        value = next(values)
+        CompetencyLevel.objects.create(organization=org, value=value, name=f"Step {value}")
+
+    assert_flat_queries(as_leader, reverse("competency_level_export", args=[org.slug]), grow, n=8)
 
 
 def test_resource_list_query_budget(org, admin, as_leader):

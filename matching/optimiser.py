@@ -55,8 +55,9 @@ beside a free place (if so, arcs from them to mentors with room are added). Then
 mentee a utility (the LP duals, recovered by a shortest-path pass over the mentors),
 and a pair outside the graph could improve the answer only if its value exceeds the
 mentee's utility plus the mentor's price. Every such pair is found in one pass over the
-quantised fits (kept in memory as int16 when they fit, else scored again); the best
-few per mentee, and pairs that nearly improve, are added and the flow is solved again.
+quantised fits (kept in memory as int16 when they fit, else scored again; from memory,
+two threads share the pass, see :func:`_worker`); the best few per mentee, and pairs
+that nearly improve, are added and the flow is solved again.
 When a pass finds none, the number matched and the total fit are proven optimal for
 the whole cohort, not just for the graph: ``MatchResult.optimal`` is True. On the
 benchmark (20 000 x 5 000) this takes three passes. The worst-off protection then runs
@@ -71,10 +72,13 @@ dense matrix) so tests can prove :func:`solve` optimal.
 from __future__ import annotations
 
 import math
+import os
+import threading
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from ortools.graph.python import max_flow, min_cost_flow
@@ -109,6 +113,8 @@ MAX_REPAIRS = 3
 # added too: prices move after each solve, and they are the likeliest to improve next.
 NEAR_GAIN = 300
 BLOCK_SIZE = 1024
+# Rows per slice of a block in element-wise passes: small enough to stay in the CPU cache.
+_SLICE = 64
 _INF = np.int64(2**62)
 
 
@@ -153,6 +159,11 @@ class _Problem:
 
         Forbidden pairs, full mentors and locked mentees are all "no arc" here.
         """
+        scores = self.score_block(start, stop)
+        return scores, _to_int(scores, np.int16)
+
+    def score_block(self, start: int, stop: int) -> np.ndarray:
+        """The float scores of :meth:`fit_block` alone."""
         scores = self.scorer.feasible_scores(slice(start, stop))
         closed = np.flatnonzero(self.residual <= 0)
         if closed.size:
@@ -160,7 +171,7 @@ class _Problem:
         locked_here = np.flatnonzero(~self.free[start:stop])
         if locked_here.size:
             scores[locked_here] = -1.0
-        return scores, _to_int(scores, np.int16)
+        return scores
 
 
 def _prepare(
@@ -216,10 +227,18 @@ def _check_priority(priority: str) -> None:
         raise ValueError(f"priority must be 'coverage' or 'fit', got {priority!r}")
 
 
-def _to_int(fit: np.ndarray, dtype: type = np.int64) -> np.ndarray:
-    """Fits in units of 1e-4, rounded the same way everywhere (negative = no arc)."""
-    scaled = np.asarray(fit, np.float32) * np.float32(FIT_SCALE)
-    return np.rint(scaled, out=scaled).astype(dtype)
+def _to_int(fit: np.ndarray, dtype: type = np.int64, out: np.ndarray | None = None) -> np.ndarray:
+    """Fits in units of 1e-4, rounded the same way everywhere (negative = no arc).
+
+    With ``out``, the result is written there (same cast) instead of a new array.
+    """
+    if out is None:
+        scaled = np.asarray(fit, np.float32) * np.float32(FIT_SCALE)
+        return np.rint(scaled, out=scaled).astype(dtype)
+    for lo in range(0, len(fit), 128):  # in slices, so the float temporary stays in cache
+        scaled = np.asarray(fit[lo : lo + 128], np.float32) * np.float32(FIT_SCALE)
+        np.copyto(out[lo : lo + 128], np.rint(scaled, out=scaled), casting="unsafe")
+    return out
 
 
 # ------------------------------------------------------------------ unmatched reasons
@@ -329,8 +348,8 @@ def _result(
     )
     assignments = {scorer.mentees[i].id: scorer.mentors[j].id for i, j in all_pairs.items()}
     fits = {
-        scorer.mentees[i].id: min(max(float(f), 0.0), 1.0)
-        for i, f in zip(rows, fit_values, strict=True)
+        scorer.mentees[i].id: min(max(f, 0.0), 1.0)
+        for i, f in zip(rows.tolist(), fit_values.tolist(), strict=True)
     }
     why = "fit" if method == "flow" and priority == "fit" else method
     unmatched = {
@@ -352,6 +371,56 @@ def _result(
         method=method,
         stats=stats,
     )
+
+
+# ------------------------------------------------------------------ block pipeline
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+_pool_lock = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+
+
+def _forget_pool() -> None:
+    """In a forked child (a Celery prefork worker) the parent's thread does not exist."""
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
+def _worker() -> ThreadPoolExecutor:
+    """The module's one worker thread, started on first use and kept for the process.
+
+    Pricing passes use it to work on two blocks at once (numpy releases the GIL in its
+    array operations, so both cores work), and it writes the fits cache's fresh pages
+    ahead of the scan. The scan itself stays on one thread: its matrix products already
+    use both cores, and OpenBLAS keeps its own thread spinning between them. Its tasks
+    never wait on other tasks, so concurrent solves (threads of a web server or a
+    Celery worker) simply share it; a forked child starts its own.
+    """
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="matching-blocks")
+        return _pool
+
+
+def _in_pairs(func: Callable[[_T], _R], items: Iterable[_T]) -> Iterator[_R]:
+    """``func(item)`` for each item, in order: every other one runs in the worker thread.
+
+    The caller consumes the results in the same order as a plain loop would, so what
+    it accumulates is identical; at most two items are in flight at a time.
+    """
+    items = list(items)
+    pool = _worker() if len(items) > 1 else None
+    for k in range(0, len(items), 2):
+        later = pool.submit(func, items[k + 1]) if pool and k + 1 < len(items) else None
+        yield func(items[k])
+        if later is not None:
+            yield later.result()
 
 
 # ------------------------------------------------------------------- candidate graph
@@ -387,7 +456,7 @@ class _Graph:
         return len(self.rows) - before
 
 
-def _scan(problem: _Problem, k_mentee: int, k_mentor: int, keep_cache: bool) -> _Graph:
+def _scan(problem: _Problem, k_mentee: int, k_mentor: int, cache: _FitCache | None) -> _Graph:
     """Score the cohort block by block and keep the candidate arcs.
 
     For each mentee: its ``k_mentee`` best feasible mentors. For each mentor: the
@@ -395,36 +464,47 @@ def _scan(problem: _Problem, k_mentee: int, k_mentor: int, keep_cache: bool) -> 
     for whom this mentor is nearly as good as anyone: they are the mentees an
     unpopular mentor can actually win. Also bounds how many could be matched at all
     (no more than the mentees with a feasible mentor, nor the places of mentors with a
-    feasible mentee), and keeps the quantised fits for pricing if asked.
+    feasible mentee), and keeps the quantised fits for pricing in ``cache`` if given.
     """
     scorer = problem.scorer
     n, m = scorer.n_mentees, scorer.n_mentors
     k_e = min(k_mentee, m)
     per_mentor = _TopPerColumn(min(k_mentor, n), m)
-    cache = np.empty((n, m), np.int16) if keep_cache else None
     row_parts, col_parts, fit_parts = [], [], []
     row_has = np.zeros(n, bool)
     col_best = np.full(m, -1.0, np.float32)
 
+    hits = np.empty((min(BLOCK_SIZE, n), m), bool) if per_mentor.k else None
     for start in range(0, n, BLOCK_SIZE):
         stop = min(start + BLOCK_SIZE, n)
-        scores, fit = problem.fit_block(start, stop)
-        if cache is not None:
-            cache[start:stop] = fit
-        row_best = scores.max(axis=1, initial=-1.0)
-        row_has[start:stop] = row_best >= 0
-        np.maximum(col_best, scores.max(axis=0, initial=-1.0), out=col_best)
-        if k_e:
-            # Each row's k-th best value by a (direct, fast) partition, then every entry
-            # at least that good; ties may add an arc or two, which does no harm.
-            bar = np.partition(scores, m - k_e, axis=1)[:, m - k_e] if k_e < m else -1.0
-            r, c = _where(scores >= np.maximum(bar, 0.0)[..., None])
-            row_parts.append(r + start)
-            col_parts.append(c)
-            fit_parts.append(fit[r, c])
-        if per_mentor.k:
-            scores -= row_best[:, None]  # regret: the key for the mentors' side
-            per_mentor.add(scores, fit, start)
+        scores = problem.score_block(start, stop)
+        fit = cache.rows(start, stop) if cache is not None else np.empty(scores.shape, np.int16)
+        # Every pass over the block, slice by slice while the slice is in the CPU cache.
+        for lo in range(0, stop - start, _SLICE):
+            hi = min(lo + _SLICE, stop - start)
+            part = scores[lo:hi]
+            _to_int(part, np.int16, out=fit[lo:hi])
+            row_best = part.max(axis=1, initial=-1.0)
+            row_has[start + lo : start + hi] = row_best >= 0
+            np.maximum(col_best, part.max(axis=0, initial=-1.0), out=col_best)
+            if k_e:
+                # Each row's k-th best value, then every entry at least that good; ties
+                # may add an arc or two, which does no harm.
+                if k_e < m:
+                    bar, r, c, v = _kth_largest(part, k_e)
+                    ok = v >= np.maximum(bar, 0.0)[r]
+                    r, c = r[ok] + lo, c[ok]
+                else:
+                    r, c = _where(part >= 0.0)
+                    r += lo
+                row_parts.append(r + start)
+                col_parts.append(c)
+                fit_parts.append(fit[r, c])
+            if hits is not None:
+                part -= row_best[:, None]  # regret: the key for the mentors' side
+                np.greater(part, per_mentor.bar, out=hits[lo:hi])
+        if hits is not None:
+            per_mentor.add(scores, fit, start, hits[: stop - start])
     rows_m, cols_m, fits_m = per_mentor.result()
     graph = _Graph(
         rows=np.zeros(0, np.int64),
@@ -432,7 +512,7 @@ def _scan(problem: _Problem, k_mentee: int, k_mentor: int, keep_cache: bool) -> 
         fit=np.zeros(0, np.int64),
         coverage_bound=min(int(row_has.sum()), int(problem.residual[col_best >= 0].sum())),
         complete=k_e >= m,
-        cache=cache,
+        cache=cache.fits if cache is not None else None,
     )
     graph.add(
         np.concatenate([*row_parts, rows_m]).astype(np.int64),
@@ -441,6 +521,65 @@ def _scan(problem: _Problem, k_mentee: int, k_mentor: int, keep_cache: bool) -> 
         m,
     )
     return graph
+
+
+class _FitCache:
+    """The int16 fits of every pair, whose pages the worker thread writes in advance.
+
+    The kernel zeroes fresh memory on its first write (about 0.3 s for 200 MB); done
+    block by block in the worker thread while the cohort is encoded, it is off the
+    critical path. :meth:`rows` waits until a block's pages are written.
+    """
+
+    def __init__(self, n: int, m: int) -> None:
+        self.fits = np.empty((n, m), np.int16)
+        pool = _worker()
+        self.ready = [
+            pool.submit(_touch, self.fits[start : start + BLOCK_SIZE])
+            for start in range(0, n, BLOCK_SIZE)
+        ]
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        """Rows ``start:stop`` (a block), once their pages are written."""
+        self.ready[start // BLOCK_SIZE].result()
+        return self.fits[start:stop]
+
+
+def _touch(block: np.ndarray) -> None:
+    """Write every page of a fresh array once (the values are overwritten later)."""
+    flat = block.reshape(-1)
+    flat[:: max(4096 // flat.itemsize, 1)] = 0
+
+
+def _kth_largest(x: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's k-th largest value, as ``np.partition(x, m - k, axis=1)[:, m - k]``.
+
+    Also returns some entries (rows, columns, values, in row-major order) that include
+    every entry at least that large, so the caller need not scan ``x`` again. Faster
+    than partitioning every row: the maxima of 256 disjoint column chunks are distinct
+    entries, so the k-th largest of them is a lower bound, and only the few entries
+    that reach it are ranked. Falls back to the partition when too many reach it (many
+    equal values) or the rows are short. ``x`` is a float matrix without NaN.
+    """
+    b, m = x.shape
+    chunks = 256  # strided: chunk j holds columns j, j + 256, ...
+    if b and 4 * k <= chunks <= m // 4:
+        width = m // chunks
+        maxima = x[:, : chunks * width].reshape(b, width, chunks).max(axis=1)
+        low = np.partition(maxima, chunks - k, axis=1)[:, chunks - k]
+        above = x >= low[:, None]
+        if np.count_nonzero(above) <= 4 * k * b:
+            r, c = _where(above)
+            v = x[r, c]
+            # Rank each row's few entries in a small padded matrix.
+            first = np.searchsorted(r, np.arange(b))
+            widest = int(np.diff(np.r_[first, len(r)]).max())
+            padded = np.full((b, widest), -np.inf, x.dtype)
+            padded[r, np.arange(len(r)) - first[r]] = v
+            return np.partition(padded, widest - k, axis=1)[:, widest - k], r, c, v
+    bar = np.partition(x, m - k, axis=1)[:, m - k]
+    r, c = _where(x >= bar[:, None])
+    return bar, r, c, x[r, c]
 
 
 class _TopPerColumn:
@@ -462,13 +601,18 @@ class _TopPerColumn:
         self.parts: list[tuple[np.ndarray, ...]] = []
         self.size = 0
 
-    def add(self, keys: np.ndarray, fits: np.ndarray, start: int) -> None:
-        """Offer a block of rows: ``keys`` ranks them, ``fits`` is what is kept."""
+    def add(self, keys: np.ndarray, fits: np.ndarray, start: int, hits: np.ndarray) -> None:
+        """Offer a block of rows: ``keys`` ranks them, ``fits`` is what is kept.
+
+        ``hits`` is ``keys > bar`` (the caller computes it along with the keys).
+        """
         b = keys.shape[0]
-        hits = keys > self.bar
         partitioned = b > self.k and np.count_nonzero(hits) > 2 * self.k * self.m
         if partitioned:
-            rows = np.argpartition(keys, b - self.k, axis=0)[b - self.k :].ravel()
+            # Each column's slice is copied and partitioned on its own either way: one
+            # transposed copy first makes those copies cheap (same result).
+            by_col = np.ascontiguousarray(keys.T)
+            rows = np.argpartition(by_col, b - self.k, axis=1)[:, b - self.k :].T.ravel()
             cols = np.tile(np.arange(self.m), self.k)
             keep = keys[rows, cols] > self.bar[cols]
             rows, cols = rows[keep], cols[keep]
@@ -481,7 +625,11 @@ class _TopPerColumn:
 
     def _prune(self) -> None:
         rows, cols, keys, fits = (np.concatenate(x) for x in zip(*self.parts, strict=True))
-        order = np.lexsort((-keys, cols))
+        # np.lexsort((-keys, cols)) as two stable sorts, faster: by key, then by column
+        # (as int16 when it fits, which numpy sorts by radix).
+        order = np.argsort(-keys, kind="stable")
+        by_col = cols[order].astype(np.int16) if self.m <= 2**15 else cols[order]
+        order = order[np.argsort(by_col, kind="stable")]
         rows, cols, keys, fits = rows[order], cols[order], keys[order], fits[order]
         rank = np.arange(len(cols)) - np.searchsorted(cols, cols)
         keep = rank < self.k
@@ -617,21 +765,33 @@ class _Flow:
 def _shortest(dist: np.ndarray, src: np.ndarray, dst: np.ndarray, weight: np.ndarray) -> bool:
     """Bellman-Ford in place: lower ``dist[dst]`` to ``dist[src] + weight`` until stable.
 
-    Vectorised over all edges per round (edges grouped by head for ``reduceat``).
-    Returns False if it has not settled after one round per node (a negative cycle).
+    Vectorised over the edges (grouped by head for ``reduceat``). Each round updates
+    the heads in 8 groups, each group seeing what the earlier ones lowered, so a change
+    travels further per round (half the rounds of one group). The result is the same:
+    the shortest distances do not depend on the order of the updates. Returns False if
+    it has not settled after one round per node (a negative cycle).
     """
     if not len(dst):
         return True
     order = np.argsort(dst, kind="stable")
     src, dst, weight = src[order], dst[order], weight[order]
     starts = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]])
-    heads = dst[starts]
+    cuts = np.linspace(0, len(starts), 9).astype(np.int64)
+    groups = []
+    for a, b in zip(cuts[:-1], cuts[1:], strict=True):
+        if a < b:
+            lo, hi = starts[a], starts[b] if b < len(starts) else len(dst)
+            groups.append((src[lo:hi], weight[lo:hi], starts[a:b] - lo, dst[starts[a:b]]))
     for _ in range(len(dist) + 1):
-        lowest = np.minimum.reduceat(dist[src] + weight, starts)
-        better = lowest < dist[heads]
-        if not better.any():
+        settled = True
+        for tails, cost, first, heads in groups:
+            lowest = np.minimum.reduceat(dist[tails] + cost, first)
+            better = lowest < dist[heads]
+            if better.any():
+                settled = False
+                dist[heads[better]] = lowest[better]
+        if settled:
             return True
-        dist[heads[better]] = lowest[better]
     return False
 
 
@@ -685,7 +845,8 @@ def _price(
     float32 against ``(utility + price - offset) / scale`` less a margin that covers
     float32 rounding (prices are centred first so the numbers stay small); the few
     pairs that pass are then checked exactly in integers. Graph arcs never pass the
-    exact check (the duals are feasible on them).
+    exact check (the duals are feasible on them). Blocks are independent, so with the
+    fits cached two threads share them; the results are taken in block order.
     """
     utility, price = duals
     n, m = problem.scorer.n_mentees, problem.scorer.n_mentors
@@ -699,29 +860,54 @@ def _price(
     margin = 2.0 + 2.0**-20 * spread  # float32 keeps 24 bits: this covers its rounding
     row_part = (row_part - margin - NEAR_GAIN).astype(np.float32)
     col_part = np.where(open_, col_part, np.inf).astype(np.float32)
-    out_r, out_c, out_f = [], [], []
-    found, unchecked = 0, False
-    for start in range(0, n, BLOCK_SIZE):
+
+    limit_per_row = PRICED_PER_MENTEE * 4
+    # Two scratch sets: the two threads work on an even and an odd block at a time.
+    height = min(BLOCK_SIZE, n)
+    scratch = [(np.empty((height, m), np.float32), np.empty((_SLICE, m), bool)) for _ in range(2)]
+
+    any_unchecked: list[bool] = []  # shared by the two threads
+
+    def block(index: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, bool]:
+        start = index * BLOCK_SIZE
         stop = min(start + BLOCK_SIZE, n)
         if graph.cache is not None:
             fit = graph.cache[start:stop]
         else:
             fit = problem.fit_block(start, stop)[1]
-        slack = fit - row_part[start:stop, None]
-        slack -= col_part[None, :]
-        hits = slack > 0
-        r, c = _where(hits)
-        if not len(r):
-            continue
-        if len(r) > PRICED_PER_MENTEE * (stop - start) * 4:
+        buffer, hits = scratch[index % 2]
+        slack = buffer[: stop - start]
+        # Slack and hits slice by slice, while the slice is still in the CPU cache.
+        limit = limit_per_row * (stop - start)
+        count, found_at = 0, []
+        for lo in range(0, stop - start, _SLICE):
+            hi = min(lo + _SLICE, stop - start)
+            part, mask = slack[lo:hi], hits[: hi - lo]
+            np.subtract(fit[lo:hi], row_part[start + lo : start + hi, None], out=part)
+            part -= col_part[None, :]
+            np.greater(part, 0, out=mask)
+            count += np.count_nonzero(mask)
+            if count and count <= limit:
+                found_at.append(np.flatnonzero(mask) + lo * m)
+        if not count:
+            return empty, empty, empty, 0, False
+        unchecked = False
+        if count > limit:
             # Early rounds can flag millions of pairs: keep each row's best few by the
             # float32 slack for the exact check. If a pair left unchecked might improve,
             # this round cannot prove anything.
-            k = min(PRICED_PER_MENTEE * 2, m)
-            kth = np.partition(slack, m - k, axis=1)[:, m - k]
-            chosen = hits & (slack >= kth[:, None])
-            unchecked = unchecked or bool(((slack > NEAR_GAIN) & ~chosen).any())
-            r, c = _where(chosen)
+            kth, r, c, v = _kth_largest(slack, min(PRICED_PER_MENTEE * 2, m))
+            chosen = (v > 0) & (v >= kth[r])
+            r, c = r[chosen], c[chosen]
+            # Every pair above NEAR_GAIN is a hit: unchecked unless all of them are chosen.
+            # (Once a block has found one, the round proves nothing: others need not look.)
+            if not any_unchecked:
+                above = np.count_nonzero(slack > NEAR_GAIN)
+                unchecked = above > np.count_nonzero(v[chosen] > NEAR_GAIN)
+                if unchecked:
+                    any_unchecked.append(True)
+        else:
+            r, c = np.divmod(np.concatenate(found_at), m)
         f = fit[r, c].astype(np.int64)
         gain = f * flow.scale + flow.offset - utility[r + start] - price[c]
         keys = (r + start) * max(m, 1) + c
@@ -729,16 +915,27 @@ def _price(
         new = in_graph[at] != keys if len(in_graph) else np.ones(len(keys), bool)
         ok = (gain > -near) & (f >= 0) & new
         r, c, f, gain = r[ok], c[ok], f[ok], gain[ok]
-        found += int(np.count_nonzero(gain > 0))
         order = np.lexsort((-gain, r))
         r, c, f = r[order], c[order], f[order]
         keep = np.arange(len(r)) - np.searchsorted(r, r) < PRICED_PER_MENTEE
-        out_r.append(r[keep] + start)
-        out_c.append(c[keep])
-        out_f.append(f[keep])
+        return r[keep] + start, c[keep], f[keep], int(np.count_nonzero(gain > 0)), unchecked
+
+    empty = np.zeros(0, np.int64)
+    # Blocks are independent: with the fits cached, the two threads share them (scoring
+    # again would call the matrix products, which stay on this thread).
+    indices = range((n + BLOCK_SIZE - 1) // BLOCK_SIZE)
+    results = _in_pairs(block, indices) if graph.cache is not None else map(block, indices)
+    out_r, out_c, out_f = [], [], []
+    found, unchecked = 0, False
+    for r, c, f, improving, missed in results:
+        found += improving
+        unchecked = unchecked or missed
+        if len(r):
+            out_r.append(r)
+            out_c.append(c)
+            out_f.append(f)
     found += unchecked  # an unchecked pair that might improve counts as one
     if not out_r:
-        empty = np.zeros(0, np.int64)
         return empty, empty, empty, found
     return np.concatenate(out_r), np.concatenate(out_c), np.concatenate(out_f), found
 
@@ -757,9 +954,11 @@ def _protect_worst_off(
     only removes arcs, so feasibility is monotone and the largest feasible threshold is
     found by binary search over the distinct fits: first with max flows (the number
     matched only, cheap) for an upper bound, then with min-cost flows below it, trying
-    the bound itself first because a generous budget usually allows it. The answer is
-    the most-fit solution at that threshold; its lowest fit is the threshold itself,
-    else a higher one would have been feasible.
+    the bound itself first because a generous budget usually allows it. A counting
+    bound (:func:`_count_bound`) starts the search and is usually the answer: it is
+    tried with a min-cost flow straight away, and if that succeeds no max flow is
+    needed. The answer is the most-fit solution at that threshold; its lowest fit
+    is the threshold itself, else a higher one would have been feasible.
     """
     count = len(chosen)
     if count == 0:
@@ -768,21 +967,7 @@ def _protect_worst_off(
     floor = best_total - math.floor(budget * best_total + 1e-9)
     values = np.unique(flow.fit[flow.fit >= flow.fit[chosen].min()])  # values[0] is feasible
 
-    lo, hi = 0, len(values) - 1
-    if count == flow.n:
-        # Everyone in the graph is matched, so no threshold can pass anyone's best arc.
-        best_each = np.zeros(flow.n, np.int64)
-        np.maximum.at(best_each, flow.tails - 2, flow.fit)
-        hi = int(np.searchsorted(values, best_each.min(), side="right")) - 1
-        if flow.max_matches(flow.fit >= values[hi]) >= count:
-            lo = hi
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if flow.max_matches(flow.fit >= values[mid]) >= count:
-            lo = mid
-        else:
-            hi = mid - 1
-    top = lo
+    bound = max(int(np.searchsorted(values, _count_bound(flow, count), side="right")) - 1, 0)
 
     def attempt(k: int) -> np.ndarray | None:
         candidate = flow.best(flow.fit >= values[k], exact=count)
@@ -790,24 +975,70 @@ def _protect_worst_off(
             return None
         return candidate
 
-    best, lo = chosen, 0
-    if top > 0:
-        candidate = attempt(top)
-        if candidate is not None:
-            best, lo = candidate, top
-        else:
-            hi = top - 1
-            while lo < hi:
-                mid = (lo + hi + 1) // 2
-                candidate = attempt(mid)
-                if candidate is None:
-                    hi = mid - 1
-                else:
-                    best, lo = candidate, mid
+    # The counting bound is usually reachable, and within the budget: try it first. If
+    # it is, it is also the max-flow bound (no higher threshold keeps the count).
+    best = attempt(bound) if bound > 0 else None
+    if best is not None:
+        top = lo = bound
+    else:
+        lo, hi = 0, bound
+        if hi > 0 and flow.max_matches(flow.fit >= values[hi]) >= count:
+            lo = hi
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if flow.max_matches(flow.fit >= values[mid]) >= count:
+                lo = mid
+            else:
+                hi = mid - 1
+        top = lo
+
+        best, lo = chosen, 0
+        if top > 0:
+            candidate = attempt(top) if top < bound else None  # else: it just failed
+            if candidate is not None:
+                best, lo = candidate, top
+            else:
+                hi = top - 1
+                while lo < hi:
+                    mid = (lo + hi + 1) // 2
+                    candidate = attempt(mid)
+                    if candidate is None:
+                        hi = mid - 1
+                    else:
+                        best, lo = candidate, mid
     stats["threshold_bound"] = float(values[top]) / FIT_SCALE
     stats["threshold"] = float(values[lo]) / FIT_SCALE
     stats["fit_given_up"] = (best_total - int(flow.fit[best].sum())) / FIT_SCALE
     return best
+
+
+def _count_bound(flow: _Flow, count: int) -> int:
+    """The highest threshold that counting alone does not rule out for ``count`` matches.
+
+    With only arcs of fit >= t, at most as many mentees are matched as have such an
+    arc, and at most ``sum_j min(places_j, arcs of mentor j)``: so t is at most the
+    ``count``-th best of the mentees' best fits, and at most the ``count``-th best of
+    the fits in each mentor's top ``places_j`` arcs. An upper bound only (the max flows
+    decide), but usually the exact answer, which saves the binary search its probes.
+    """
+    if not len(flow.fit):
+        return -1
+    # Pack (node, fit) into one integer so that a plain sort groups and ranks them.
+    low = int(flow.fit.min())
+    span = int(flow.fit.max()) - low + 1
+    fit = flow.fit - low
+    by_row = np.sort((flow.tails - 2).astype(np.int64) * span + fit)
+    row = by_row // span
+    best_each = (by_row % span)[np.r_[row[1:] != row[:-1], True]] + low
+    by_col = np.sort(flow.cols * span + (span - 1 - fit))
+    cols = by_col // span
+    rank = np.arange(len(cols)) - np.searchsorted(cols, cols)
+    top = (span - 1 + low - by_col % span)[rank < flow.frame[2][flow.n :][cols]]
+    if len(best_each) < count or len(top) < count:
+        return -1
+    by_mentee = np.partition(best_each, len(best_each) - count)[len(best_each) - count]
+    by_mentor = np.partition(top, len(top) - count)[len(top) - count]
+    return int(min(by_mentee, by_mentor))
 
 
 # ---------------------------------------------------------------------------- solve
@@ -843,6 +1074,11 @@ def solve(
     if not 0.0 <= fairness_budget <= 1.0:
         raise ValueError("fairness_budget is a share of total fit, between 0 and 1")
     started = time.perf_counter()
+    # Pricing will likely keep the fits (unless locked pairs make the graph complete):
+    # the worker thread prepares that memory while this one encodes the cohort.
+    n, m = len(mentees), len(mentors)
+    likely = pricing_rounds > 0 and candidates_per_mentee < m
+    cache = _FitCache(n, m) if likely and complete_graph_limit < n * m <= FIT_CACHE_LIMIT else None
     problem = _prepare(
         mentees,
         mentors,
@@ -863,7 +1099,11 @@ def solve(
             candidates_per_mentor if candidates_per_mentor is not None else max(8, 3 * largest)
         )
     keep_cache = not k_mentee >= m and pricing_rounds > 0 and n * m <= FIT_CACHE_LIMIT
-    graph = _scan(problem, k_mentee, k_mentor, keep_cache)
+    if not keep_cache:
+        cache = None
+    elif cache is None:
+        cache = _FitCache(n, m)
+    graph = _scan(problem, k_mentee, k_mentor, cache)
     scored = time.perf_counter()
     stats: dict[str, Any] = {
         "scoring_s": scored - started,
@@ -922,7 +1162,7 @@ def solve(
     stats["solve_s"] = time.perf_counter() - scored
     stats["coverage_certified"] = len(chosen) >= graph.coverage_bound
     graph.cache = None
-    pairs = {int(flow.rows[a]): int(flow.cols[a]) for a in chosen}
+    pairs = dict(zip(flow.rows[chosen].tolist(), flow.cols[chosen].tolist(), strict=True))
     return _result(problem, pairs, priority=priority, method="flow", optimal=certified, stats=stats)
 
 

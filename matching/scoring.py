@@ -564,16 +564,20 @@ class PairScorer:
         comp = _vocabulary_ints(
             [c for e in self.mentees for c in e.goals] + [c for r in self.mentors for c in r.offers]
         )
+        # Filled from flat index arrays (one entry per goal or offer), not cell by cell.
         g = np.zeros((n, len(comp)), np.float64)
-        for i, e in enumerate(self.mentees):
-            if e.goals:
-                total = sum(PRIORITY_WEIGHTS[p] for p in e.goals.values())
-                for c, p in e.goals.items():
-                    g[i, comp[c]] = PRIORITY_WEIGHTS[p] / total
+        rows = _rows_of([len(e.goals) for e in self.mentees])
+        cols = np.array([comp[c] for e in self.mentees for c in e.goals], np.int64)
+        share = np.array(
+            [PRIORITY_WEIGHTS[p] for e in self.mentees for p in e.goals.values()], np.float64
+        )
+        total = np.bincount(rows, share, minlength=n)  # each row's sum, added in order
+        g[rows, cols] = share / total[rows]
         lv = np.zeros((m, len(comp)), np.float64)
-        for j, r in enumerate(self.mentors):
-            for c, level in r.offers.items():
-                lv[j, comp[c]] = level / MAX_LEVEL
+        rows = _rows_of([len(r.offers) for r in self.mentors])
+        cols = np.array([comp[c] for r in self.mentors for c in r.offers], np.int64)
+        levels = np.array([v for r in self.mentors for v in r.offers.values()], np.int64)
+        lv[rows, cols] = levels / MAX_LEVEL
         left.append(w.competency * g)
         right.append(lv)
 
@@ -589,8 +593,9 @@ class PairScorer:
         # Preferred format: mentee one-hot plus a "no preference" column every mentor has.
         fmt = {f: k for k, f in enumerate(FORMATS)}
         f_e = np.zeros((n, len(FORMATS) + 1))
-        for i, e in enumerate(self.mentees):
-            f_e[i, fmt[e.preferred_format] if e.preferred_format else len(FORMATS)] = 1
+        none = len(FORMATS)
+        chosen = [fmt[e.preferred_format] if e.preferred_format else none for e in self.mentees]
+        f_e[np.arange(n), np.array(chosen, np.int64)] = 1
         f_m = np.zeros((m, len(FORMATS) + 1))
         f_m[:, len(FORMATS)] = 1
         for j, r in enumerate(self.mentors):
@@ -604,8 +609,9 @@ class PairScorer:
             [e.learning_style for e in self.mentees] + [s for r in self.mentors for s in r.styles]
         )
         s_e = np.zeros((n, len(sty) + 1))
-        for i, e in enumerate(self.mentees):
-            s_e[i, sty[e.learning_style] if e.learning_style else len(sty)] = 1
+        none = len(sty)
+        chosen = [sty[e.learning_style] if e.learning_style else none for e in self.mentees]
+        s_e[np.arange(n), np.array(chosen, np.int64)] = 1
         s_m = np.zeros((m, len(sty) + 1))
         s_m[:, len(sty)] = 1
         for j, r in enumerate(self.mentors):
@@ -620,10 +626,10 @@ class PairScorer:
         )
         d_e = np.zeros((n, len(dep) + 2))
         d_e[:, 0] = 1.0
-        for i, e in enumerate(self.mentees):
-            if e.department:
-                d_e[i, 1] = 0.5
-                d_e[i, 2 + dep[e.department]] = -1.0
+        known = [(i, dep[e.department]) for i, e in enumerate(self.mentees) if e.department]
+        at = np.array(known, np.int64).reshape(-1, 2)
+        d_e[at[:, 0], 1] = 0.5
+        d_e[at[:, 0], 2 + at[:, 1]] = -1.0
         d_m = np.zeros((m, len(dep) + 2))
         d_m[:, 0] = 0.5
         for j, r in enumerate(self.mentors):
@@ -643,11 +649,15 @@ class PairScorer:
         # Availability as 0/1 hours of the week; hours nobody on one side has are dropped
         # (they add nothing to any overlap) to keep the product small.
         avail_e = np.zeros((n, HOURS_PER_WEEK), np.float32)
-        for i, e in enumerate(self.mentees):
-            avail_e[i, list(e.availability)] = 1
+        avail_e[
+            _rows_of([len(e.availability) for e in self.mentees]),
+            np.array([h for e in self.mentees for h in e.availability], np.int64),
+        ] = 1
         avail_m = np.zeros((m, HOURS_PER_WEEK), np.float32)
-        for j, r in enumerate(self.mentors):
-            avail_m[j, list(r.availability)] = 1
+        avail_m[
+            _rows_of([len(r.availability) for r in self.mentors]),
+            np.array([h for r in self.mentors for h in r.availability], np.int64),
+        ] = 1
         hours = avail_e.any(axis=0) & avail_m.any(axis=0)
         # The mentee side is pre-scaled by weight / target hours, so clipping the product
         # at the weight gives the weighted component in one pass. A zero weight keeps
@@ -826,12 +836,23 @@ def _vocabulary_ints(values: Sequence[int]) -> dict[int, int]:
     return {v: k for k, v in enumerate(sorted(set(values)))}
 
 
+def _rows_of(counts: Sequence[int]) -> np.ndarray:
+    """Row index of each entry when row ``i`` has ``counts[i]`` entries, in order."""
+    return np.repeat(np.arange(len(counts), dtype=np.int64), np.asarray(counts, np.int64))
+
+
 def _sorted_pairs(pairs: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs as (rows, cols) arrays sorted by row, for slicing by row range."""
+    """Distinct pairs as (rows, cols) arrays sorted by row then column, for slicing by row.
+
+    Indices are >= 0, so one integer key per pair sorts them (faster than
+    ``np.unique(axis=0)``, same result).
+    """
     if not pairs:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    arr = np.unique(np.asarray(pairs, np.int64), axis=0)
-    return arr[:, 0].copy(), arr[:, 1].copy()
+    arr = np.asarray(pairs, np.int64)
+    width = int(arr[:, 1].max()) + 1
+    keys = np.unique(arr[:, 0] * width + arr[:, 1])
+    return keys // width, keys % width
 
 
 def _pairs_in(

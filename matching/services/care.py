@@ -254,39 +254,35 @@ def _expire(pairing, now, matching, summary):
         _flag(pairing, "A topic mentor did not accept in time.", now)
         summary.flagged += 1
         return
-    new = offer_next_mentor(pairing=pairing, why="Expired", now=now, matching=matching)
-    if new is None:
-        summary.flagged += int(_has_no_core(pairing))
-    else:
-        summary.reoffered += 1
-
-
-def _has_no_core(pairing):
-    return not (
-        Pairing.objects.for_org(pairing.organization)
-        .live()
-        .filter(mentee=pairing.mentee, kind=Pairing.Kind.CORE)
-        .exists()
-    )
+    new, flagged = offer_next_mentor(pairing=pairing, why="Expired", now=now, matching=matching)
+    summary.reoffered += int(new is not None)
+    summary.flagged += int(flagged)
 
 
 def offer_next_mentor(*, pairing, why, now=None, matching=None):
     """A core pairing ended before it began (expired or declined): offer the mentee the next
     best mentor with capacity who has not had them yet, as a new pending pairing. With
-    nobody left, the pair is flagged for the admin. Returns the new pairing or None."""
+    nobody left, the pair is flagged for the admin. Returns (the new pairing or None,
+    whether the pair was flagged)."""
     now = now or timezone.now()
-    if pairing.kind != Pairing.Kind.CORE or not _has_no_core(pairing):
-        return None  # a topic mentor, or paired again meanwhile (by hand)
-    if pairing.mentee.status != Participant.Status.ACTIVE:
-        return None
+    if pairing.kind != Pairing.Kind.CORE or pairing.mentee.status != Participant.Status.ACTIVE:
+        return None, False
+    paired_again = (  # by hand, meanwhile
+        Pairing.objects.for_org(pairing.organization)
+        .live()
+        .filter(mentee=pairing.mentee, kind=Pairing.Kind.CORE)
+        .exists()
+    )
+    if paired_again:
+        return None, False
     candidates = mentor_candidates(
         mentee=pairing.mentee, exclude_mentor_ids=_past_mentor_ids(pairing), limit=1
     )
     if not candidates:
         _flag(pairing, f"{why}: {NO_MENTOR_LEFT}", now)
-        return None
+        return None, True
     matching = matching or settings_for(pairing.cohort.program)
-    return _new_pending(old=pairing, candidate=candidates[0], now=now, matching=matching)
+    return _new_pending(old=pairing, candidate=candidates[0], now=now, matching=matching), False
 
 
 def _idle(pairing, now, matching, summary):
@@ -607,27 +603,29 @@ def topic_mentor_end(*, pairing, by, now=None):
     return pairing
 
 
+def _mark_handled(row, *, action, target, by, now):
+    row.resolved_at = now or timezone.now()
+    row.save(update_fields=["resolved_at"])
+    audit_record(organization=row.organization, actor=by, action=action, target=target)
+    return row
+
+
 @transaction.atomic
 def report_resolve(*, report, by, now=None):
-    report.resolved_at = now or timezone.now()
-    report.save(update_fields=["resolved_at"])
-    audit_record(
-        organization=report.organization, actor=by, action="matching.report_resolve", target=report
-    )
-    return report
+    """The admin handled an unresponsive-partner report."""
+    return _mark_handled(report, action="matching.report_resolve", target=report, by=by, now=now)
 
 
+@transaction.atomic
 def rematch_resolve(*, rematch_request, by, now=None):
     """The admin handled a rematch request without re-pairing (talked it through, say)."""
-    rematch_request.resolved_at = now or timezone.now()
-    rematch_request.save(update_fields=["resolved_at"])
-    audit_record(
-        organization=rematch_request.organization,
-        actor=by,
+    return _mark_handled(
+        rematch_request,
         action="matching.rematch_resolve",
         target=rematch_request.pairing,
+        by=by,
+        now=now,
     )
-    return rematch_request
 
 
 @transaction.atomic

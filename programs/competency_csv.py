@@ -65,6 +65,34 @@ def _escape(cell):
     return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
 
 
+def _open(data, header, result):
+    """A CSV reader past the file's header line, or None with the reason in ``result``:
+    not UTF-8, not CSV, empty, or a first line other than ``header``."""
+    text = _decode(data)
+    if text is None:
+        result.errors.append(RowError(0, "The file is not UTF-8 text: save it as CSV UTF-8."))
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        found = next(reader, None)
+    except csv.Error as exc:
+        result.errors.append(RowError(1, f"The file cannot be read as CSV ({exc})."))
+        return None
+    if found is None or not any(cell.strip() for cell in found):
+        result.errors.append(RowError(0, "The file is empty."))
+        return None
+    if tuple(cell.strip().lower() for cell in found) != header:
+        result.errors.append(
+            RowError(
+                1,
+                f"The first line must be the header “{','.join(header)}” "
+                f"(found “{','.join(cell.strip() for cell in found)}”).",
+            )
+        )
+        return None
+    return reader
+
+
 def parse_competency_csv(data):
     """Parse an uploaded file (bytes or text) into rows and per-line errors.
 
@@ -73,28 +101,8 @@ def parse_competency_csv(data):
     they are unique in the organisation and existing competencies are matched by name.
     """
     result = ParsedCompetencies()
-    text = _decode(data)
-    if text is None:
-        result.errors.append(RowError(0, "The file is not UTF-8 text: save it as CSV UTF-8."))
-        return result
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        result.errors.append(RowError(1, f"The file cannot be read as CSV ({exc})."))
-        return result
-    if header is None or not any(cell.strip() for cell in header):
-        result.errors.append(RowError(0, "The file is empty."))
-        return result
-    normalised = tuple(cell.strip().lower() for cell in header)
-    if normalised != HEADER:
-        result.errors.append(
-            RowError(
-                1,
-                "The first line must be the header “area,competency,description” "
-                f"(found “{','.join(cell.strip() for cell in header)}”).",
-            )
-        )
+    reader = _open(data, HEADER, result)
+    if reader is None:
         return result
     seen = {}
     count = 0
@@ -195,19 +203,10 @@ def is_level_file(data):
 def parse_level_csv(data):
     """Parse an uploaded level scale into rows and per-line errors (the header is line 1)."""
     result = ParsedCompetencies()
-    text = _decode(data)
-    if text is None:
-        result.errors.append(RowError(0, "The file is not UTF-8 text: save it as CSV UTF-8."))
+    reader = _open(data, LEVEL_HEADER, result)
+    if reader is None:
         return result
-    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = next(reader, None)
-        if header is None or tuple(c.strip().lower() for c in header) != LEVEL_HEADER:
-            found = ",".join(c.strip() for c in header or [])
-            result.errors.append(
-                RowError(1, f"The first line must be “level,name,description” (found “{found}”).")
-            )
-            return result
         seen = {}
         for cells in reader:
             line = reader.line_num

@@ -55,7 +55,8 @@ class CompetencyLevelForm(forms.Form):
 class CompetencyImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="UTF-8, first line <code>area,competency,description</code>. Up to 1 MB.",
+        help_text="UTF-8, first line <code>area,competency,description</code> (or "
+        "<code>level,name,description</code> for the level scale). Up to 1 MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 

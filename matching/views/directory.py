@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from mentorship.tenancy.access import get_for_org_or_404, member_required
 from mentorship.tenancy.pagination import paginate
-from mentorship.tenancy.views import add_errors
+from mentorship.core.views import add_errors
 
 from ..filters_directory import OfferingFilter, OfferingRequestFilter
 from ..forms.directory import OfferingForm, OfferingRequestForm

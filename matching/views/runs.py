@@ -18,7 +18,7 @@ from mentorship.tenancy.access import (
     member_required,
 )
 from mentorship.tenancy.pagination import paginate
-from mentorship.tenancy.views import add_errors
+from mentorship.core.views import add_errors
 from programs.access import access_cohort, access_program
 from programs.models import Participant
 

@@ -12,7 +12,14 @@ from mentorship.tenancy.models import Organization, Role
 from mentorship.tenancy.scoping import TenantModel, TenantQuerySet, tenant_manager
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def members_of(self, organization):
+        """The people who are members of ``organization``: the one read every form, filter
+        and service uses to list or check people (a person is listed once)."""
+        return self.filter(memberships__organization=organization)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra):

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from mentorship.tenancy.access import admin_required, get_for_org_or_404
 from mentorship.tenancy.pagination import paginate
-from mentorship.tenancy.views import add_errors
+from mentorship.core.views import add_errors
 
 from . import services
 from .adapters import PENDING_INVITATION

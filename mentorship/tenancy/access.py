@@ -21,9 +21,21 @@ def has_role(membership, role):
     return membership is not None and ROLE_RANK[membership.role] >= ROLE_RANK[role]
 
 
-def role_required(role=Role.MEMBER):
-    """Decorate an organisation view: members below ``role`` get 403 (they may know the
-    organisation exists; they may not use this page)."""
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def role_required(read=Role.MEMBER, write=None):
+    """Declare, once per organisation view, who may read it and who may write through it.
+
+    ``read`` is the lowest role that may GET the page; ``write`` (default: the same) the
+    lowest that may POST to it. "Leaders read, admins write" is
+    ``role_required(read=Role.LEADER, write=Role.ADMIN)``. A member below the role asked for
+    gets 403 (they may know the organisation exists; they may not use this page); a
+    non-member never gets here (the middleware answers 404). The declaration is kept on the
+    view as ``view.access = {"read": ..., "write": ...}``, which the permission meta-test
+    walks for every URL and every role.
+    """
+    write = write or read
 
     def decorator(view):
         @wraps(view)
@@ -31,19 +43,21 @@ def role_required(role=Role.MEMBER):
             membership = getattr(request, "membership", None)
             if membership is None:
                 raise Http404
-            if not has_role(membership, role):
+            needed = read if request.method in SAFE_METHODS else write
+            if not has_role(membership, needed):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        wrapper.required_role = role
+        wrapper.access = {"read": read, "write": write}
         return wrapper
 
     return decorator
 
 
-admin_required = role_required(Role.ADMIN)
-leader_required = role_required(Role.LEADER)
-member_required = role_required(Role.MEMBER)
+admin_required = role_required(read=Role.ADMIN)
+leader_required = role_required(read=Role.LEADER)
+member_required = role_required(read=Role.MEMBER)
+leader_reads_admin_writes = role_required(read=Role.LEADER, write=Role.ADMIN)
 
 
 def get_for_org_or_404(queryset, organization, **lookup):

@@ -12,6 +12,7 @@ maintenance command), explicitly with ``.unscoped()`` or ``with unscoped_queries
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 _unscoped_allowed: ContextVar[bool] = ContextVar("unscoped_allowed", default=False)
@@ -31,8 +32,22 @@ def unscoped_queries():
         _unscoped_allowed.reset(token)
 
 
+# The lookups that narrow a query to an organisation (or a known set of them). Anything
+# else on the organisation (``organization__name__icontains=...``) is a filter, not a scope.
+SCOPE_LOOKUPS = frozenset(
+    {
+        "organization",
+        "organization_id",
+        "organization__exact",
+        "organization_id__exact",
+        "organization__in",
+        "organization_id__in",
+    }
+)
+
+
 def _scoping_lookup(key):
-    return key.split("__", 1)[0] in {"organization", "organization_id"}
+    return key in SCOPE_LOOKUPS
 
 
 class TenantQuerySet(models.QuerySet):
@@ -125,8 +140,23 @@ def tenant_manager(queryset_class):
     return TenantManagerBase.from_queryset(queryset_class)()
 
 
+def is_tenant_model(model):
+    """True for a model whose rows belong to one organisation (it has ``organization``)."""
+    return any(
+        f.name == "organization" and f.is_relation for f in model._meta.concrete_fields
+    ) and model._meta.label != "tenancy.Organization"
+
+
+OTHER_ORGANIZATION = "Choose one of your organisation's own."
+
+
 class TenantModel(models.Model):
-    """Base of every tenant-owned model: the organisation column and the guarded manager."""
+    """Base of every tenant-owned model: the organisation column and the guarded manager.
+
+    ``clean()`` (run by every service's ``full_clean()``) checks once, for every model, that
+    each foreign key to another tenant row points at a row of the same organisation: a row
+    can never link two tenants, whatever form or service built it.
+    """
 
     organization = models.ForeignKey(
         "tenancy.Organization", on_delete=models.CASCADE, related_name="+", editable=False
@@ -137,6 +167,31 @@ class TenantModel(models.Model):
     class Meta:
         abstract = True
 
+    def clean(self):
+        super().clean()
+        self.check_same_organization()
+
+    def check_same_organization(self):
+        """Raise ``ValidationError`` naming each foreign key whose row belongs to another
+        organisation (an unset organisation or key is left to the field's own checks)."""
+        if self.organization_id is None:
+            return
+        errors = {}
+        for field in self._meta.concrete_fields:
+            if not field.many_to_one or field.name == "organization":
+                continue
+            if not is_tenant_model(field.related_model):
+                continue
+            if getattr(self, field.attname) is None:
+                continue
+            # The descriptor loads the row through the base manager (unguarded, by pk);
+            # services pass objects, so it is usually cached already.
+            target = getattr(self, field.name)
+            if target.organization_id != self.organization_id:
+                errors[field.name] = OTHER_ORGANIZATION
+        if errors:
+            raise ValidationError(errors)
+
     # Uniqueness is global in the database, so its check may look across tenants.
     def validate_unique(self, exclude=None):
         with unscoped_queries():
@@ -145,3 +200,13 @@ class TenantModel(models.Model):
     def validate_constraints(self, exclude=None):
         with unscoped_queries():
             super().validate_constraints(exclude=exclude)
+
+
+def set_links(manager, objects, *, organization, field):
+    """Set a many-to-many link (an explicit ``through`` model derived from TenantModel) to
+    ``objects``, refusing, as ``ValidationError({field: ...})``, any object of another
+    organisation; the link rows get the organisation too."""
+    objects = list(objects)
+    if any(obj.organization_id != organization.pk for obj in objects):
+        raise ValidationError({field: OTHER_ORGANIZATION})
+    manager.set(objects, through_defaults={"organization": organization})

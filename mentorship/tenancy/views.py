@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from mentorship.accounts.models import Invitation
+from mentorship.core.views import add_errors
 
 from . import services
 from .access import admin_required, get_for_org_or_404, member_required
@@ -17,15 +18,6 @@ from .forms import OrganizationCreateForm, OrganizationSettingsForm, RoleForm
 from .home import home_panels
 from .models import ROLE_HELP, AuditEvent, Membership, Role
 from .pagination import paginate
-
-
-def add_errors(form, error):
-    """Put a service's ValidationError next to the fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def home(request):

@@ -23,7 +23,7 @@ from mentorship.tenancy.access import (
 )
 from mentorship.tenancy.models import AuditEvent
 from mentorship.tenancy.pagination import paginate
-from mentorship.tenancy.views import add_errors
+from mentorship.core.views import add_errors
 
 from .. import builtins
 from ..access import access_cohort, access_program

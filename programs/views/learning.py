@@ -17,7 +17,7 @@ from mentorship.tenancy.access import (
     member_required,
 )
 from mentorship.tenancy.pagination import paginate
-from mentorship.tenancy.views import add_errors
+from mentorship.core.views import add_errors
 
 from .. import builtins
 from ..access import access_participant

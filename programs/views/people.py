@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from mentorship.tenancy.access import admin_required, leader_required, member_required
 from mentorship.tenancy.pagination import paginate
-from mentorship.tenancy.views import add_errors
+from mentorship.core.views import add_errors
 
 from .. import csv_import
 from ..access import access_cohort, access_own_participation, access_participant

@@ -95,14 +95,32 @@ def test_for_org_returns_only_that_organisations_rows(two_orgs):
     [
         lambda org: {"organization": org},
         lambda org: {"organization_id": org.pk},
-        lambda org: {"organization__slug": org.slug},
         lambda org: {"organization__in": [org]},
+        lambda org: {"organization_id__in": [org.pk]},
     ],
-    ids=["object", "id", "slug", "in"],
+    ids=["object", "id", "in", "id-in"],
 )
 def test_filtering_on_the_organisation_scopes(lookup, two_orgs):
     org, _ = two_orgs
     assert Membership.objects.filter(**lookup(org)).count() == 3
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        lambda org: {"organization__slug": org.slug},
+        lambda org: {"organization__name__icontains": "a"},
+        lambda org: {"organization__isnull": False},
+        lambda org: {"organization__gt": 0},
+    ],
+    ids=["slug", "name", "isnull", "gt"],
+)
+def test_other_lookups_on_the_organisation_are_not_a_scope(lookup, two_orgs):
+    """Only an exact organisation (or a set of them) scopes: a lookup through the
+    organisation's other fields may match many tenants, so it is refused like none."""
+    org, _ = two_orgs
+    with pytest.raises(UnscopedQueryError):
+        Membership.objects.filter(**lookup(org)).count()
 
 
 def test_scope_survives_chaining(two_orgs, admin):

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from mentorship.core.views import add_errors
 from mentorship.tenancy.access import (
     admin_required,
     get_for_org_or_404,
@@ -15,7 +16,6 @@ from mentorship.tenancy.access import (
     member_required,
 )
 from mentorship.tenancy.pagination import paginate
-from mentorship.core.views import add_errors
 from programs.access import access_cohort
 from programs.models import Participant
 

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from mentorship.core.views import add_errors
 from mentorship.tenancy.access import get_for_org_or_404, member_required
 from mentorship.tenancy.pagination import paginate
-from mentorship.core.views import add_errors
 
 from ..filters_directory import OfferingFilter, OfferingRequestFilter
 from ..forms.directory import OfferingForm, OfferingRequestForm

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from mentorship.core.views import add_errors
 from mentorship.tenancy.access import (
     admin_required,
     get_for_org_or_404,
@@ -18,7 +19,6 @@ from mentorship.tenancy.access import (
     member_required,
 )
 from mentorship.tenancy.pagination import paginate
-from mentorship.core.views import add_errors
 from programs.access import access_cohort, access_program
 from programs.models import Participant
 

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from mentorship.core.views import add_errors
 from mentorship.tenancy.access import admin_required, get_for_org_or_404
 from mentorship.tenancy.pagination import paginate
-from mentorship.core.views import add_errors
 
 from . import services
 from .adapters import PENDING_INVITATION

@@ -40,8 +40,7 @@ def model_update(instance, data, *, fields=None, clean=True, exclude=None):
         unknown = set(data) - set(fields)
         if unknown:
             raise TypeError(
-                f"{type(instance).__name__} update got unknown fields: "
-                f"{', '.join(sorted(unknown))}"
+                f"{type(instance).__name__} update got unknown fields: {', '.join(sorted(unknown))}"
             )
     before = {key: getattr(instance, key) for key in data}
     for key, value in data.items():

@@ -142,9 +142,10 @@ def tenant_manager(queryset_class):
 
 def is_tenant_model(model):
     """True for a model whose rows belong to one organisation (it has ``organization``)."""
-    return any(
-        f.name == "organization" and f.is_relation for f in model._meta.concrete_fields
-    ) and model._meta.label != "tenancy.Organization"
+    return (
+        any(f.name == "organization" and f.is_relation for f in model._meta.concrete_fields)
+        and model._meta.label != "tenancy.Organization"
+    )
 
 
 OTHER_ORGANIZATION = "Choose one of your organisation's own."

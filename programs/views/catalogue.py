@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from mentorship.core.views import add_errors
 from mentorship.tenancy.access import (
     admin_required,
     get_for_org_or_404,
@@ -23,7 +24,6 @@ from mentorship.tenancy.access import (
 )
 from mentorship.tenancy.models import AuditEvent
 from mentorship.tenancy.pagination import paginate
-from mentorship.core.views import add_errors
 
 from .. import builtins
 from ..access import access_cohort, access_program

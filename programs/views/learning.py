@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from mentorship.core.views import add_errors
 from mentorship.tenancy.access import (
     admin_required,
     get_for_org_or_404,
@@ -17,7 +18,6 @@ from mentorship.tenancy.access import (
     member_required,
 )
 from mentorship.tenancy.pagination import paginate
-from mentorship.core.views import add_errors
 
 from .. import builtins
 from ..access import access_participant

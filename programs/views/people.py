@@ -9,9 +9,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from mentorship.core.views import add_errors
 from mentorship.tenancy.access import admin_required, leader_required, member_required
 from mentorship.tenancy.pagination import paginate
-from mentorship.core.views import add_errors
 
 from .. import csv_import
 from ..access import access_cohort, access_own_participation, access_participant

@@ -2,7 +2,7 @@
 
 Run ``python -m bench.matching --mentees 20000 --mentors 5000 --capacity 4`` from the
 project folder. It builds the organisation in memory (no database), scores and solves
-it with :func:`matching.optimiser.solve`, runs the greedy baseline on the same data,
+it with :func:`matching.engine.optimiser.solve`, runs the greedy baseline on the same data,
 and prints one figure per line as ``name: value`` so a script can read them.
 
 The organisation is built to be hard in the ways real ones are: about 60 competencies
@@ -20,8 +20,8 @@ import time
 
 import numpy as np
 
-from matching.optimiser import MatchResult, greedy, solve
-from matching.scoring import FORMATS, MenteeProfile, MentorProfile, Weights
+from matching.engine.optimiser import MatchResult, greedy, solve
+from matching.engine.scoring import FORMATS, MenteeProfile, MentorProfile, Weights
 
 AREAS: dict[str, list[str]] = {
     "Client work": [

@@ -3,7 +3,7 @@
 :func:`cohort_profiles` reads a cohort's active participants, their intakes, readiness
 scores, live pairings and past pairings in a constant number of queries (about six,
 whatever the cohort's size) and returns :class:`CohortProfiles`, ready for
-``matching.optimiser.solve`` and ``matching.scoring.score_pair``.
+``matching.engine.optimiser.solve`` and ``matching.engine.scoring.score_pair``.
 
 Conventions (see ``matching/scoring.py``):
 
@@ -33,8 +33,8 @@ from django.db.models import Count
 from programs.availability import SLOT_CODES, utc_hours, utc_offset_minutes
 from programs.models import MenteeGoal, MentorOffer, Participant
 
+from .engine.scoring import FORMATS, MenteeProfile, MentorProfile, Weights
 from .models import WEIGHT_FIELDS, Exclusion, MatchingSettings, Pairing
-from .scoring import FORMATS, MenteeProfile, MentorProfile, Weights
 
 
 @dataclass
@@ -229,7 +229,8 @@ def exclusion_pairs(organization, profiles: CohortProfiles) -> set[tuple[int, in
 
 def rules_of(matching_settings: MatchingSettings) -> dict:
     """The program's hard rules beyond the people themselves, as keyword arguments of
-    :func:`matching.scoring.constraint_violation` and :func:`matching.optimiser.solve`."""
+    :func:`matching.engine.scoring.constraint_violation` and
+    :func:`matching.engine.optimiser.solve`."""
     gap = matching_settings.max_timezone_gap_hours
     return {
         "readiness_threshold": float(matching_settings.readiness_threshold),

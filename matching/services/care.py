@@ -23,7 +23,8 @@ from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import register_audit_actions
 from programs.models import Participant
 
-from ..circles import split_circles
+from ..engine.circles import split_circles
+from ..engine.scoring import constraint_violation, score_pair
 from ..models import (
     CalibrationCheck,
     Circle,
@@ -32,7 +33,6 @@ from ..models import (
     UnresponsiveReport,
 )
 from ..profiles import cohort_profiles, exclusion_pairs, rules_of, settings_for, weights_of
-from ..scoring import constraint_violation, score_pair
 
 register_audit_actions(
     {

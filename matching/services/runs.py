@@ -35,8 +35,16 @@ from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import Membership, register_audit_actions
 from programs.models import Participant
 
+from ..engine.optimiser import solve
+from ..engine.scoring import (
+    ALL_WEIGHTS_ZERO,
+    LABELS,
+    Weights,
+    constraint_violation,
+    score_pair,
+    weighed_rows,
+)
 from ..models import WEIGHT_FIELDS, Exclusion, MatchingSettings, MatchRun, Pairing, Proposal
-from ..optimiser import solve
 from ..profiles import (
     CohortProfiles,
     cohort_profiles,
@@ -44,14 +52,6 @@ from ..profiles import (
     rules_of,
     settings_for,
     weights_of,
-)
-from ..scoring import (
-    ALL_WEIGHTS_ZERO,
-    LABELS,
-    Weights,
-    constraint_violation,
-    score_pair,
-    weighed_rows,
 )
 from . import care
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..scoring import weighed_rows
+from ..engine.scoring import weighed_rows
 
 register = template.Library()
 

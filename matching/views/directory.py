@@ -11,7 +11,7 @@ from mentorship.core.views import add_errors
 from mentorship.tenancy.access import get_for_org_or_404, member_required
 from mentorship.tenancy.pagination import paginate
 
-from ..filters_directory import OfferingFilter, OfferingRequestFilter
+from ..filters.directory import OfferingFilter, OfferingRequestFilter
 from ..forms.directory import OfferingForm, OfferingRequestForm
 from ..models import Offering, OfferingRequest
 from ..services import directory as services

@@ -22,10 +22,10 @@ from mentorship.tenancy.pagination import paginate
 from programs.access import access_cohort, access_program
 from programs.models import Participant
 
+from ..engine.scoring import constraint_violation, score_pair
 from ..forms.runs import AssignForm, ExclusionForm, MatchingSettingsForm, SwapForm
 from ..models import Exclusion, MatchRun, Pairing, Proposal
 from ..profiles import cohort_profiles, settings_for
-from ..scoring import constraint_violation, score_pair
 from ..services import runs as services
 
 REVIEW_ACTIONS = {

@@ -27,7 +27,7 @@ from mentorship.tenancy.pagination import paginate
 
 from .. import builtins
 from ..access import access_cohort, access_program
-from ..filters_catalogue import CohortFilter, ProgramFilter
+from ..filters.catalogue import CohortFilter, ProgramFilter
 from ..forms.catalogue import (
     INDICATOR_GROUPS,
     BlueprintActivityForm,

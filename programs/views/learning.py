@@ -28,7 +28,7 @@ from ..competency_csv import (
     parse_competency_csv,
     parse_level_csv,
 )
-from ..filters_learning import ResourceFilter
+from ..filters.learning import ResourceFilter
 from ..forms.learning import (
     AssessmentForm,
     CohortChoiceForm,

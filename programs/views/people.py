@@ -16,7 +16,7 @@ from mentorship.tenancy.pagination import paginate
 from .. import csv_import
 from ..access import access_cohort, access_own_participation, access_participant
 from ..availability import BLOCKS, DAYS
-from ..filters_people import ParticipantFilter
+from ..filters.people import ParticipantFilter
 from ..forms.catalogue import CharterAcknowledgeForm
 from ..forms.people import (
     MenteeIntakeForm,

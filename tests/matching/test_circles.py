@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from matching.circles import MAX_CIRCLE_SIZE, split_circles
+from matching.engine.circles import MAX_CIRCLE_SIZE, split_circles
 
 
 def _fits(mentees, mentors, seed=1):

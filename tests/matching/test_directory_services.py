@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from matching.filters_directory import OfferingFilter
+from matching.filters.directory import OfferingFilter
 from matching.models import Offering, OfferingRequest, TimeCredit
 from matching.services import directory as services
 from matching.tasks.directory import expire_offering_requests

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching import optimiser
-from matching.optimiser import FIT_SCALE, MatchResult, exact_dense, greedy, solve
-from matching.scoring import (
+from matching.engine import optimiser
+from matching.engine.optimiser import FIT_SCALE, MatchResult, exact_dense, greedy, solve
+from matching.engine.scoring import (
     FORMATS,
     MenteeProfile,
     MentorProfile,

@@ -5,7 +5,7 @@ import random
 import numpy as np
 import pytest
 
-from matching.scoring import (
+from matching.engine.scoring import (
     ALL_WEIGHTS_ZERO,
     FORMATS,
     MenteeProfile,

@@ -6,7 +6,7 @@ import pytest
 
 from mentorship.demo import DemoContext
 from mentorship.tenancy.models import AuditEvent
-from programs import demo_catalogue
+from programs.demo import catalogue as demo_catalogue
 from programs.models import Cohort, Milestone
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """Cohort circles (M8): split a cohort's mentees into mentor circles, balanced by fit and size.
 
 Pure: no database, no Django. The caller scores every (mentee, mentor) pair with the engine
-(``matching.scoring``) and passes the fits, plus the pairs the hard constraints forbid.
+(``matching.engine.scoring``) and passes the fits, plus the pairs the hard constraints forbid.
 
 The split is exact, not greedy: an assignment problem over mentor "seats", solved by
 SciPy's Hungarian method. Every mentor leads one circle of at most ``max_size``; a seat costs

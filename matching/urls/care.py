@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import care
+from ..views import care
 
 urlpatterns = [
     path("matching/calibration/", care.calibration, name="care_calibration"),

@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from .models import Cohort, Program
+from ..models import Cohort, Program
 
 
 class ProgramFilter(django_filters.FilterSet):

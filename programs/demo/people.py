@@ -17,9 +17,9 @@ expects its admin to reach them.
 from django.conf import settings
 from django.db import transaction
 
-from .availability import SLOT_CHOICES
-from .models import Competency, Participant
-from .services import people as services
+from ..availability import SLOT_CHOICES
+from ..models import Competency, Participant
+from ..services import people as services
 
 # (first, last, department, time zone or None for the organisation's)
 MATCHING_MENTORS = [

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import runs as views
+from ..views import runs as views
 
 urlpatterns = [
     path("programs/<int:program_id>/matching/", views.matching_settings, name="matching_settings"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import catalogue as views
+from ..views import catalogue as views
 
 urlpatterns = [
     # Programs (P1) and their charter

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from .models import Cohort
+from ..models import Cohort
 
 
 @shared_task(
@@ -19,7 +19,7 @@ def send_intake_reminders(self, organization_id, cohort_id, site_url=""):
     """Remind the cohort's people who have not finished intake; at most one e-mail per
     person per day (the outbox's unique key), so a retry or a second run sends nothing new.
     Outside a request (beat, a worker) the links start with ``settings.SITE_URL``."""
-    from .services.people import cohort_intake_reminders_send
+    from ..services.people import cohort_intake_reminders_send
 
     cohort = (
         Cohort.objects.filter(organization_id=organization_id, pk=cohort_id)

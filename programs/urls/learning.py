@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import learning as views
+from ..views import learning as views
 
 urlpatterns = [
     # Competencies (P3)

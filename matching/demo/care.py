@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from programs.models import Participant
 
-from .models import CalibrationCheck, Pairing
-from .services import care as services
-from .services import runs
+from ..models import CalibrationCheck, Pairing
+from ..services import care as services
+from ..services import runs
 
 
 def _core_pairings(cohort, now):

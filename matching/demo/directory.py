@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from programs.models import Competency, Participant
 
-from .services import directory as services
+from ..services import directory as services
 
 # (topic, minutes, days to answer, competency name hints, description)
 OFFERINGS = [

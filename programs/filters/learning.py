@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from .models import Competency, Resource
+from ..models import Competency, Resource
 
 
 class ResourceFilter(django_filters.FilterSet):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import people as views
+from ..views import people as views
 
 urlpatterns = [
     # A cohort's people (admins write, leaders read)

@@ -6,8 +6,8 @@ from django.db.models import Exists, OuterRef, Q
 
 from programs.models import Competency
 
-from .models import Offering, OfferingRequest
-from .services.directory import mentors_available_with, weekly_utc_hours
+from ..models import Offering, OfferingRequest
+from ..services.directory import mentors_available_with, weekly_utc_hours
 
 LENGTHS = {
     "short": ("Up to 20 minutes", 0, 20),

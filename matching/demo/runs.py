@@ -7,8 +7,8 @@ import contextlib
 
 from django.core.exceptions import ValidationError
 
-from .models import Proposal
-from .services import runs as services
+from ..models import Proposal
+from ..services import runs as services
 
 
 def _run(cohort, admin):

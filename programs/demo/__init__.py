@@ -6,7 +6,9 @@ Each area adds its part; ``context.extra`` carries objects between them:
 (dict status → Cohort), ``participants`` (list).
 """
 
-from . import demo_catalogue, demo_learning, demo_people
+from . import catalogue as demo_catalogue
+from . import learning as demo_learning
+from . import people as demo_people
 
 
 def populate(context):

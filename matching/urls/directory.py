@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import directory as views
+from ..views import directory as views
 
 urlpatterns = [
     # The directory: any member browses and requests

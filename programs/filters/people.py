@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from .models import Participant
+from ..models import Participant
 
 INTAKE_CHOICES = [("done", "Intake done"), ("pending", "Intake not finished")]
 

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .models import Competency, Participant, Resource
-from .services import learning as services
+from ..models import Competency, Participant, Resource
+from ..services import learning as services
 
 RESOURCES = [
     {

@@ -17,8 +17,8 @@ from datetime import time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Cohort, Program
-from .services import catalogue as services
+from ..models import Cohort, Program
+from ..services import catalogue as services
 
 TRAINER_CHARTER = {
     "code_of_conduct": (

@@ -2,7 +2,9 @@
 directory offerings. Runs after programs' demo; ``context.extra`` holds ``cohorts``
 (status → Cohort), ``participants``, ``programs``, ``competencies``."""
 
-from . import demo_care, demo_directory, demo_runs
+from . import care as demo_care
+from . import directory as demo_directory
+from . import runs as demo_runs
 
 
 def populate(context):

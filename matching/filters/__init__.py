@@ -1,0 +1,1 @@
+"""django-filter FilterSets of the matching app, one module per area."""

@@ -1,0 +1,25 @@
+"""Matching (M1-M10): per-program settings, exclusions, stored runs and their proposals,
+pairings with their responsiveness clock, calibration, rematch requests and reports,
+cohort circles, and the network directory with time-banking credits. One module per area."""
+
+from .circles import Circle
+from .directory import Offering, OfferingRequest, TimeCredit
+from .pairings import CalibrationCheck, Pairing, PairingQuerySet, RematchRequest, UnresponsiveReport
+from .runs import WEIGHT_FIELDS, Exclusion, MatchingSettings, MatchRun, Proposal
+
+__all__ = [
+    "WEIGHT_FIELDS",
+    "CalibrationCheck",
+    "Circle",
+    "Exclusion",
+    "MatchRun",
+    "MatchingSettings",
+    "Offering",
+    "OfferingRequest",
+    "Pairing",
+    "PairingQuerySet",
+    "Proposal",
+    "RematchRequest",
+    "TimeCredit",
+    "UnresponsiveReport",
+]

@@ -1,9 +1,0 @@
-"""Matching URLs under /o/<org_slug>/: one module per area."""
-
-from django.urls import include, path
-
-urlpatterns = [
-    path("", include("matching.urls_runs")),
-    path("", include("matching.urls_care")),
-    path("", include("matching.urls_directory")),
-]

@@ -1,0 +1,1 @@
+"""django-filter FilterSets of the programs app, one module per area."""

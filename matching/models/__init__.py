@@ -2,8 +2,8 @@
 pairings with their responsiveness clock, calibration, rematch requests and reports,
 cohort circles, and the network directory with time-banking credits. One module per area."""
 
-from .circles import Circle
-from .directory import Offering, OfferingRequest, TimeCredit
+from .circles import Circle, CircleMentee
+from .directory import Offering, OfferingCompetency, OfferingRequest, TimeCredit
 from .pairings import CalibrationCheck, Pairing, PairingQuerySet, RematchRequest, UnresponsiveReport
 from .runs import WEIGHT_FIELDS, Exclusion, MatchingSettings, MatchRun, Proposal
 
@@ -11,10 +11,12 @@ __all__ = [
     "WEIGHT_FIELDS",
     "CalibrationCheck",
     "Circle",
+    "CircleMentee",
     "Exclusion",
     "MatchRun",
     "MatchingSettings",
     "Offering",
+    "OfferingCompetency",
     "OfferingRequest",
     "Pairing",
     "PairingQuerySet",

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from mentorship.tenancy.scoping import TenantModel
+from mentorship.tenancy.scoping import TenantLinkModel, TenantModel
 from programs.models import Competency
 
 
@@ -16,7 +16,9 @@ class Offering(TenantModel):
     )
     topic = models.CharField(max_length=160)
     description = models.TextField(blank=True)
-    competencies = models.ManyToManyField(Competency, blank=True, related_name="offerings")
+    competencies = models.ManyToManyField(
+        Competency, blank=True, related_name="offerings", through="OfferingCompetency"
+    )
     minutes = models.PositiveSmallIntegerField(
         default=30, validators=[MinValueValidator(15), MaxValueValidator(45)]
     )
@@ -31,6 +33,20 @@ class Offering(TenantModel):
 
     def __str__(self):
         return self.topic
+
+
+class OfferingCompetency(TenantLinkModel):
+    """A competency an offering is about: the link row carries the organisation."""
+
+    offering = models.ForeignKey(Offering, on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(TenantLinkModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offering", "competency"], name="offering_competency_once"
+            )
+        ]
 
 
 class OfferingRequest(TenantModel):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from mentorship.notifications.services import message_queue
 from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import register_audit_actions
+from mentorship.tenancy.scoping import set_links
 from programs.models import Participant
 
 from ..engine.circles import split_circles
@@ -667,7 +668,12 @@ def cohort_circles_split(*, cohort, by):
         )
         circle.full_clean()
         circle.save()
-        circle.mentees.set([profiles.participants[e] for e in members])
+        set_links(
+            circle.mentees,
+            [profiles.participants[e] for e in members],
+            organization=cohort.organization,
+            field="mentees",
+        )
         circles.append(circle)
     unplaced = {profiles.participants[e]: why for e, why in plan.unplaced.items()}
     for person in profiles.missing_intake:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from mentorship.notifications.services import message_queue
 from mentorship.tenancy.models import Membership
+from mentorship.tenancy.scoping import set_links
 from programs.availability import SLOT_CODES, utc_hours
 from programs.models import Competency, MenteeIntake, MentorIntake, MentorOffer
 
@@ -251,7 +252,12 @@ def offering_create(
     )
     offering.full_clean()
     offering.save()
-    offering.competencies.set(competencies)
+    set_links(
+        offering.competencies,
+        competencies,
+        organization=offering.organization,
+        field="competencies",
+    )
     return offering
 
 
@@ -276,7 +282,12 @@ def offering_update(
     offering.respond_within_days = respond_within_days
     offering.full_clean()
     offering.save()
-    offering.competencies.set(competencies)
+    set_links(
+        offering.competencies,
+        competencies,
+        organization=offering.organization,
+        field="competencies",
+    )
     return offering
 
 

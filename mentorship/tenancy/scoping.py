@@ -154,9 +154,11 @@ OTHER_ORGANIZATION = "Choose one of your organisation's own."
 class TenantModel(models.Model):
     """Base of every tenant-owned model: the organisation column and the guarded manager.
 
-    ``clean()`` (run by every service's ``full_clean()``) checks once, for every model, that
-    each foreign key to another tenant row points at a row of the same organisation: a row
-    can never link two tenants, whatever form or service built it.
+    ``full_clean()`` (which every service calls before it saves) checks once, for every
+    model, that each foreign key to another tenant row points at a row of the same
+    organisation: a row can never link two tenants, whatever form or service built it. It
+    runs in ``full_clean()`` beside ``clean()``, so a model's own ``clean()`` cannot skip it
+    by not calling ``super()``.
     """
 
     organization = models.ForeignKey(
@@ -168,11 +170,24 @@ class TenantModel(models.Model):
     class Meta:
         abstract = True
 
-    def clean(self):
-        super().clean()
-        self.check_same_organization()
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
+        errors = {}
+        try:
+            super().full_clean(
+                exclude=exclude,
+                validate_unique=validate_unique,
+                validate_constraints=validate_constraints,
+            )
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            self.check_same_organization(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
-    def check_same_organization(self):
+    def check_same_organization(self, exclude=None):
         """Raise ``ValidationError`` naming each foreign key whose row belongs to another
         organisation (an unset organisation or key is left to the field's own checks)."""
         if self.organization_id is None:
@@ -180,6 +195,8 @@ class TenantModel(models.Model):
         errors = {}
         for field in self._meta.concrete_fields:
             if not field.many_to_one or field.name == "organization":
+                continue
+            if exclude and field.name in exclude:
                 continue
             if not is_tenant_model(field.related_model):
                 continue
@@ -201,6 +218,25 @@ class TenantModel(models.Model):
     def validate_constraints(self, exclude=None):
         with unscoped_queries():
             super().validate_constraints(exclude=exclude)
+
+
+class TenantLinkModel(TenantModel):
+    """Base of the explicit ``through`` model of a many-to-many link between tenant rows.
+
+    The link row carries the organisation like every tenant row. Django's many-to-many
+    machinery (``resource.competencies.set(...)``, ``.add()``, prefetching) reads the link
+    table through the model's *default* manager, always filtered on the owner row it was
+    reached from, which was itself loaded through a scope; so the default manager here,
+    ``links``, is a plain one. Code never uses it: it reads links with the guarded
+    ``objects`` (``ResourceCompetency.objects.for_org(org)``), and writes them with
+    :func:`set_links`.
+    """
+
+    links = models.Manager()
+
+    class Meta:
+        abstract = True
+        default_manager_name = "links"
 
 
 def set_links(manager, objects, *, organization, field):

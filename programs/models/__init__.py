@@ -17,6 +17,7 @@ from .learning import (  # noqa: F401
     AssessmentScore,
     Resource,
     ResourceAssignment,
+    ResourceCompetency,
     ResourceCompletion,
     Rubric,
     RubricCriterion,

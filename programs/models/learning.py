@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from mentorship.tenancy.scoping import TenantModel
+from mentorship.tenancy.scoping import TenantLinkModel, TenantModel
 
 from .catalogue import Competency
 from .cohorts import Cohort, Participant
@@ -25,7 +25,9 @@ class Resource(TenantModel):
     minutes = models.PositiveSmallIntegerField(
         default=10, validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
-    competencies = models.ManyToManyField(Competency, blank=True, related_name="resources")
+    competencies = models.ManyToManyField(
+        Competency, blank=True, related_name="resources", through="ResourceCompetency"
+    )
     is_coaching_primer = models.BooleanField(
         default=False, help_text="Mentors complete it as part of their onboarding."
     )
@@ -41,6 +43,21 @@ class Resource(TenantModel):
     def clean(self):
         if not self.body and not self.url:
             raise ValidationError("Give the resource a body or a link.")
+
+
+class ResourceCompetency(TenantLinkModel):
+    """A competency a resource builds: the link row carries the organisation, like every
+    tenant row."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+
+    class Meta(TenantLinkModel.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "competency"], name="resource_competency_once"
+            )
+        ]
 
 
 class ResourceAssignment(TenantModel):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from mentorship.tenancy.access import has_role
 from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import Role, register_audit_actions
+from mentorship.tenancy.scoping import set_links
 
 from .. import builtins
 from ..models import (
@@ -513,7 +514,7 @@ def resource_create(
         is_coaching_primer=is_coaching_primer,
     )
     resource.save()
-    resource.competencies.set(competencies)
+    set_links(resource.competencies, competencies, organization=organization, field="competencies")
     audit_record(
         organization=organization,
         actor=by,
@@ -554,7 +555,7 @@ def resource_update(
         is_coaching_primer=is_coaching_primer,
     )
     resource.save(update_fields=fields)
-    resource.competencies.set(competencies)
+    set_links(resource.competencies, competencies, organization=organization, field="competencies")
     after = {name: getattr(resource, name) for name in fields}
     after["competencies"] = sorted(c.name for c in competencies)
     changes = _changes(before, after)

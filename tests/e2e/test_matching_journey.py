@@ -9,13 +9,13 @@ from playwright.sync_api import expect
 
 from mentorship.tenancy.models import Role
 from tests.factories import DEFAULT_PASSWORD
-from tests.matching.test_runs_helpers import (
+from tests.matching.factories import (
     add_mentee,
     add_mentor,
     make_cohort,
     make_person,
 )
-from tests.programs.test_people_helpers import make_competencies
+from tests.programs.factories import make_competencies
 
 pytestmark = [
     pytest.mark.e2e,

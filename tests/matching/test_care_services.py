@@ -12,8 +12,10 @@ from matching.models import CalibrationCheck, Circle, Exclusion, Pairing, Rematc
 from matching.services import care
 from matching.tasks.care import check_pairings
 from mentorship.notifications.models import Message
-
-from .test_care_helpers import cohort_with_people, pair
+from tests.matching.factories import (
+    cohort_with_people,
+    pair,
+)
 
 pytestmark = pytest.mark.django_db
 

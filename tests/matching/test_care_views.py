@@ -8,9 +8,12 @@ from django.utils import timezone
 
 from matching.models import CalibrationCheck, Circle, Pairing, RematchRequest, UnresponsiveReport
 from matching.services import care
+from tests.matching.factories import (
+    client_for,
+    cohort_with_people,
+    pair,
+)
 from tests.utils import assert_flat_queries
-
-from .test_care_helpers import client_for, cohort_with_people, pair
 
 pytestmark = pytest.mark.django_db
 
@@ -197,7 +200,7 @@ def test_calibration_query_budget(org, as_admin, setup):
 
 def test_repair_query_budget(org, as_admin, setup):
     cohort, mentors, mentees, comps, pairing = setup
-    from tests.programs.test_people_helpers import enrol  # noqa: PLC0415
+    from tests.programs.factories import enrol
 
     def grow():
         for _ in range(2):
@@ -217,14 +220,14 @@ def test_circles_query_budget(org, as_admin, setup):
                 mentor=mentors[i],
                 name=f"C{Circle.objects.for_org(org).count()}",
             )
-            circle.mentees.set(mentees)
+            circle.mentees.set(mentees, through_defaults={"organization": org})
 
     assert_flat_queries(as_admin, _url("cohort_circles", org, cohort.pk), grow, n=12)
 
 
 def test_topic_mentors_query_budget(org, as_admin, setup):
     cohort, mentors, mentees, comps, pairing = setup
-    from tests.programs.test_people_helpers import enrol  # noqa: PLC0415
+    from tests.programs.factories import enrol
 
     def grow():
         for _ in range(2):
@@ -236,7 +239,7 @@ def test_topic_mentors_query_budget(org, as_admin, setup):
 def test_my_mentoring_with_care_actions_query_budget(org, setup):
     cohort, mentors, mentees, comps, pairing = setup
     client = client_for(mentors[0].user)
-    from tests.programs.test_people_helpers import enrol  # noqa: PLC0415
+    from tests.programs.factories import enrol
 
     def grow():
         for _ in range(2):

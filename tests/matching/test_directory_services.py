@@ -14,7 +14,7 @@ from matching.services import directory as services
 from matching.tasks.directory import expire_offering_requests
 from mentorship.notifications.models import Message
 from programs.models import MenteeIntake, MentorIntake, MentorOffer, Participant
-from tests.programs.test_people_helpers import (
+from tests.programs.factories import (
     enrol,
     make_cohort,
     make_competencies,

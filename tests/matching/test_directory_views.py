@@ -6,7 +6,11 @@ from django.urls import reverse
 
 from matching.models import Offering, OfferingRequest, TimeCredit
 from matching.services import directory as services
-from tests.programs.test_people_helpers import client_for, make_competencies, make_person
+from tests.programs.factories import (
+    client_for,
+    make_competencies,
+    make_person,
+)
 from tests.utils import assert_flat_queries
 
 pytestmark = pytest.mark.django_db

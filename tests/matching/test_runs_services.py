@@ -20,9 +20,13 @@ from matching.services import runs as services
 from mentorship.notifications.models import Message
 from mentorship.tenancy.models import AuditEvent
 from programs.models import Participant
+from tests.matching.factories import (
+    add_mentee,
+    add_mentor,
+    make_person,
+    matching_cohort,
+)
 from tests.utils import max_queries
-
-from .test_runs_helpers import add_mentee, add_mentor, make_person, matching_cohort
 
 pytestmark = pytest.mark.django_db
 

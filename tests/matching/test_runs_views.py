@@ -7,9 +7,14 @@ from django.urls import reverse
 
 from matching.models import Exclusion, MatchingSettings, MatchRun, Pairing, Proposal
 from matching.services import runs as services
+from tests.matching.factories import (
+    add_mentee,
+    add_mentor,
+    client_for,
+    make_person,
+    matching_cohort,
+)
 from tests.utils import assert_flat_queries
-
-from .test_runs_helpers import add_mentee, add_mentor, client_for, make_person, matching_cohort
 
 pytestmark = pytest.mark.django_db
 

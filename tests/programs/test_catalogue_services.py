@@ -21,8 +21,15 @@ from programs.models import (
 )
 from programs.services import catalogue as services
 from programs.services.people import participant_charter_acknowledge
-
-from .test_catalogue_helpers import MONDAY, enrol, make_cohort, make_person, make_program
+from tests.programs.factories import (
+    MONDAY,
+    enrol,
+    make_person,
+    make_program,
+)
+from tests.programs.factories import (
+    make_draft_cohort as make_cohort,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -21,15 +21,16 @@ from programs.models import (
 )
 from programs.services import catalogue as services
 from programs.services.people import participant_charter_acknowledge
-from tests.utils import assert_flat_queries
-
-from .test_catalogue_helpers import (
+from tests.programs.factories import (
     MONDAY,
     enrol,
-    make_cohort,
     make_person,
     make_program,
 )
+from tests.programs.factories import (
+    make_draft_cohort as make_cohort,
+)
+from tests.utils import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
 

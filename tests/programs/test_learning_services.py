@@ -27,16 +27,19 @@ from programs.models import (
 )
 from programs.services import learning as services
 from tests.factories import UserFactory
-
-from .test_learning_helpers import (
+from tests.programs.factories import (
     enrol,
     make_area,
-    make_cohort,
     make_competency,
-    make_program,
     make_resource,
     make_rubric,
     scores_for,
+)
+from tests.programs.factories import (
+    make_active_cohort as make_cohort,
+)
+from tests.programs.factories import (
+    make_program_without_charter as make_program,
 )
 
 pytestmark = pytest.mark.django_db

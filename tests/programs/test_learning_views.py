@@ -22,18 +22,21 @@ from programs.models import (
     Rubric,
 )
 from programs.services import learning as services
-from tests.utils import assert_flat_queries
-
-from .test_learning_helpers import (
+from tests.programs.factories import (
     enrol,
     make_area,
-    make_cohort,
     make_competency,
-    make_program,
     make_resource,
     make_rubric,
     scores_for,
 )
+from tests.programs.factories import (
+    make_active_cohort as make_cohort,
+)
+from tests.programs.factories import (
+    make_program_without_charter as make_program,
+)
+from tests.utils import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -815,7 +818,7 @@ def test_resource_detail_query_budget(org, admin, as_admin):
             services.resource_mark_done(resource=resource, user=participant.user)
             services.resource_assign(resource=resource, user=participant.user, by=admin)
         services.resource_assign(resource=resource, cohort=cohort, by=admin)
-        resource.competencies.add(make_competency(org))
+        resource.competencies.add(make_competency(org), through_defaults={"organization": org})
 
     resource.is_coaching_primer = True
     resource.save()
@@ -865,7 +868,9 @@ def test_my_resource_detail_query_budget(org, as_member, my_item):
     assert_flat_queries(
         as_member,
         reverse("my_resource_detail", args=[org.slug, my_item.pk]),
-        lambda: my_item.competencies.add(make_competency(org), make_competency(org)),
+        lambda: my_item.competencies.add(
+            make_competency(org), make_competency(org), through_defaults={"organization": org}
+        ),
         n=10,
     )
 

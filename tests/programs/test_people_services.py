@@ -22,8 +22,13 @@ from programs.services import people as services
 from programs.services.catalogue import charter_acknowledged
 from programs.tasks import send_intake_reminders
 from tests.factories import MembershipFactory, UserFactory
-
-from .test_people_helpers import enrol, make_cohort, make_competencies, make_person, score
+from tests.programs.factories import (
+    enrol,
+    make_cohort,
+    make_competencies,
+    make_person,
+    score,
+)
 
 pytestmark = pytest.mark.django_db
 

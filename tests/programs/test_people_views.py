@@ -18,9 +18,7 @@ from programs.models import (
     PendingEnrolment,
 )
 from programs.services import people as services
-from tests.utils import assert_flat_queries
-
-from .test_people_helpers import (
+from tests.programs.factories import (
     client_for,
     enrol,
     make_cohort,
@@ -28,6 +26,7 @@ from .test_people_helpers import (
     make_person,
     score,
 )
+from tests.utils import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
 

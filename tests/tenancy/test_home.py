@@ -13,7 +13,11 @@ from matching.models import Pairing
 from mentorship.tenancy import home
 from programs.models import Participant
 from tests.factories import MembershipFactory
-from tests.programs.test_people_helpers import enrol, make_cohort, make_person
+from tests.programs.factories import (
+    enrol,
+    make_cohort,
+    make_person,
+)
 
 # --- the registry --------------------------------------------------------------------------
 

@@ -7,12 +7,25 @@ from django.db.models import Count
 
 from mentorship.accounts.models import Invitation
 from mentorship.tenancy.models import AuditEvent, Membership, Role
-from mentorship.tenancy.scoping import TenantQuerySet, UnscopedQueryError, unscoped_queries
+from mentorship.tenancy.scoping import (
+    TenantLinkModel,
+    TenantQuerySet,
+    UnscopedQueryError,
+    is_tenant_model,
+    unscoped_queries,
+)
 from tests.factories import InvitationFactory, MembershipFactory, UserFactory
 
 # Models that are deliberately not tenant-owned. A new model of ours that is neither here
 # nor carries an ``organization`` column fails test_every_model_of_ours_is_tenant_owned.
-GLOBAL_MODELS = {"accounts.User", "tenancy.Organization"}
+# Global on purpose: a person may belong to several organisations; an organisation is the
+# tenant itself; Django's permission links of a person (auto-created tables) are per person.
+GLOBAL_MODELS = {
+    "accounts.User",
+    "accounts.User_groups",
+    "accounts.User_user_permissions",
+    "tenancy.Organization",
+}
 OUR_APPS = ("mentorship.", "programs", "matching", "sessions", "metrics")
 
 UNSCOPED_EVALUATIONS = {
@@ -216,29 +229,50 @@ def test_full_clean_of_a_new_row_runs_unscoped_checks_without_raising(org, admin
 def _tenant_models():
     return [
         m
-        for m in apps.get_models()
+        for m in apps.get_models(include_auto_created=True)
         if any(f.name == "organization" for f in m._meta.concrete_fields)
     ]
 
 
 def test_every_model_with_an_organisation_has_the_guarded_manager(db):
+    """``objects`` is guarded on every tenant model, and so is the default manager, except
+    on the explicit through models of many-to-many links (TenantLinkModel), whose default
+    manager only Django's many-to-many machinery uses, from an owner row already scoped."""
     unguarded = [
         m._meta.label
         for m in _tenant_models()
-        if not isinstance(m._default_manager.all(), TenantQuerySet)
+        if not isinstance(m.objects.all(), TenantQuerySet)
+        or (
+            not issubclass(m, TenantLinkModel)
+            and not isinstance(m._default_manager.all(), TenantQuerySet)
+        )
     ]
-    assert not unguarded, f"Tenant models whose default manager is not guarded: {unguarded}"
+    assert not unguarded, f"Tenant models whose manager is not guarded: {unguarded}"
     for model in _tenant_models():
         with pytest.raises(UnscopedQueryError):
-            model._default_manager.exists()
+            model.objects.exists()
+
+
+def test_many_to_many_links_between_tenant_rows_go_through_tenant_link_models():
+    """A plain ManyToManyField between tenant rows would make a link table with no
+    organisation: every such link is an explicit ``through`` TenantLinkModel."""
+    plain = [
+        f"{m._meta.label}.{f.name}"
+        for m in _tenant_models()
+        for f in m._meta.many_to_many
+        if is_tenant_model(f.related_model)
+        and not issubclass(f.remote_field.through, TenantLinkModel)
+    ]
+    assert not plain, f"Many-to-many links without a TenantLinkModel through: {plain}"
 
 
 def test_every_model_of_ours_is_tenant_owned(db):
-    """Every table of our apps carries ``organization`` unless it is global on purpose."""
+    """Every table of our apps, auto-created link tables included, carries ``organization``
+    unless it is global on purpose."""
     tenant = {m._meta.label for m in _tenant_models()}
     ours = {
         m._meta.label
-        for m in apps.get_models()
+        for m in apps.get_models(include_auto_created=True)
         if m._meta.app_config.name.startswith(OUR_APPS) and not m._meta.proxy
     }
     missing = sorted(ours - tenant - GLOBAL_MODELS)
@@ -247,3 +281,40 @@ def test_every_model_of_ours_is_tenant_owned(db):
         f"(subclass TenantModel), child rows too; a global table goes in GLOBAL_MODELS "
         f"in tests/tenancy/test_scoping.py with the reason."
     )
+
+
+def test_full_clean_refuses_a_foreign_key_to_another_organisations_row(org, other_org):
+    """TenantModel checks every tenant foreign key once, for every model: a cohort of one
+    organisation cannot belong to another organisation's program."""
+    from programs.models import Cohort
+    from tests.programs.factories import ProgramFactory
+
+    foreign = ProgramFactory(organization=other_org)
+    own = ProgramFactory(organization=org)
+    cohort = Cohort(
+        organization=org,
+        program=foreign,
+        name="Spring",
+        starts_on="2027-01-04",
+        ends_on="2027-03-01",
+    )
+    with pytest.raises(ValidationError) as error:
+        cohort.full_clean()
+    assert error.value.message_dict["program"] == ["Choose one of your organisation's own."]
+
+    cohort.program = own
+    cohort.full_clean()  # the same row with its own organisation's program passes
+
+
+def test_the_foreign_key_check_needs_no_code_in_the_model(org, other_org):
+    """A model that declares nothing about organisations (a resource assignment) is checked
+    all the same: the check is TenantModel's, in full_clean()."""
+    from programs.models import ResourceAssignment
+    from tests.programs.factories import ResourceFactory
+
+    assignment = ResourceAssignment(
+        organization=org, resource=ResourceFactory(organization=other_org)
+    )
+    with pytest.raises(ValidationError) as error:
+        assignment.full_clean()
+    assert "resource" in error.value.message_dict

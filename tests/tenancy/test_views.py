@@ -15,7 +15,10 @@ from mentorship.tenancy.models import AuditEvent, Membership, Organization, Role
 from mentorship.tenancy.pagination import PAGE_SIZE
 from mentorship.tenancy.scoping import unscoped_queries
 from tests.factories import InvitationFactory, MembershipFactory, OrganizationFactory, UserFactory
-from tests.programs.test_people_helpers import enrol, make_cohort
+from tests.programs.factories import (
+    enrol,
+    make_cohort,
+)
 from tests.utils import assert_flat_queries
 
 ADMIN_PAGES = ["member_list", "invitation_list", "audit_log", "organization_settings"]

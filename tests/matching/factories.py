@@ -1,0 +1,172 @@
+"""factory-boy factories of the matching app, and the builders its tests share.
+
+Like every factory here, each row takes its organisation from its parent. The cohort
+builders write intakes and readiness directly (the services under test are matching's).
+"""
+
+import itertools
+from datetime import timedelta
+
+import factory
+from django.utils import timezone
+
+from matching.models import Pairing
+from mentorship.tenancy.models import Role
+from programs.models import Cohort, Participant
+from tests.factories import TenantFactory
+from tests.programs.factories import (
+    MenteeIntakeFactory,
+    MentorIntakeFactory,
+    ParticipantFactory,
+    client_for,
+    enrol,
+    make_cohort,
+    make_competencies,
+    make_person,
+    make_program,
+    score,
+)
+
+__all__ = [
+    "PairingFactory",
+    "add_mentee",
+    "add_mentor",
+    "client_for",
+    "cohort_with_people",
+    "enrol",
+    "make_cohort",
+    "make_person",
+    "make_program",
+    "matching_cohort",
+    "member_user",
+    "pair",
+]
+
+SLOTS = ["mon-am", "tue-am", "wed-pm", "thu-pm"]
+_counter = itertools.count(1)
+
+
+class PairingFactory(TenantFactory):
+    """An active core pairing of a mentee and a mentor of the same cohort."""
+
+    class Meta:
+        model = Pairing
+
+    mentee = factory.SubFactory(ParticipantFactory)
+    mentor = factory.SubFactory(
+        ParticipantFactory, cohort=factory.SelfAttribute("..mentee.cohort"), role="mentor"
+    )
+    cohort = factory.SelfAttribute("mentee.cohort")
+    organization = factory.SelfAttribute("mentee.organization")
+    status = Pairing.Status.ACTIVE
+    accepted_at = factory.LazyFunction(timezone.now)
+
+
+def add_mentor(
+    cohort,
+    competencies,
+    *,
+    capacity=2,
+    level=4,
+    user=None,
+    readiness=(4, 4, 4),
+    department="Sales",
+    slots=SLOTS,
+    intake=True,
+):
+    """A mentor of ``cohort`` with a finished intake offering ``competencies`` at ``level``
+    and a readiness score (``readiness=None`` for none)."""
+    participant = enrol(cohort, user=user, role=Participant.Role.MENTOR, department=department)
+    if intake:
+        MentorIntakeFactory(
+            participant=participant,
+            capacity=capacity,
+            availability=list(slots),
+            offers=list(competencies),
+            offers__level=level,
+        )
+    if readiness:
+        score(participant, readiness)
+    return participant
+
+
+def add_mentee(
+    cohort, competencies, *, user=None, manager=None, department="Support", slots=SLOTS, intake=True
+):
+    """A mentee of ``cohort`` whose finished intake asks for ``competencies`` in order."""
+    participant = enrol(
+        cohort, user=user, role=Participant.Role.MENTEE, department=department, manager=manager
+    )
+    if intake:
+        MenteeIntakeFactory(
+            participant=participant, availability=list(slots), goal_items=list(competencies)
+        )
+    return participant
+
+
+def matching_cohort(org, *, mentors=2, mentees=3, capacity=2, competencies=None, **fields):
+    """A cohort in matching with mentors and mentees whose intakes are done."""
+    cohort = make_cohort(org, status=Cohort.Status.MATCHING, **fields)
+    comps = competencies or make_competencies(org, "Listening", "Feedback", "Planning")
+    mentor_list = [add_mentor(cohort, comps[:2], capacity=capacity) for _ in range(mentors)]
+    mentee_list = [add_mentee(cohort, comps[:2]) for _ in range(mentees)]
+    return cohort, comps, mentor_list, mentee_list
+
+
+def member_user(org, **fields):
+    return make_person(org, Role.MEMBER, **fields)
+
+
+CARE_SLOTS = ["mon-am", "tue-am", "wed-pm"]
+
+
+def cohort_with_people(organization, *, mentors=3, mentees=3, capacity=2, program=None):
+    """An active cohort whose people finished intake: mentor i is strongest on competency i."""
+    program = program or make_program(organization, format="cohort")
+    cohort = make_cohort(organization, program=program, status="active")
+    n = next(_counter)
+    competencies = make_competencies(
+        organization, f"Cueing {n}", f"Programming {n}", f"Client care {n}"
+    )
+    mentor_rows, mentee_rows = [], []
+    for i in range(mentors):
+        p = enrol(cohort, role=Participant.Role.MENTOR, department=f"Dept {i}")
+        intake = MentorIntakeFactory(
+            participant=p,
+            capacity=capacity,
+            availability=CARE_SLOTS,
+            formats=["cohort", "one_to_one"],
+            coaching_styles=[],
+            time_zone="UTC",
+        )
+        for j, comp in enumerate(competencies):
+            intake.offers.create(
+                organization=organization,
+                competency=comp,
+                level=5 if j == i % len(competencies) else 1,
+            )
+        mentor_rows.append(p)
+    for i in range(mentees):
+        p = enrol(cohort, role=Participant.Role.MENTEE, department="Floor")
+        MenteeIntakeFactory(
+            participant=p,
+            availability=CARE_SLOTS,
+            time_zone="UTC",
+            preferred_format="",
+            learning_style="",
+            goal_items=[competencies[i % len(competencies)]],
+        )
+        mentee_rows.append(p)
+    return cohort, mentor_rows, mentee_rows, competencies
+
+
+def pair(mentee, mentor, *, status=Pairing.Status.ACTIVE, days_ago=0, **fields):
+    """A pairing written directly, accepted ``days_ago`` (active) or awaiting an answer."""
+    now = timezone.now()
+    if status == Pairing.Status.ACTIVE:
+        fields.setdefault("accepted_at", now - timedelta(days=days_ago))
+    else:
+        fields.setdefault("accepted_at", None)
+    if status == Pairing.Status.PENDING:
+        fields.setdefault("accept_by", now + timedelta(days=5))
+    return PairingFactory(mentee=mentee, mentor=mentor, status=status, **fields)

@@ -41,6 +41,9 @@ from ..models import (
     ResourceCompletion,
 )
 from ..models.intake import COACHING_STYLES, LEARNING_STYLES
+from ..selectors.cohorts import SEATED_ROLES, Seats  # noqa: F401
+from ..selectors.cohorts import cohort_seats as selected_cohort_seats
+from ..selectors.cohorts import open_pending_enrolments as selected_open_pending_enrolments
 from ..signals import participant_status_changed
 from .catalogue import (  # the charter rule has one home: the catalogue, with the program
     charter_acknowledged_subquery,
@@ -62,7 +65,6 @@ register_audit_actions(
     }
 )
 
-SEATED_ROLES = (Participant.Role.MENTOR, Participant.Role.MENTEE)
 INTAKE_ROLES = SEATED_ROLES
 REMINDER_KIND = "intake_reminder"
 
@@ -116,41 +118,11 @@ def intake_pending(cohort):
 
 
 def open_pending_enrolments(cohort):
-    """Invitations into the cohort that are still open (a seat is kept for each)."""
-    return (
-        PendingEnrolment.objects.for_org(cohort.organization)
-        .filter(
-            cohort=cohort,
-            invitation__accepted_at__isnull=True,
-            invitation__revoked_at__isnull=True,
-            invitation__expires_at__gt=timezone.now(),
-        )
-        .select_related("invitation")
-    )
-
-
-@dataclass
-class Seats:
-    capacity: int
-    enrolled: int
-    invited: int
-
-    @property
-    def taken(self):
-        return self.enrolled + self.invited
-
-    @property
-    def left(self):
-        return max(self.capacity - self.taken, 0)
+    return selected_open_pending_enrolments(cohort=cohort)
 
 
 def cohort_seats(cohort):
-    """Seats of the cohort: mentors and mentees enrolled, plus open invitations into it."""
-    enrolled = cohort.participants.filter(
-        status__in=Participant.ENROLLED_STATUSES, role__in=SEATED_ROLES
-    ).count()
-    invited = open_pending_enrolments(cohort).filter(role__in=SEATED_ROLES).count()
-    return Seats(capacity=cohort.capacity, enrolled=enrolled, invited=invited)
+    return selected_cohort_seats(cohort=cohort)
 
 
 def cohort_people_summary(cohort):

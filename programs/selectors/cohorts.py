@@ -1,0 +1,51 @@
+"""Reads of a cohort: its seats."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from ..models import Participant, PendingEnrolment
+
+SEATED_ROLES = (Participant.Role.MENTOR, Participant.Role.MENTEE)
+
+
+def open_pending_enrolments(*, cohort):
+    """Invitations into the cohort that are still open (a seat is kept for each)."""
+    return (
+        PendingEnrolment.objects.for_org(cohort.organization)
+        .filter(
+            cohort=cohort,
+            invitation__accepted_at__isnull=True,
+            invitation__revoked_at__isnull=True,
+            invitation__expires_at__gt=timezone.now(),
+        )
+        .select_related("invitation")
+    )
+
+
+@dataclass(frozen=True)
+class Seats:
+    """A cohort's seats: mentors and mentees enrolled, plus open invitations into it, held
+    against its capacity. Facilitators take no seat."""
+
+    capacity: int
+    enrolled: int
+    invited: int
+
+    @property
+    def taken(self):
+        return self.enrolled + self.invited
+
+    @property
+    def left(self):
+        return max(self.capacity - self.taken, 0)
+
+
+def cohort_seats(*, cohort):
+    """The one read of a cohort's seats, used by the cohort page, the capacity check, the
+    invitation check and the acceptance of an invitation (two queries)."""
+    enrolled = cohort.participants.filter(
+        status__in=Participant.ENROLLED_STATUSES, role__in=SEATED_ROLES
+    ).count()
+    invited = open_pending_enrolments(cohort=cohort).filter(role__in=SEATED_ROLES).count()
+    return Seats(capacity=cohort.capacity, enrolled=enrolled, invited=invited)

@@ -27,10 +27,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from mentorship.notifications.services import enqueue_on_commit, message_queue
+from mentorship.notifications.services import enqueue_on_commit
 from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import Membership, register_audit_actions
 from programs.models import Participant
@@ -42,7 +41,6 @@ from ..engine.scoring import (
     Weights,
     constraint_violation,
     score_pair,
-    weighed_rows,
 )
 from ..models import WEIGHT_FIELDS, Exclusion, MatchingSettings, MatchRun, Pairing, Proposal
 from ..profiles import (
@@ -54,6 +52,7 @@ from ..profiles import (
     weights_of,
 )
 from . import care
+from .notify import pairing_offered_notify
 
 register_audit_actions(
     {
@@ -688,51 +687,6 @@ def proposal_assign(*, proposal, mentor, by):
 # --- publish -------------------------------------------------------------------------------
 
 
-def _site_url(site_url):
-    return (site_url or getattr(settings, "SITE_URL", "") or "").rstrip("/")
-
-
-def _explain(components):
-    return "\n".join(f"- {c[1]}: {c[4]}" for c in weighed_rows(components))
-
-
-def _notify(pairing, *, site_url):
-    organization = pairing.organization
-    link = _site_url(site_url) + reverse("my_mentoring", args=[organization.slug])
-    mentor, mentee = pairing.mentor.user, pairing.mentee.user
-    program = pairing.cohort.program.name
-    why = _explain(pairing.components)
-    deadline = (
-        timezone.localtime(pairing.accept_by).strftime("%d %b %Y") if pairing.accept_by else ""
-    )
-    message_queue(
-        organization=organization,
-        kind="pairing_published",
-        subject_key=f"pairing:{pairing.pk}",
-        recipient_email=mentor.email,
-        recipient=mentor,
-        subject=f"New mentee: {_name(mentee)} ({program})",
-        body=(
-            f"Hello {_name(mentor)},\n\nYou have been matched with {_name(mentee)} in "
-            f"{pairing.cohort.name}. Please accept or decline by {deadline}:\n{link}\n\n"
-            f"Why you were matched:\n{why}\n"
-        ),
-    )
-    message_queue(
-        organization=organization,
-        kind="pairing_published",
-        subject_key=f"pairing:{pairing.pk}",
-        recipient_email=mentee.email,
-        recipient=mentee,
-        subject=f"Your mentor: {_name(mentor)} ({program})",
-        body=(
-            f"Hello {_name(mentee)},\n\n{_name(mentor)} has been proposed as your mentor in "
-            f"{pairing.cohort.name}. We will let them accept first.\n{link}\n\n"
-            f"Why you were matched:\n{why}\n"
-        ),
-    )
-
-
 @transaction.atomic
 def matchrun_publish(*, run, by, site_url=""):
     """Publish a run: pending pairings for every approved, locked or hand-made pair (a
@@ -799,7 +753,7 @@ def matchrun_publish(*, run, by, site_url=""):
     locked.published_at = now
     locked.save(update_fields=["status", "published_by", "published_at"])
     for pairing in pairings:
-        _notify(pairing, site_url=site_url)
+        pairing_offered_notify(pairing=pairing, site_url=site_url)
     audit_record(
         organization=organization,
         actor=by,

@@ -1,18 +1,17 @@
 """Writes of invitations: create, resend, revoke, accept. Each atomic and audited."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
+from mentorship.core.urls import absolute_url
 from mentorship.notifications.services import message_queue
 from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import Membership, Role
 from mentorship.tenancy.scoping import unscoped_queries
 
+from . import emails
 from .invitations import InvalidInvitation, invitation_payload, invitation_token
 from .models import Invitation, User
 from .signals import invitation_accepted
@@ -21,18 +20,15 @@ from .signals import invitation_accepted
 def _send_invitation(invitation, *, site_url):
     # Built outside a request (a task, the demo, a shell), there is no site_url: the
     # configured address of the site is used.
-    path = reverse("invitation_accept", args=[invitation_token(invitation)])
-    link = (site_url or settings.SITE_URL).rstrip("/") + path
-    body = render_to_string(
-        "accounts/email/invitation.txt", {"invitation": invitation, "link": link}
-    )
+    link = absolute_url("invitation_accept", invitation_token(invitation), site_url=site_url)
+    subject, body = emails.invitation_email(invitation=invitation, link=link)
     message_queue(
         organization=invitation.organization,
-        kind="invitation",
+        kind=emails.INVITATION,
         subject_key=f"invitation:{invitation.pk}",
         period=f"send-{invitation.sent_count}",
         recipient_email=invitation.email,
-        subject=f"You are invited to {invitation.organization.name}",
+        subject=subject,
         body=body,
     )
 
@@ -47,7 +43,7 @@ def invitation_create(*, organization, email, role, by, site_url="", name="", no
         raise ValidationError({"email": "Enter a valid e-mail address."}) from exc
     if role not in Role.values:
         raise ValidationError({"role": "Choose admin, leader or member."})
-    if Membership.objects.for_org(organization).filter(user__email__iexact=email).exists():
+    if User.objects.members_of(organization).filter(email__iexact=email).exists():
         raise ValidationError({"email": f"{email} is already a member of {organization.name}."})
     if Invitation.objects.for_org(organization).pending().filter(email__iexact=email).exists():
         raise ValidationError(

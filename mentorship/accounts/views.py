@@ -4,50 +4,44 @@ from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mentorship.core.views import add_errors
-from mentorship.tenancy.access import admin_required, get_for_org_or_404
+from mentorship.core.urls import site_root
+from mentorship.core.views import action_submit, form_status, form_submit
+from mentorship.tenancy.access import admin_required
 from mentorship.tenancy.pagination import paginate
 
-from . import services
+from . import selectors, services
+from .access import access_invitation_by_id
 from .adapters import PENDING_INVITATION
 from .forms import InvitationForm
 from .invitations import InvalidInvitation
-from .models import Invitation
-
-
-def _site_url(request):
-    return request.build_absolute_uri("/")
 
 
 @admin_required
 def invitation_list(request, org_slug):
     organization = request.organization
     form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.invitation_create(
-                organization=organization,
-                email=form.cleaned_data["email"],
-                name=form.cleaned_data["name"],
-                role=form.cleaned_data["role"],
-                by=request.user,
-                site_url=_site_url(request),
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
-            return redirect("invitation_list", org_slug=org_slug)
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.invitation_create(
+            organization=organization,
+            email=data["email"],
+            name=data["name"],
+            role=data["role"],
+            by=request.user,
+            site_url=site_root(request=request),
+        ),
+        message=lambda invitation: f"Invitation sent to {invitation.email}.",
+        redirect_to=reverse("invitation_list", args=[org_slug]),
+    )
+    if done:
+        return done
     status = request.GET.get("status", "open")
-    queryset = Invitation.objects.for_org(organization).select_related("invited_by")
-    if status == "open":
-        queryset = queryset.pending()
-    page = paginate(request, queryset)
+    page = paginate(request, selectors.invitation_list(organization=organization, status=status))
     return render(
         request,
         "accounts/invitation_list.html",
@@ -57,41 +51,38 @@ def invitation_list(request, org_slug):
             "status": status,
             "max_age_days": settings.INVITATION_MAX_AGE_DAYS,
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
-def _invitation_action(request, org_slug, invitation_id, action):
-    invitation = get_for_org_or_404(
-        Invitation.objects.select_related("organization"), request.organization, pk=invitation_id
-    )
-    try:
-        action(invitation)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    return redirect(reverse("invitation_list", args=[org_slug]) + "?status=all")
+def _all_invitations(org_slug):
+    return reverse("invitation_list", args=[org_slug]) + "?status=all"
 
 
 @admin_required
 @require_POST
 def invitation_revoke(request, org_slug, invitation_id):
-    def revoke(invitation):
-        services.invitation_revoke(invitation=invitation, by=request.user)
-        messages.success(request, f"The invitation to {invitation.email} was revoked.")
-
-    return _invitation_action(request, org_slug, invitation_id, revoke)
+    invitation = access_invitation_by_id(membership=request.membership, invitation_id=invitation_id)
+    return action_submit(
+        request,
+        lambda: services.invitation_revoke(invitation=invitation, by=request.user),
+        message=f"The invitation to {invitation.email} was revoked.",
+        redirect_to=_all_invitations(org_slug),
+    )
 
 
 @admin_required
 @require_POST
 def invitation_resend(request, org_slug, invitation_id):
-    def resend(invitation):
-        services.invitation_resend(
-            invitation=invitation, by=request.user, site_url=_site_url(request)
-        )
-        messages.success(request, f"A new invitation link was sent to {invitation.email}.")
-
-    return _invitation_action(request, org_slug, invitation_id, resend)
+    invitation = access_invitation_by_id(membership=request.membership, invitation_id=invitation_id)
+    return action_submit(
+        request,
+        lambda: services.invitation_resend(
+            invitation=invitation, by=request.user, site_url=site_root(request=request)
+        ),
+        message=f"A new invitation link was sent to {invitation.email}.",
+        redirect_to=_all_invitations(org_slug),
+    )
 
 
 def invitation_accept(request, token):

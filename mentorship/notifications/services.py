@@ -62,19 +62,15 @@ def message_queue(
     return message, True
 
 
-def message_deliver(*, organization_id, message_id):
-    """Send one stored message unless it was already sent.
+def message_deliver(*, organization, message_id):
+    """Send one stored message of ``organization`` unless it was already sent.
 
     The row is locked while sending, so two workers holding the same task (a redelivery
     after a lost acknowledgement) serialise and the second finds it sent.
     """
     failure = None
     with transaction.atomic():
-        message = (
-            Message.objects.filter(organization_id=organization_id)
-            .select_for_update()
-            .get(pk=message_id)
-        )
+        message = Message.objects.for_org(organization).select_for_update().get(pk=message_id)
         if message.status in {Message.Status.SENT, Message.Status.GAVE_UP}:
             return message
         try:
@@ -94,7 +90,7 @@ def message_deliver(*, organization_id, message_id):
             message.save(update_fields=["status", "sent_at", "attempts", "last_error"])
             return message
     attempts = message.attempts + 1
-    Message.objects.filter(organization_id=organization_id, pk=message_id).update(
+    Message.objects.for_org(organization).filter(pk=message_id).update(
         attempts=F("attempts") + 1,
         last_error=f"{type(failure).__name__}: {failure}"[:500],
         status=Message.Status.GAVE_UP if attempts >= MAX_ATTEMPTS else Message.Status.FAILED,

@@ -3,7 +3,9 @@
 The middleware resolves ``/o/<slug>/`` to ``request.organization`` and
 ``request.membership`` once per request and answers 404 to anyone who is not a member, so
 that an organisation's existence is never revealed. Views then ask for a role with
-:func:`role_required`; objects are fetched with :func:`get_for_org_or_404`.
+:func:`role_required`; objects are fetched with the ``access_<thing>_by_id`` getters (here
+:func:`access_membership_by_id`; each app has its own ``access.py``), built on
+:func:`get_for_org_or_404`.
 """
 
 from functools import wraps
@@ -11,7 +13,7 @@ from functools import wraps
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Role
+from .models import Membership, Role
 
 ROLE_RANK = {Role.MEMBER: 0, Role.LEADER: 1, Role.ADMIN: 2}
 
@@ -66,3 +68,13 @@ def get_for_org_or_404(queryset, organization, **lookup):
         return queryset.for_org(organization).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def access_membership_by_id(*, membership, membership_id):
+    """A membership of ``membership``'s organisation (with its person and organisation), or
+    404: another organisation's membership answers as if it did not exist."""
+    return get_for_org_or_404(
+        Membership.objects.select_related("user", "organization"),
+        membership.organization,
+        pk=membership_id,
+    )

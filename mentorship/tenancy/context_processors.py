@@ -2,8 +2,8 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from .models import Membership
 from .navigation import nav_for
+from .selectors import memberships_of_user
 
 
 def organization(request):
@@ -12,7 +12,7 @@ def organization(request):
     def memberships():
         if user is None or not user.is_authenticated:
             return []
-        return list(Membership.objects.of_user(user).select_related("organization"))
+        return list(memberships_of_user(user=user))
 
     membership = getattr(request, "membership", None)
     return {

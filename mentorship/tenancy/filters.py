@@ -2,6 +2,8 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from mentorship.accounts.models import User
+
 from .models import AUDIT_ACTIONS, AuditEvent, Membership, Role
 
 
@@ -43,12 +45,6 @@ class AuditEventFilter(django_filters.FilterSet):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
         self.filters["action"].extra["choices"] = sorted(AUDIT_ACTIONS.items(), key=lambda i: i[1])
         # Only people of this organisation may be chosen: a form choice is a tenant surface.
-        self.filters["actor"].queryset = (
-            get_user_model()
-            .objects.filter(memberships__organization=organization)
-            .order_by("email")
-        )
+        self.filters["actor"].queryset = User.objects.members_of(organization).order_by("email")

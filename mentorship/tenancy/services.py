@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from mentorship.core.models import model_update
+
 from .audit import audit_record
 from .models import RESERVED_SLUGS, Membership, Organization, Role
 
@@ -28,13 +30,14 @@ def organization_create(*, name, slug, time_zone, by):
 @transaction.atomic
 def organization_update(*, organization, name, time_zone, by):
     """Rename an organisation or change its time zone (the slug stays: links depend on it)."""
-    before = Organization.objects.filter(pk=organization.pk).values("name", "time_zone").get()
-    organization.name = name.strip()
-    organization.time_zone = time_zone
-    organization.full_clean()
-    organization.save(update_fields=["name", "time_zone"])
-    after = {"name": organization.name, "time_zone": organization.time_zone}
-    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    # A bound ModelForm has already set the new values on the instance: compare with the row.
+    organization.refresh_from_db(fields=["name", "time_zone"])
+    changes = model_update(
+        organization,
+        {"name": name.strip(), "time_zone": time_zone},
+        fields=["name", "time_zone"],
+    )
+    organization.__dict__.pop("zoneinfo", None)  # cached from the old time zone
     if changes:
         audit_record(
             organization=organization,

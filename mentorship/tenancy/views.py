@@ -4,19 +4,19 @@ call a service, render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mentorship.accounts.models import Invitation
-from mentorship.core.views import add_errors
+from mentorship.accounts.selectors import invitation_pending_count
+from mentorship.core.views import error_text, form_submit, list_template
 
-from . import services
-from .access import admin_required, get_for_org_or_404, member_required
+from . import selectors, services
+from .access import access_membership_by_id, admin_required, member_required
 from .filters import AuditEventFilter, MembershipFilter
 from .forms import OrganizationCreateForm, OrganizationSettingsForm, RoleForm
 from .home import home_panels
-from .models import ROLE_HELP, AuditEvent, Membership, Role
+from .models import ROLE_HELP, Role
 from .pagination import paginate
 
 
@@ -24,7 +24,7 @@ def home(request):
     """The front door: sign-in for strangers, your organisation for members."""
     if not request.user.is_authenticated:
         return render(request, "tenancy/landing.html")
-    memberships = list(Membership.objects.of_user(request.user).select_related("organization"))
+    memberships = list(selectors.memberships_of_user(user=request.user))
     if not memberships:
         return redirect("organization_create")
     last = request.session.get("last_org")
@@ -35,20 +35,16 @@ def home(request):
 @login_required
 def organization_create(request):
     form = OrganizationCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organization = services.organization_create(
-                name=form.cleaned_data["name"],
-                slug=form.cleaned_data["slug"],
-                time_zone=form.cleaned_data["time_zone"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, f"{organization.name} is ready. Invite your people next.")
-            return redirect("org_home", org_slug=organization.slug)
-    return render(request, "tenancy/organization_create.html", {"form": form})
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.organization_create(
+            name=data["name"], slug=data["slug"], time_zone=data["time_zone"], by=request.user
+        ),
+        message=lambda organization: f"{organization.name} is ready. Invite your people next.",
+        redirect_to=lambda organization: reverse("org_home", args=[organization.slug]),
+    )
+    return done or render(request, "tenancy/organization_create.html", {"form": form})
 
 
 @member_required
@@ -60,46 +56,35 @@ def org_home(request, org_slug):
         "home_panels": home_panels(request),
     }
     if request.membership.is_leader:
-        # One query: the total and each role's count together.
-        counts = Membership.objects.for_org(organization).aggregate(
-            total=Count("pk"), **{role: Count("pk", filter=Q(role=role)) for role in Role.values}
+        context["member_count"], context["role_counts"] = selectors.membership_counts(
+            organization=organization
         )
-        context["member_count"] = counts.pop("total")
-        context["role_counts"] = counts
     if request.membership.is_admin:
-        context["pending_invitations"] = Invitation.objects.for_org(organization).pending().count()
-        context["recent_events"] = list(
-            AuditEvent.objects.for_org(organization).select_related("actor")[:6]
-        )
+        context["pending_invitations"] = invitation_pending_count(organization=organization)
+        context["recent_events"] = selectors.audit_events_recent(organization=organization)
     return render(request, "tenancy/org_home.html", context)
 
 
 @admin_required
 def member_list(request, org_slug):
     organization = request.organization
-    queryset = Membership.objects.for_org(organization).select_related("user")
-    member_filter = MembershipFilter(request.GET, queryset=queryset)
-    page = paginate(request, member_filter.qs)
+    member_filter = MembershipFilter(
+        request.GET, queryset=selectors.membership_list(organization=organization)
+    )
     context = {
         "filter": member_filter,
-        "page": page,
+        "page": paginate(request, member_filter.qs),
         "role_choices": Role.choices,
-        "admin_count": Membership.objects.for_org(organization).admins().count(),
+        "admin_count": selectors.admin_count(organization=organization),
     }
-    template = "tenancy/member_list.html"
-    if request.htmx and request.htmx.target == "member-results":
-        template += "#results"
+    template = list_template(request, "tenancy/member_list.html", "member-results")
     return render(request, template, context)
 
 
 @admin_required
 @require_POST
 def member_change_role(request, org_slug, membership_id):
-    membership = get_for_org_or_404(
-        Membership.objects.select_related("user", "organization"),
-        request.organization,
-        pk=membership_id,
-    )
+    membership = access_membership_by_id(membership=request.membership, membership_id=membership_id)
     form = RoleForm(request.POST)
     error = None
     if form.is_valid():
@@ -112,6 +97,7 @@ def member_change_role(request, org_slug, membership_id):
     else:
         error = "Choose admin, leader or member."
     if request.htmx:
+        # The row fragment answers in place (its own error next to the select).
         membership.refresh_from_db(fields=["role"])
         return render(
             request,
@@ -132,17 +118,13 @@ def member_change_role(request, org_slug, membership_id):
 
 @admin_required
 def member_remove(request, org_slug, membership_id):
-    membership = get_for_org_or_404(
-        Membership.objects.select_related("user", "organization"),
-        request.organization,
-        pk=membership_id,
-    )
+    membership = access_membership_by_id(membership=request.membership, membership_id=membership_id)
     error = None
     if request.method == "POST":
         try:
             services.membership_remove(membership=membership, by=request.user)
         except ValidationError as exc:
-            error = exc.messages[0]
+            error = error_text(exc)
         else:
             messages.success(request, f"{membership.user} was removed from the organisation.")
             if membership.user_id == request.user.pk:
@@ -160,29 +142,29 @@ def member_remove(request, org_slug, membership_id):
 def organization_settings(request, org_slug):
     organization = request.organization
     form = OrganizationSettingsForm(request.POST or None, instance=organization)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_update(
-                organization=organization,
-                name=form.cleaned_data["name"],
-                time_zone=form.cleaned_data["time_zone"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "Settings saved.")
-            return redirect("organization_settings", org_slug=org_slug)
-    return render(request, "tenancy/organization_settings.html", {"form": form})
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.organization_update(
+            organization=organization,
+            name=data["name"],
+            time_zone=data["time_zone"],
+            by=request.user,
+        ),
+        message="Settings saved.",
+        redirect_to=reverse("organization_settings", args=[org_slug]),
+    )
+    return done or render(request, "tenancy/organization_settings.html", {"form": form})
 
 
 @admin_required
 def audit_log(request, org_slug):
     organization = request.organization
-    queryset = AuditEvent.objects.for_org(organization).select_related("actor")
-    event_filter = AuditEventFilter(request.GET, queryset=queryset, organization=organization)
+    event_filter = AuditEventFilter(
+        request.GET,
+        queryset=selectors.audit_event_list(organization=organization),
+        organization=organization,
+    )
     page = paginate(request, event_filter.qs, per_page=50)
-    template = "tenancy/audit_log.html"
-    if request.htmx and request.htmx.target == "audit-results":
-        template += "#results"
+    template = list_template(request, "tenancy/audit_log.html", "audit-results")
     return render(request, template, {"filter": event_filter, "page": page})

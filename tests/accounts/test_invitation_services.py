@@ -74,7 +74,7 @@ def test_create_stores_audits_and_mails_once_after_commit(
     )
     [message] = Message.objects.for_org(org)
     assert (message.kind, message.subject_key, message.status) == (
-        "invitation",
+        "accounts.invitation",
         f"invitation:{invitation.pk}",
         Message.Status.SENT,
     )

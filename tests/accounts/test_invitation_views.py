@@ -18,7 +18,7 @@ from mentorship.accounts.models import Invitation, User
 from mentorship.notifications.models import Message
 from mentorship.tenancy.models import AuditEvent, Membership, Role
 from tests.factories import DEFAULT_PASSWORD, InvitationFactory, MembershipFactory, UserFactory
-from tests.utils import max_queries
+from tests.utils import assert_flat_queries, max_queries
 
 NEW_PASSWORD = "a-long-unusual-passphrase-42"
 
@@ -342,3 +342,17 @@ def test_the_invitation_page_query_budget(org, invitation):
     client.get(accept_url(invitation))
     with max_queries(6):
         assert client.get(accept_url(invitation)).status_code == 200
+
+
+def test_invitation_list_query_budget(org, admin, as_admin):
+    def grow():
+        for _ in range(3):
+            InvitationFactory(organization=org, invited_by=UserFactory())
+
+    assert_flat_queries(as_admin, reverse("invitation_list", args=[org.slug]), grow, n=8)
+    assert_flat_queries(
+        as_admin,
+        reverse("invitation_list", args=[org.slug]) + "?status=all",
+        lambda: InvitationFactory.create_batch(2, organization=org, revoked=True),
+        n=8,
+    )

@@ -136,8 +136,8 @@ def test_the_unique_key_is_in_the_database(org):
 def test_deliver_sends_once(org):
     message, _ = queue(org)
 
-    message_deliver(organization_id=org.pk, message_id=message.pk)
-    message_deliver(organization_id=org.pk, message_id=message.pk)
+    message_deliver(organization=org, message_id=message.pk)
+    message_deliver(organization=org, message_id=message.pk)
 
     [sent] = mail.outbox
     assert (sent.to, sent.subject, sent.body) == (
@@ -155,7 +155,7 @@ def test_deliver_records_a_failure_and_raises(org, settings):
     message, _ = queue(org)
 
     with pytest.raises(ConnectionRefusedError):
-        message_deliver(organization_id=org.pk, message_id=message.pk)
+        message_deliver(organization=org, message_id=message.pk)
 
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Message.Status.FAILED, 1)
@@ -163,7 +163,7 @@ def test_deliver_records_a_failure_and_raises(org, settings):
     assert message.sent_at is None
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    message_deliver(organization_id=org.pk, message_id=message.pk)
+    message_deliver(organization=org, message_id=message.pk)
     message.refresh_from_db()
     assert (message.status, message.attempts, message.last_error) == (Message.Status.SENT, 2, "")
     assert len(mail.outbox) == 1
@@ -175,19 +175,19 @@ def test_deliver_gives_up_after_the_last_attempt(org, settings):
     Message.objects.for_org(org).filter(pk=message.pk).update(attempts=MAX_ATTEMPTS - 1)
 
     with pytest.raises(ConnectionRefusedError):
-        message_deliver(organization_id=org.pk, message_id=message.pk)
+        message_deliver(organization=org, message_id=message.pk)
 
     message.refresh_from_db()
     assert (message.status, message.attempts) == (Message.Status.GAVE_UP, MAX_ATTEMPTS)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    message_deliver(organization_id=org.pk, message_id=message.pk)
+    message_deliver(organization=org, message_id=message.pk)
     assert mail.outbox == []
 
 
 def test_deliver_is_scoped_to_the_organisation_it_is_given(org, other_org):
     message, _ = queue(org)
     with pytest.raises(Message.DoesNotExist):
-        message_deliver(organization_id=other_org.pk, message_id=message.pk)
+        message_deliver(organization=other_org, message_id=message.pk)
     assert mail.outbox == []
 
 

@@ -1,0 +1,40 @@
+"""The reads of the tenancy app that its pages need: keyword-only functions taking the
+organisation (or the person). A read never writes."""
+
+from django.db.models import Count, Q
+
+from .models import AuditEvent, Membership, Role
+
+
+def memberships_of_user(*, user):
+    """A person's own memberships across organisations, with each organisation (one query):
+    the front door's choice of where to send them."""
+    return Membership.objects.of_user(user).select_related("organization")
+
+
+def membership_counts(*, organization):
+    """``(total, {role: count})`` of the organisation's members, in one query."""
+    counts = Membership.objects.for_org(organization).aggregate(
+        total=Count("pk"), **{role: Count("pk", filter=Q(role=role)) for role in Role.values}
+    )
+    return counts.pop("total"), counts
+
+
+def membership_list(*, organization):
+    """The organisation's memberships with their people, for the member list."""
+    return Membership.objects.for_org(organization).select_related("user")
+
+
+def admin_count(*, organization):
+    """How many admins the organisation has."""
+    return Membership.objects.for_org(organization).admins().count()
+
+
+def audit_event_list(*, organization):
+    """The organisation's audit log, newest first, with each actor."""
+    return AuditEvent.objects.for_org(organization).select_related("actor")
+
+
+def audit_events_recent(*, organization, limit=6):
+    """The newest ``limit`` audit events (the home page's "recent admin activity")."""
+    return list(audit_event_list(organization=organization)[:limit])

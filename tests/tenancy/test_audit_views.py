@@ -1,0 +1,115 @@
+"""The audit log: the organisation's events newest first, filtered by action, person and
+dates (only the organisation's people may be chosen), htmx results, fifty a page, and its
+query budget. Refusals for every organisation page are in test_views.py."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from mentorship.tenancy.models import AuditEvent
+from tests.factories import MembershipFactory
+from tests.utils import assert_flat_queries
+
+from .pages import HTMX, url
+
+# --- audit log -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def audit_events(org, admin, member, leader):
+    def event(action, actor, day):
+        row = AuditEvent.objects.create(organization=org, actor=actor, action=action)
+        when = datetime(2026, 3, day, 12, 0, tzinfo=UTC)
+        AuditEvent.objects.for_org(org).filter(pk=row.pk).update(created_at=when)
+        return row
+
+    return {
+        "invite": event("invitation.created", admin, 1),
+        "role": event("membership.role_changed", admin, 5),
+        "accept": event("invitation.accepted", member, 10),
+    }
+
+
+def _shown(response):
+    return {e.pk for e in response.context["page"].object_list}
+
+
+def test_audit_log_lists_the_organisations_events_newest_first(
+    org, other_org, stranger, audit_events, as_admin
+):
+    AuditEvent.objects.create(organization=other_org, actor=stranger, action="invitation.created")
+    response = as_admin.get(url("audit_log", org))
+    events = list(response.context["page"].object_list)
+    assert [e.pk for e in events] == [
+        audit_events["accept"].pk,
+        audit_events["role"].pk,
+        audit_events["invite"].pk,
+    ]
+    assert "Changed a role" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"action": "membership.role_changed"}, {"role"}),
+        ({"since": "2026-03-05"}, {"role", "accept"}),
+        ({"until": "2026-03-05"}, {"invite", "role"}),
+        ({"since": "2026-03-02", "until": "2026-03-09"}, {"role"}),
+        ({"action": "invitation.created", "since": "2026-03-02"}, set()),
+    ],
+    ids=["action", "since", "until", "range", "none"],
+)
+def test_audit_log_filters(query, expected, org, audit_events, as_admin):
+    response = as_admin.get(url("audit_log", org), query)
+    assert _shown(response) == {audit_events[k].pk for k in expected}
+
+
+def test_audit_log_filters_by_actor(org, member, audit_events, as_admin):
+    response = as_admin.get(url("audit_log", org), {"actor": member.pk})
+    assert _shown(response) == {audit_events["accept"].pk}
+
+
+def test_audit_log_offers_only_the_organisations_people_as_actors(
+    org, admin, member, stranger, audit_events, as_admin
+):
+    response = as_admin.get(url("audit_log", org), {"actor": stranger.pk})
+    actor_field = response.context["filter"].form.fields["actor"]
+    assert stranger not in actor_field.queryset
+    assert admin in actor_field.queryset
+    assert "actor" in response.context["filter"].form.errors
+    assert stranger.email not in response.content.decode()
+    assert all(e.organization_id == org.pk for e in response.context["page"].object_list)
+
+
+def test_audit_log_htmx_returns_only_the_results(org, audit_events, as_admin):
+    response = as_admin.get(
+        url("audit_log", org),
+        {"action": "membership.role_changed"},
+        headers={**HTMX, "HX-Target": "audit-results"},
+    )
+    content = response.content.decode()
+    assert "<html" not in content
+    assert "Changed a role" in content
+    assert "Accepted an invitation" not in content
+
+
+def test_audit_log_paginates_by_fifty(org, admin, as_admin):
+    AuditEvent.objects.bulk_create(
+        [AuditEvent(organization=org, actor=admin, action="invitation.created") for _ in range(55)]
+    )
+    response = as_admin.get(url("audit_log", org), {"page": 2})
+    assert len(response.context["page"].object_list) == 5
+    assert "Page 2 of 2 · 55 in all" in response.content.decode()
+
+
+# --- query budget --------------------------------------------------------------------------
+
+
+def test_audit_log_query_budget(org, admin, as_admin):
+    def grow():
+        for action in ["invitation.created", "membership.removed", "organization.updated"]:
+            person = MembershipFactory(organization=org).user
+            AuditEvent.objects.create(organization=org, actor=person, action=action)
+
+    assert_flat_queries(as_admin, reverse("audit_log", args=[org.slug]), grow, n=9)

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matching.engine import optimiser
+from matching.engine.matrix import score_matrix
 from matching.engine.optimiser import FIT_SCALE, MatchResult, exact_dense, greedy, solve
 from matching.engine.scoring import (
     FORMATS,
@@ -16,7 +17,6 @@ from matching.engine.scoring import (
     MentorProfile,
     Weights,
     constraint_violation,
-    score_matrix,
     score_pair,
 )
 

@@ -5,15 +5,14 @@ import random
 import numpy as np
 import pytest
 
+from matching.engine.matrix import PairScorer, score_matrix
 from matching.engine.scoring import (
     ALL_WEIGHTS_ZERO,
     FORMATS,
     MenteeProfile,
     MentorProfile,
-    PairScorer,
     Weights,
     constraint_violation,
-    score_matrix,
     score_pair,
     timezone_gap_minutes,
     weighed_rows,

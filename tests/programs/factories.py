@@ -317,3 +317,19 @@ def client_for(user):
     client = Client()
     client.force_login(user)
     return client
+
+
+def acknowledged(participant):
+    """The participant, having acknowledged the current charter of their program (an intake
+    is refused before it). Returns the participant, so it reads ``participant=acknowledged(p)``."""
+    from programs.models import CharterAcknowledgement
+
+    program = participant.cohort.program
+    if program.has_charter:
+        CharterAcknowledgement.objects.for_org(participant.organization).get_or_create(
+            organization=participant.organization,
+            program=program,
+            user=participant.user,
+            charter_version=program.charter_version,
+        )
+    return participant

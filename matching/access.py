@@ -12,7 +12,18 @@ from django.http import Http404
 from mentorship.tenancy.access import get_for_org_or_404, has_role
 from mentorship.tenancy.models import Role
 
-from .models import Exclusion, MatchRun, Pairing, Proposal
+from .models import (
+    CalibrationCheck,
+    Circle,
+    Exclusion,
+    MatchRun,
+    Offering,
+    OfferingRequest,
+    Pairing,
+    Proposal,
+    RematchRequest,
+    UnresponsiveReport,
+)
 
 PAIRING_RELATED = ("cohort__program", "mentee__user", "mentor__user", "topic")
 
@@ -81,3 +92,79 @@ def access_exclusion_by_id(*, membership, exclusion_id):
         membership.organization,
         pk=exclusion_id,
     )
+
+
+# --- calibration, rematch and responsiveness (admins only: rematch requests are confidential)
+
+
+def access_rematch_request_by_id(*, membership, rematchrequest_id):
+    """A rematch request of the member's organisation (admins only: not even leaders see
+    them; the partner is never told), or 404."""
+    if not has_role(membership, Role.ADMIN):
+        raise Http404
+    return get_for_org_or_404(
+        RematchRequest.objects.select_related("pairing"),
+        membership.organization,
+        pk=rematchrequest_id,
+    )
+
+
+def access_unresponsive_report_by_id(*, membership, unresponsivereport_id):
+    """An unresponsive-partner report of the member's organisation (admins only), or 404."""
+    if not has_role(membership, Role.ADMIN):
+        raise Http404
+    return get_for_org_or_404(
+        UnresponsiveReport.objects.select_related("pairing"),
+        membership.organization,
+        pk=unresponsivereport_id,
+    )
+
+
+def access_calibration_check_by_id(*, membership, calibrationcheck_id):
+    """A calibration check of the member's organisation (admins only), or 404."""
+    if not has_role(membership, Role.ADMIN):
+        raise Http404
+    return get_for_org_or_404(
+        CalibrationCheck.objects.select_related(*(f"pairing__{r}" for r in PAIRING_RELATED)),
+        membership.organization,
+        pk=calibrationcheck_id,
+    )
+
+
+def access_circle_by_id(*, membership, circle_id):
+    """A circle of the member's organisation (leaders and admins), or 404."""
+    _staff_or_404(membership)
+    return get_for_org_or_404(
+        Circle.objects.select_related("cohort", "mentor__user"),
+        membership.organization,
+        pk=circle_id,
+    )
+
+
+# --- the mentor directory (every member; the mentor's own rows only to the mentor) ---------
+
+
+def access_offering_by_id(*, membership, offering_id, own=False):
+    """A directory offering of the member's organisation, or 404. ``own=False``: an active
+    offering, or a paused one of the member's own; ``own=True``: only the member's own."""
+    offering = get_for_org_or_404(
+        Offering.objects.select_related("mentor").prefetch_related("competencies"),
+        membership.organization,
+        pk=offering_id,
+    )
+    mine = offering.mentor_id == membership.user_id
+    if not mine and (own or not offering.active):
+        raise Http404
+    return offering
+
+
+def access_offering_request_by_id(*, membership, offering_request_id):
+    """A request for one of the member's own offerings (the mentor answers it), or 404."""
+    offering_request = get_for_org_or_404(
+        OfferingRequest.objects.select_related("offering", "mentee"),
+        membership.organization,
+        pk=offering_request_id,
+    )
+    if offering_request.offering.mentor_id != membership.user_id:
+        raise Http404
+    return offering_request

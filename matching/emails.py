@@ -86,3 +86,34 @@ PAIRING_OFFERED = declare(
     "a next mentor offered after a decline or expiry, or a topic mentor.",
     audiences=("mentor", "mentee"),
 )
+
+
+# --- responsiveness and calibration (the hourly pairing check) ------------------------------
+
+PAIRING_IDLE = declare(
+    "matching.pairing_idle",
+    "Both sides of an active pair with no activity for the warning days (once per idle spell).",
+)
+PAIRING_CONCLUDED_IDLE = declare(
+    "matching.pairing_concluded_idle",
+    "Both sides of a pair concluded after the idle days, warned before.",
+)
+CALIBRATION_ASK = declare(
+    "matching.calibration_ask",
+    "Both sides of a pair at the calibration day: the one-question fit check.",
+)
+
+# --- the mentor directory ------------------------------------------------------------------
+
+OFFERING_REQUEST_NEW = declare(
+    "matching.offering_request_new",
+    "The mentor of a directory offering: someone asks for it, with their pre-work.",
+)
+OFFERING_REQUEST_ANSWER = declare(
+    "matching.offering_request_answer",
+    "The person who asked: the mentor accepted or declined their request.",
+)
+OFFERING_REQUEST_EXPIRED = declare(
+    "matching.offering_request_expired",
+    "The person who asked: the mentor did not answer in time; choose another mentor.",
+)

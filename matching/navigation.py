@@ -21,14 +21,14 @@ register_nav(
     also_active=("pairing_answer", "pairing_calibration", "pairing_rematch"),
 )
 
-# --- care: calibration, responsiveness, circles
+# --- calibration, rematch, responsiveness, circles, topic mentors
 register_nav(
     "Programs",
     "Calibration",
-    "care_calibration",
+    "calibration",
     role=Role.ADMIN,
     order=60,
-    also_active=("care_repair",),
+    also_active=("pairing_repair",),
 )
 
 # --- directory: offerings, requests, credits

@@ -2,12 +2,12 @@
 directory offerings. Runs after programs' demo; ``context.extra`` holds ``cohorts``
 (status → Cohort), ``participants``, ``programs``, ``competencies``."""
 
-from . import care as demo_care
 from . import directory as demo_directory
+from . import live_pairings as demo_live_pairings
 from . import runs as demo_runs
 
 
 def populate(context):
     demo_runs.populate(context)
-    demo_care.populate(context)
+    demo_live_pairings.populate(context)
     demo_directory.populate(context)

@@ -171,4 +171,4 @@ def populate(context):
             services.offering_request_deliver(
                 request=request, by=offering.mentor, now=asked + timedelta(days=1)
             )
-    services.offering_requests_expire(organization_id=organization.pk, now=now)
+    services.offering_requests_expire(organization=organization, now=now)

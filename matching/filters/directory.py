@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from programs.models import Competency
 
 from ..models import Offering, OfferingRequest
-from ..services.directory import mentors_available_with, weekly_utc_hours
+from ..selectors.directory import mentors_available_with, weekly_utc_hours
 
 LENGTHS = {
     "short": ("Up to 20 minutes", 0, 20),

@@ -1,3 +1,3 @@
 """Celery tasks of the matching app, one module per area (autodiscovered as matching.tasks)."""
 
-from . import care, directory, runs  # noqa: F401
+from . import directory, responsiveness, runs  # noqa: F401

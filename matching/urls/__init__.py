@@ -4,6 +4,10 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("matching.urls.runs")),
-    path("", include("matching.urls.care")),
+    path("", include("matching.urls.calibration")),
+    path("", include("matching.urls.rematch")),
+    path("", include("matching.urls.responsiveness")),
+    path("", include("matching.urls.circles")),
+    path("", include("matching.urls.topic_mentors")),
     path("", include("matching.urls.directory")),
 ]

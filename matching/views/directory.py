@@ -2,49 +2,22 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mentorship.core.views import add_errors
-from mentorship.tenancy.access import get_for_org_or_404, member_required
+from mentorship.core.views import form_submit, list_template
+from mentorship.tenancy.access import member_required
 from mentorship.tenancy.pagination import paginate
 
+from ..access import access_offering_by_id, access_offering_request_by_id
 from ..filters.directory import OfferingFilter, OfferingRequestFilter
 from ..forms.directory import OfferingForm, OfferingRequestForm
-from ..models import Offering, OfferingRequest
+from ..selectors import directory as selectors
 from ..services import directory as services
 
 PAGE_SIZE = 12
-
-
-def _partial(request, template, target):
-    if request.htmx and request.htmx.target == target:
-        return f"{template}#results"
-    return template
-
-
-def _own_offering_or_404(request, offering_id):
-    """One of the signed-in person's offerings, or 404 (someone else's is not found)."""
-    offering = get_for_org_or_404(
-        Offering.objects.prefetch_related("competencies"), request.organization, pk=offering_id
-    )
-    if offering.mentor_id != request.user.pk:
-        raise Http404
-    return offering
-
-
-def _incoming_or_404(request, offering_request_id):
-    """A request for one of the signed-in person's offerings, or 404."""
-    offering_request = get_for_org_or_404(
-        OfferingRequest.objects.select_related("offering", "mentee"),
-        request.organization,
-        pk=offering_request_id,
-    )
-    if offering_request.offering.mentor_id != request.user.pk:
-        raise Http404
-    return offering_request
 
 
 # --- the directory ---------------------------------------------------------------------
@@ -53,15 +26,17 @@ def _incoming_or_404(request, offering_request_id):
 @member_required
 def directory(request, org_slug):
     organization = request.organization
-    queryset = services.offerings_for_directory(organization=organization, user=request.user)
+    queryset = selectors.offerings_for_directory(organization=organization, user=request.user)
     offering_filter = OfferingFilter(
         request.GET, queryset=queryset, organization=organization, user=request.user
     )
     page = paginate(request, offering_filter.qs, per_page=PAGE_SIZE)
-    page.object_list = services.attach_levels(organization=organization, offerings=page.object_list)
+    page.object_list = selectors.attach_levels(
+        organization=organization, offerings=page.object_list
+    )
     return render(
         request,
-        _partial(request, "matching/directory/directory.html", "directory-results"),
+        list_template(request, "matching/directory/directory.html", "directory-results"),
         {"filter": offering_filter, "page": page},
     )
 
@@ -70,25 +45,14 @@ def directory(request, org_slug):
 def offering_detail(request, org_slug, offering_id):
     """An offering with its mentor's profile: strengths, credits, other offerings."""
     organization = request.organization
-    offering = get_for_org_or_404(
-        Offering.objects.select_related("mentor").prefetch_related("competencies"),
-        organization,
-        pk=offering_id,
-    )
+    offering = access_offering_by_id(membership=request.membership, offering_id=offering_id)
     own = offering.mentor_id == request.user.pk
-    if not offering.active and not own:
-        raise Http404
-    offering = services.attach_levels(organization=organization, offerings=[offering])[0]
-    others = services.attach_levels(
-        organization=organization,
-        offerings=services.offerings_for_directory(organization=organization, user=request.user)
-        .filter(mentor=offering.mentor)
-        .exclude(pk=offering.pk),
+    offering = selectors.attach_levels(organization=organization, offerings=[offering])[0]
+    others = selectors.other_offerings_of(
+        organization=organization, user=request.user, offering=offering
     )
-    open_request = (
-        OfferingRequest.objects.for_org(organization)
-        .filter(offering=offering, mentee=request.user, status__in=services.OPEN_STATUSES)
-        .first()
+    open_request = selectors.open_request_of(
+        organization=organization, offering=offering, mentee=request.user
     )
     return render(
         request,
@@ -98,7 +62,7 @@ def offering_detail(request, org_slug, offering_id):
             "own": own,
             "others": others,
             "open_request": open_request,
-            "profile": services.mentor_profile(organization=organization, mentor=offering.mentor),
+            "profile": selectors.mentor_profile(organization=organization, mentor=offering.mentor),
             "form": OfferingRequestForm() if not own and not open_request else None,
         },
     )
@@ -107,29 +71,29 @@ def offering_detail(request, org_slug, offering_id):
 @member_required
 def offering_request_create(request, org_slug, offering_id):
     """Request an offering with pre-work. GET shows the form on its own page (no JS needed)."""
-    organization = request.organization
-    offering = get_for_org_or_404(
-        Offering.objects.select_related("mentor"), organization, pk=offering_id
-    )
+    offering = access_offering_by_id(membership=request.membership, offering_id=offering_id)
     own = offering.mentor_id == request.user.pk
-    if not offering.active and not own:
-        raise Http404
     form = OfferingRequestForm(request.POST or None)
-    if request.method == "POST" and not own and form.is_valid():
-        try:
-            services.offering_request_create(
-                offering=offering, message=form.cleaned_data["message"], by=request.user
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
+    if not own:
+
+        def message(_request):
             days = offering.respond_within_days
-            messages.success(
-                request,
+            return (
                 f"Request sent. {offering.mentor.name or offering.mentor.email} answers within "
-                f"{days} day{'' if days == 1 else 's'}.",
+                f"{days} day{'' if days == 1 else 's'}."
             )
-            return redirect("my_offering_requests", org_slug=org_slug)
+
+        done = form_submit(
+            request,
+            form,
+            lambda data: services.offering_request_create(
+                offering=offering, message=data["message"], by=request.user
+            ),
+            message=message,
+            redirect_to=reverse("my_offering_requests", args=[org_slug]),
+        )
+        if done:
+            return done
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -145,13 +109,13 @@ def offering_request_create(request, org_slug, offering_id):
 @member_required
 def my_offerings(request, org_slug):
     organization = request.organization
-    offerings = services.attach_levels(
+    offerings = selectors.attach_levels(
         organization=organization,
-        offerings=services.offerings_of(organization=organization, mentor=request.user),
+        offerings=selectors.offerings_of(organization=organization, mentor=request.user),
     )
     open_requests = list(
-        services.incoming_requests(organization=organization, mentor=request.user).filter(
-            status__in=services.OPEN_STATUSES
+        selectors.incoming_requests(organization=organization, mentor=request.user).filter(
+            status__in=selectors.OPEN_STATUSES
         )[:5]
     )
     return render(
@@ -161,7 +125,7 @@ def my_offerings(request, org_slug):
             "offerings": offerings,
             "open_requests": open_requests,
             "open_total": sum(offering.open_count for offering in offerings),
-            "credits": services.mentor_credit_summary(
+            "credits": selectors.mentor_credit_summary(
                 organization=organization, mentor=request.user
             ),
         },
@@ -180,21 +144,26 @@ def _offering_form_page(request, offering=None):
             "respond_within_days": offering.respond_within_days,
         }
     form = OfferingForm(request.POST or None, initial=initial, organization=organization)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if offering is None:
-                offering = services.offering_create(
-                    organization=organization, by=request.user, **data
-                )
-                messages.success(request, f"“{offering.topic}” is in the directory.")
-            else:
-                services.offering_update(offering=offering, by=request.user, **data)
-                messages.success(request, f"“{offering.topic}” saved.")
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            return redirect("my_offerings", org_slug=organization.slug)
+    if offering is None:
+        done = form_submit(
+            request,
+            form,
+            lambda data: services.offering_create(
+                organization=organization, by=request.user, **data
+            ),
+            message=lambda created: f"“{created.topic}” is in the directory.",
+            redirect_to=reverse("my_offerings", args=[organization.slug]),
+        )
+    else:
+        done = form_submit(
+            request,
+            form,
+            lambda data: services.offering_update(offering=offering, by=request.user, **data),
+            message=lambda saved: f"“{saved.topic}” saved.",
+            redirect_to=reverse("my_offerings", args=[organization.slug]),
+        )
+    if done:
+        return done
     return render(
         request,
         "matching/directory/offering_form.html",
@@ -210,13 +179,18 @@ def my_offering_create(request, org_slug):
 
 @member_required
 def my_offering_edit(request, org_slug, offering_id):
-    return _offering_form_page(request, _own_offering_or_404(request, offering_id))
+    offering = access_offering_by_id(
+        membership=request.membership, offering_id=offering_id, own=True
+    )
+    return _offering_form_page(request, offering)
 
 
 @member_required
 @require_POST
 def my_offering_toggle(request, org_slug, offering_id):
-    offering = _own_offering_or_404(request, offering_id)
+    offering = access_offering_by_id(
+        membership=request.membership, offering_id=offering_id, own=True
+    )
     services.offering_set_active(offering=offering, active=not offering.active, by=request.user)
     if offering.active:
         messages.success(request, f"“{offering.topic}” is back in the directory.")
@@ -231,19 +205,19 @@ def my_offering_toggle(request, org_slug, offering_id):
 @member_required
 def offering_requests_incoming(request, org_slug):
     """Requests for my offerings: accept or decline, then mark delivered."""
-    queryset = services.incoming_requests(organization=request.organization, mentor=request.user)
+    queryset = selectors.incoming_requests(organization=request.organization, mentor=request.user)
     request_filter = OfferingRequestFilter(request.GET, queryset=queryset)
     page = paginate(request, request_filter.qs)
     return render(
         request,
-        _partial(request, "matching/directory/incoming.html", "incoming-results"),
+        list_template(request, "matching/directory/incoming.html", "incoming-results"),
         {"filter": request_filter, "page": page, "now": timezone.now()},
     )
 
 
 def _row_response(request, offering_request, error, done_message):
     if request.htmx:
-        offering_request = services.incoming_requests(
+        offering_request = selectors.incoming_requests(
             organization=request.organization, mentor=request.user
         ).get(pk=offering_request.pk)
         return render(
@@ -266,7 +240,9 @@ def _row_response(request, offering_request, error, done_message):
 @member_required
 @require_POST
 def offering_request_answer(request, org_slug, offering_request_id):
-    offering_request = _incoming_or_404(request, offering_request_id)
+    offering_request = access_offering_request_by_id(
+        membership=request.membership, offering_request_id=offering_request_id
+    )
     decision = request.POST.get("decision")
     error = None
     if decision not in {"accept", "decline"}:
@@ -286,7 +262,9 @@ def offering_request_answer(request, org_slug, offering_request_id):
 @member_required
 @require_POST
 def offering_request_deliver(request, org_slug, offering_request_id):
-    offering_request = _incoming_or_404(request, offering_request_id)
+    offering_request = access_offering_request_by_id(
+        membership=request.membership, offering_request_id=offering_request_id
+    )
     error = None
     try:
         credit = services.offering_request_deliver(request=offering_request, by=request.user)
@@ -300,11 +278,11 @@ def offering_request_deliver(request, org_slug, offering_request_id):
 
 @member_required
 def my_offering_requests(request, org_slug):
-    queryset = services.requests_of(organization=request.organization, mentee=request.user)
+    queryset = selectors.requests_of(organization=request.organization, mentee=request.user)
     request_filter = OfferingRequestFilter(request.GET, queryset=queryset)
     page = paginate(request, request_filter.qs)
     return render(
         request,
-        _partial(request, "matching/directory/my_requests.html", "my-requests-results"),
+        list_template(request, "matching/directory/my_requests.html", "my-requests-results"),
         {"filter": request_filter, "page": page},
     )

@@ -10,8 +10,12 @@ from django.utils import timezone
 
 from matching.filters.directory import OfferingFilter
 from matching.models import Offering, OfferingRequest, TimeCredit
+from matching.selectors import directory as selectors
 from matching.services import directory as services
-from matching.tasks.directory import expire_offering_requests
+from matching.tasks.directory import (
+    expire_offering_requests,
+    expire_organization_offering_requests,
+)
 from mentorship.notifications.models import Message
 from programs.models import MenteeIntake, MentorIntake, MentorOffer, Participant
 from tests.programs.factories import (
@@ -63,6 +67,23 @@ def test_an_offering_takes_only_this_organisations_competencies(org, other_org, 
     with pytest.raises(ValidationError) as error:
         services.offering_create(organization=org, topic="Cues", competencies=[foreign], by=mentor)
     assert "competencies" in error.value.message_dict
+    assert not Offering.objects.for_org(org).exists()  # refused: nothing written
+
+
+def test_an_edit_with_another_orgs_competency_changes_nothing(org, other_org, offering):
+    (foreign,) = make_competencies(other_org, "Cueing")
+    with pytest.raises(ValidationError) as error:
+        services.offering_update(
+            offering=offering,
+            topic="Renamed",
+            competencies=[foreign],
+            minutes=40,
+            respond_within_days=2,
+            by=offering.mentor,
+        )
+    assert "competencies" in error.value.message_dict
+    offering.refresh_from_db()
+    assert offering.topic != "Renamed" and offering.minutes != 40
 
 
 def test_a_topic_and_days_are_required_and_a_stranger_cannot_publish(org, mentor, stranger):
@@ -161,7 +182,7 @@ def test_delivered_once_gives_one_credit_of_the_offerings_minutes(org, offering,
         services.offering_request_deliver(request=request, by=offering.mentor)
     assert TimeCredit.objects.for_org(org).get() == credit
     assert (credit.minutes, credit.mentor) == (20, offering.mentor)
-    summary = services.mentor_credit_summary(organization=org, mentor=offering.mentor)
+    summary = selectors.mentor_credit_summary(organization=org, mentor=offering.mentor)
     assert summary == {"minutes": 20, "sessions": 1}
 
 
@@ -183,8 +204,8 @@ def test_expiry_is_idempotent_tells_the_mentee_once_and_keeps_to_its_organisatio
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.offering_requests_expire(organization_id=org.pk) == 1
-        assert services.offering_requests_expire(organization_id=org.pk) == 0
+        assert services.offering_requests_expire(organization=org) == 1
+        assert services.offering_requests_expire(organization=org) == 0
 
     due.refresh_from_db(), fresh.refresh_from_db(), elsewhere.refresh_from_db()
     assert due.status == OfferingRequest.Status.EXPIRED
@@ -194,17 +215,26 @@ def test_expiry_is_idempotent_tells_the_mentee_once_and_keeps_to_its_organisatio
     assert "choose another mentor" in mail.outbox[0].body.lower()
 
 
-def test_the_hourly_task_loops_organisations_and_runs_twice_harmlessly(
-    org, other_org, offering, mentee
+def test_the_hourly_sweep_queues_one_task_per_organisation_with_due_requests(
+    org, other_org, offering, mentee, monkeypatch
 ):
     past = timezone.now() - timedelta(days=10)
     services.offering_request_create(offering=offering, message=PREWORK, by=mentee, now=past)
-    first = expire_offering_requests.delay().get()
-    second = expire_offering_requests.delay().get()
-    assert first[org.pk] == 1 and first[other_org.pk] == 0
-    assert second[org.pk] == 0
     assert expire_offering_requests.name == "matching.expire_offering_requests"
+    queued = []
+    monkeypatch.setattr(expire_organization_offering_requests, "delay", queued.append)
+    assert expire_offering_requests() == {"queued": 1}
+    assert queued == [org.pk]  # other_org has nothing due: no task for it
+
+
+def test_the_organisation_task_runs_twice_harmlessly(org, offering, mentee):
+    past = timezone.now() - timedelta(days=10)
+    services.offering_request_create(offering=offering, message=PREWORK, by=mentee, now=past)
+    expire_offering_requests.delay()  # eager: queues and runs the organisation's task
+    second = expire_organization_offering_requests.apply(args=[org.pk]).get()
+    assert second == {org.pk: 0}
     assert _messages(org, services.KIND_EXPIRED).count() == 1
+    assert services.KIND_EXPIRED == "matching.offering_request_expired"
 
 
 # --- the directory's reading and filter -----------------------------------------------
@@ -227,7 +257,7 @@ def test_the_directory_shows_active_offerings_of_members_with_levels_and_credits
     request = services.offering_request_create(offering=offering, message=PREWORK, by=mentee)
     services.offering_request_answer(request=request, accept=True, by=offering.mentor)
     services.offering_request_deliver(request=request, by=offering.mentor)
-    rows = list(services.offerings_for_directory(organization=org, user=mentee))
+    rows = list(selectors.offerings_for_directory(organization=org, user=mentee))
     assert [o.topic for o in rows] == ["Cueing a squat regression"]
     assert rows[0].credit_minutes == 20 and rows[0].department == "Coaching"
 
@@ -247,7 +277,7 @@ def test_filter_by_competency_length_search_and_availability(org):
     MenteeIntake.objects.create(
         organization=org, participant=me, goals="x", availability=["mon-am"], time_zone="UTC"
     )
-    base = services.offerings_for_directory(organization=org, user=me.user)
+    base = selectors.offerings_for_directory(organization=org, user=me.user)
 
     def topics(**params):
         f = OfferingFilter(params, queryset=base, organization=org, user=me.user)
@@ -261,12 +291,12 @@ def test_filter_by_competency_length_search_and_availability(org):
     assert topics(q=evening.name.split()[0]) == ["Clip review"]
     assert topics(available="true") == ["Squat cues"]
     assert {a.pk, b.pk} == set(base.values_list("pk", flat=True))
-    levels = services.mentor_levels(organization=org, mentor_ids=[morning.pk])
+    levels = selectors.mentor_levels(organization=org, mentor_ids=[morning.pk])
     assert levels == {(morning.pk, cueing.pk): 4}
 
 
 def test_availability_is_ignored_without_an_intake(org, offering, mentee):
-    base = services.offerings_for_directory(organization=org, user=mentee)
+    base = selectors.offerings_for_directory(organization=org, user=mentee)
     f = OfferingFilter({"available": "true"}, queryset=base, organization=org, user=mentee)
     assert list(f.qs) == [offering]
     assert f.form.fields["available"].disabled

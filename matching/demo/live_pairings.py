@@ -1,9 +1,10 @@
-"""Demo data of the matching care area: a flagged calibration (a low answer), a confidential
+"""Demo data of live pairings' follow-up: a flagged calibration (a low answer), a confidential
 rematch request, an unresponsive-partner report, an idle-warned pair, a topic mentor and
 the circles of the trainer cohort.
 
 Runs after the runs area, on the active cohort's live pairings; if there are none yet (the
-runs area unfinished), pairings are written directly so the care pages still have rows.
+runs area unfinished), pairings are written directly so the Calibration,
+Topic mentors and Circles pages still have rows.
 """
 
 from datetime import timedelta
@@ -14,8 +15,14 @@ from django.utils import timezone
 from programs.models import Participant
 
 from ..models import CalibrationCheck, Pairing
-from ..services import care as services
-from ..services import runs
+from ..services import (
+    acceptance,
+    calibration,
+    circles,
+    rematch,
+    responsiveness,
+    topic_mentors,
+)
 
 
 def _core_pairings(cohort, now):
@@ -79,14 +86,14 @@ def populate(context):
         pairing=struggling,
         defaults={"due_on": timezone.localdate() - timedelta(days=4)},
     )
-    services.calibration_answer(
+    calibration.calibration_answer(
         pairing=struggling,
         answer=2,
         comment="We keep missing each other; our shifts hardly overlap.",
         by=struggling.mentee.user,
     )
-    services.calibration_answer(pairing=struggling, answer=3, by=struggling.mentor.user)
-    services.rematch_request(
+    calibration.calibration_answer(pairing=struggling, answer=3, by=struggling.mentor.user)
+    rematch.rematch_request(
         pairing=struggling,
         reason="I would learn more from someone on the morning shift.",
         by=struggling.mentee.user,
@@ -94,7 +101,7 @@ def populate(context):
 
     # An unresponsive-partner report and an idle-warned pair.
     quiet = pairings[1] if len(pairings) > 1 else pairings[0]
-    services.unresponsive_report(
+    responsiveness.unresponsive_report(
         pairing=quiet,
         note="Two session invitations without an answer.",
         by=quiet.mentee.user,
@@ -117,10 +124,10 @@ def populate(context):
     other = others.first()
     if other is not None and competencies:
         try:
-            topic = services.topic_mentor_add(
+            topic = topic_mentors.topic_mentor_add(
                 mentee=struggling.mentee, mentor=other, topic=competencies[0], by=context.admin
             )
-            runs.pairing_accept(pairing=topic, by=other.user)
+            acceptance.pairing_accept(pairing=topic, by=other.user)
         except ValidationError:  # no capacity left: write it directly, the demo needs one
             Pairing.objects.create(
                 organization=org,
@@ -135,4 +142,4 @@ def populate(context):
             )
 
     # The trainer cohort (cohort format) in circles.
-    services.cohort_circles_split(cohort=cohort, by=context.admin)
+    circles.cohort_circles_split(cohort=cohort, by=context.admin)

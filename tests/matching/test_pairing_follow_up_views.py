@@ -1,4 +1,5 @@
-"""Pages of the care area: negative permissions first, then behaviour and query budgets."""
+"""Pages of calibration, rematch, responsiveness, circles and topic mentors: negative
+permissions first, then behaviour and query budgets."""
 
 from datetime import timedelta
 
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import CalibrationCheck, Circle, Pairing, RematchRequest, UnresponsiveReport
-from matching.services import care
+from matching.services import calibration, rematch, responsiveness, topic_mentors
 from tests.matching.factories import (
     client_for,
     cohort_with_people,
@@ -35,8 +36,8 @@ def _url(name, org, *args):
 def test_stranger_gets_404_everywhere(org, as_stranger, setup):
     cohort, _, _, _, pairing = setup
     for name, args in [
-        ("care_calibration", ()),
-        ("care_repair", (pairing.pk,)),
+        ("calibration", ()),
+        ("pairing_repair", (pairing.pk,)),
         ("cohort_circles", (cohort.pk,)),
         ("cohort_topic_mentors", (cohort.pk,)),
         ("my_mentoring", ()),
@@ -49,8 +50,8 @@ def test_stranger_gets_404_everywhere(org, as_stranger, setup):
 def test_member_gets_403_on_admin_pages(org, as_member, setup):
     cohort, _, _, _, pairing = setup
     for name, args in [
-        ("care_calibration", ()),
-        ("care_repair", (pairing.pk,)),
+        ("calibration", ()),
+        ("pairing_repair", (pairing.pk,)),
         ("cohort_circles", (cohort.pk,)),
         ("cohort_topic_mentors", (cohort.pk,)),
     ]:
@@ -60,7 +61,7 @@ def test_member_gets_403_on_admin_pages(org, as_member, setup):
 def test_leader_reads_circles_and_topics_but_not_calibration_nor_writes(org, as_leader, setup):
     cohort, mentors, mentees, comps, pairing = setup
     # Rematch requests are for admins only: the calibration page is closed to leaders.
-    assert as_leader.get(_url("care_calibration", org)).status_code == 403
+    assert as_leader.get(_url("calibration", org)).status_code == 403
     assert as_leader.get(_url("cohort_circles", org, cohort.pk)).status_code == 200
     assert as_leader.post(_url("cohort_circles", org, cohort.pk)).status_code == 403
     assert as_leader.get(_url("cohort_topic_mentors", org, cohort.pk)).status_code == 200
@@ -91,7 +92,7 @@ def test_mentee_answers_low_and_the_admin_sees_the_flag(org, as_admin, setup):
     assert response.status_code == 302
     check = CalibrationCheck.objects.for_org(org).get(pairing=pairing)
     assert check.flagged and check.mentee_answer == 2
-    page = as_admin.get(_url("care_calibration", org))
+    page = as_admin.get(_url("calibration", org))
     assert "We never meet." in page.content.decode()
 
 
@@ -111,7 +112,7 @@ def test_rematch_is_confidential(org, as_admin, setup):
         args = () if name == "my_mentoring" else (pairing.pk,)
         body = partner.get(_url(name, org, *args)).content.decode()
         assert "Secret reason" not in body and "asks for another partner" not in body
-    assert "Secret reason" in as_admin.get(_url("care_calibration", org)).content.decode()
+    assert "Secret reason" in as_admin.get(_url("calibration", org)).content.decode()
 
 
 def test_report_unresponsive_partner(org, as_admin, setup):
@@ -121,16 +122,16 @@ def test_report_unresponsive_partner(org, as_admin, setup):
     )
     assert response.status_code == 302
     report = UnresponsiveReport.objects.for_org(org).get()
-    assert "No answer twice." in as_admin.get(_url("care_calibration", org)).content.decode()
-    as_admin.post(_url("care_report_resolve", org, report.pk))
+    assert "No answer twice." in as_admin.get(_url("calibration", org)).content.decode()
+    as_admin.post(_url("unresponsive_report_resolve", org, report.pk))
     report.refresh_from_db()
     assert report.resolved_at is not None
 
 
 def test_repair_in_two_clicks(org, as_admin, setup):
     _, mentors, mentees, _, pairing = setup
-    care.calibration_answer(pairing=pairing, answer=1, by=mentees[0].user)
-    url = _url("care_repair", org, pairing.pk)
+    calibration.calibration_answer(pairing=pairing, answer=1, by=mentees[0].user)
+    url = _url("pairing_repair", org, pairing.pk)
     first = as_admin.get(url, headers={"HX-Request": "true"})
     assert first.status_code == 200
     body = first.content.decode()
@@ -145,7 +146,9 @@ def test_repair_in_two_clicks(org, as_admin, setup):
 def test_repair_with_a_mentor_of_another_org_is_404(org, other_org, as_admin, setup):
     _, _, _, _, pairing = setup
     _, other_mentors, _, _ = cohort_with_people(other_org, mentors=1, mentees=1)
-    response = as_admin.post(_url("care_repair", org, pairing.pk), {"mentor": other_mentors[0].pk})
+    response = as_admin.post(
+        _url("pairing_repair", org, pairing.pk), {"mentor": other_mentors[0].pk}
+    )
     assert response.status_code == 404
 
 
@@ -173,7 +176,9 @@ def test_topic_mentor_page_adds_and_ends(org, as_admin, setup):
 
 def test_mentee_sees_core_and_topic_mentors(org, admin, setup):
     _, mentors, mentees, comps, _ = setup
-    topic = care.topic_mentor_add(mentee=mentees[0], mentor=mentors[2], topic=comps[2], by=admin)
+    topic = topic_mentors.topic_mentor_add(
+        mentee=mentees[0], mentor=mentors[2], topic=comps[2], by=admin
+    )
     Pairing.objects.for_org(org).filter(pk=topic.pk).update(status=Pairing.Status.ACTIVE)
     body = client_for(mentees[0].user).get(_url("my_mentoring", org)).content.decode()
     assert mentors[0].user.name in body and mentors[2].user.name in body
@@ -191,11 +196,11 @@ def test_calibration_query_budget(org, as_admin, setup):
         for _ in range(2):
             _, ms, es, _ = cohort_with_people(org, mentors=1, mentees=1)
             p = pair(es[0], ms[0])
-            care.calibration_answer(pairing=p, answer=1, by=es[0].user)
-            care.rematch_request(pairing=p, reason="x", by=es[0].user)
-            care.unresponsive_report(pairing=p, note="y", by=ms[0].user)
+            calibration.calibration_answer(pairing=p, answer=1, by=es[0].user)
+            rematch.rematch_request(pairing=p, reason="x", by=es[0].user)
+            responsiveness.unresponsive_report(pairing=p, note="y", by=ms[0].user)
 
-    assert_flat_queries(as_admin, _url("care_calibration", org), grow, n=14)
+    assert_flat_queries(as_admin, _url("calibration", org), grow, n=14)
 
 
 def test_repair_query_budget(org, as_admin, setup):
@@ -206,7 +211,7 @@ def test_repair_query_budget(org, as_admin, setup):
         for _ in range(2):
             enrol(cohort, role="mentor")
 
-    assert_flat_queries(as_admin, _url("care_repair", org, pairing.pk), grow, n=25)
+    assert_flat_queries(as_admin, _url("pairing_repair", org, pairing.pk), grow, n=25)
 
 
 def test_circles_query_budget(org, as_admin, setup):
@@ -253,7 +258,7 @@ def test_pair_pages_query_budget(org, setup):
     client = client_for(mentees[0].user)
 
     def grow():
-        care.calibration_answer(pairing=pairing, answer=3, by=mentees[0].user)
+        calibration.calibration_answer(pairing=pairing, answer=3, by=mentees[0].user)
 
     for name in ("pairing_calibration", "pairing_rematch"):
         assert_flat_queries(client, _url(name, org, pairing.pk), grow, n=10)
@@ -292,7 +297,7 @@ def test_admin_marks_a_rematch_request_handled_without_re_pairing(
         _url("pairing_rematch", org, pairing.pk), {"reason": "Shifts never overlap"}
     )
     request_row = RematchRequest.objects.for_org(org).get()
-    url = _url("care_rematch_resolve", org, request_row.pk)
+    url = _url("rematch_request_resolve", org, request_row.pk)
     assert as_member.post(url).status_code == 403
     assert as_leader.post(url).status_code == 403
     assert as_admin.get(url).status_code == 405

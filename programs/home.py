@@ -2,7 +2,7 @@
 
 from mentorship.tenancy.home import register_home_panel
 
-from .services.people import my_participations
+from .selectors.people import my_participations
 
 
 def my_programs_panel(request):

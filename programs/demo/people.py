@@ -19,7 +19,19 @@ from django.db import transaction
 
 from ..availability import SLOT_CHOICES
 from ..models import Competency, Participant
-from ..services import people as services
+from ..services.enrolment import (
+    participant_certify,
+    participant_complete,
+    participant_enrol,
+    participant_invite,
+    participant_withdraw,
+)
+from ..services.intake import (
+    mentee_intake_save,
+    mentor_intake_save,
+    mentor_readiness_score,
+    participant_charter_acknowledge,
+)
 
 # (first, last, department, time zone or None for the organisation's)
 MATCHING_MENTORS = [
@@ -152,7 +164,7 @@ class _Enroller:
         # A cohort's facilitator is enrolled with the cohort (catalogue.cohort_create).
         participant = cohort.participants.filter(user=user, role=role).first()
         if participant is None:
-            participant = services.participant_enrol(
+            participant = participant_enrol(
                 cohort=cohort, user=user, role=role, manager=manager, by=self.context.admin
             )
         self.participants.append(participant)
@@ -163,13 +175,13 @@ class _Enroller:
 def _acknowledge(participants):
     for participant in participants:
         if participant.cohort.program.has_charter:
-            services.participant_charter_acknowledge(participant=participant)
+            participant_charter_acknowledge(participant=participant)
 
 
 def _mentor_intake(context, enroller, participant, competencies, *, index):
     rng = context.rng
     offered = rng.sample(competencies, min(len(competencies), rng.randint(3, 5)))
-    services.mentor_intake_save(
+    mentor_intake_save(
         participant=participant,
         competencies={c: rng.randint(3, 5) for c in offered},
         capacity=rng.choice([2, 3, 3, 4]),
@@ -185,7 +197,7 @@ def _mentor_intake(context, enroller, participant, competencies, *, index):
 def _mentee_intake(context, enroller, participant, competencies, *, trainer):
     rng = context.rng
     wanted = rng.sample(competencies, min(len(competencies), rng.randint(2, 3)))
-    services.mentee_intake_save(
+    mentee_intake_save(
         participant=participant,
         goals=rng.choice(TRAINER_GOALS if trainer else LEADERSHIP_GOALS),
         competencies={c: priority for priority, c in enumerate(wanted, 1)},
@@ -201,7 +213,7 @@ def _mentee_intake(context, enroller, participant, competencies, *, trainer):
 def _score(context, participant, *, low=False):
     rng = context.rng
     values = [2, 3, 2] if low else [rng.randint(3, 5) for _ in range(3)]
-    services.mentor_readiness_score(
+    mentor_readiness_score(
         participant=participant,
         coaching_aptitude=values[0],
         time_availability=values[1],
@@ -281,7 +293,7 @@ def _active(context, enroller, cohort):
     for mentor in mentors:
         _score(context, mentor)
     if mentees:
-        services.participant_withdraw(
+        participant_withdraw(
             participant=mentees[-1], by=context.admin, note="Moved to the evening team."
         )
 
@@ -297,7 +309,7 @@ def _enrolling(context, enroller, cohort):
     _acknowledge([mentor, mentees[-1]])
     # Two mentees have not finished their intake: the admin's reminder list is not empty.
     _intakes(context, enroller, cohort, [mentor, mentees[-1]])
-    services.participant_invite(
+    participant_invite(
         cohort=cohort,
         email=f"kofi.boateng@{context.email_domain}",
         name="Kofi Boateng",
@@ -333,13 +345,13 @@ def _completed(context, enroller, cohort):
     for facilitator in cohort.participants.filter(
         role=Participant.Role.FACILITATOR, status=Participant.Status.ACTIVE
     ):
-        services.participant_complete(participant=facilitator, by=context.admin)
+        participant_complete(participant=facilitator, by=context.admin)
     for participant in created:
         if participant.role == Participant.Role.MENTOR:
             _score(context, participant)
-            services.participant_complete(participant=participant, by=context.admin)
+            participant_complete(participant=participant, by=context.admin)
         else:
-            services.participant_certify(participant=participant, by=context.admin)
+            participant_certify(participant=participant, by=context.admin)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ INTAKE_CHOICES = [("done", "Intake done"), ("pending", "Intake not finished")]
 
 
 class ParticipantFilter(django_filters.FilterSet):
-    """Filters a queryset from ``services.people.participants_with_state`` (it relies on the
+    """Filters a queryset from ``programs.selectors.people.participants_with_state`` (it relies on the
     ``intake_done_at`` annotation)."""
 
     q = django_filters.CharFilter(method="search", label="Search")

@@ -32,13 +32,9 @@ READINESS_CHOICES = [
 ]
 
 
-def members_of(organization):
-    """People of the organisation, for a choice: never anyone else."""
-    return (
-        get_user_model()
-        .objects.filter(memberships__organization=organization)
-        .order_by("name", "email")
-    )
+def member_choices(organization):
+    """People of the organisation, for a choice, by name: never anyone else."""
+    return get_user_model().objects.members_of(organization).order_by("name", "email")
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -334,8 +330,8 @@ class ParticipantAddForm(forms.Form):
         in_cohort = Participant.objects.filter(
             organization=organization, cohort=cohort, user=OuterRef("pk")
         ).exclude(status=Participant.Status.WITHDRAWN)
-        self.fields["people"].queryset = members_of(organization).exclude(Exists(in_cohort))
-        self.fields["manager"].queryset = members_of(organization)
+        self.fields["people"].queryset = member_choices(organization).exclude(Exists(in_cohort))
+        self.fields["manager"].queryset = member_choices(organization)
 
 
 class ParticipantInviteForm(forms.Form):
@@ -356,7 +352,7 @@ class ParticipantInviteForm(forms.Form):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["manager"].queryset = members_of(organization)
+        self.fields["manager"].queryset = member_choices(organization)
 
 
 class ParticipantImportForm(forms.Form):

@@ -41,11 +41,18 @@ class Seats:
         return max(self.capacity - self.taken, 0)
 
 
-def cohort_seats(*, cohort):
+def cohort_seats(*, cohort, excluding=None):
     """The one read of a cohort's seats, used by the cohort page, the capacity check, the
-    invitation check and the acceptance of an invitation (two queries)."""
+    invitation check, the CSV import and the acceptance of an invitation (two queries).
+
+    ``excluding`` is a PendingEnrolment whose seat is not counted: the acceptance of an
+    invitation asks whether the cohort has room for the person *besides* the seat their own
+    invitation held, whether or not that invitation still counts as open at that moment.
+    """
     enrolled = cohort.participants.filter(
         status__in=Participant.ENROLLED_STATUSES, role__in=SEATED_ROLES
     ).count()
-    invited = open_pending_enrolments(cohort=cohort).filter(role__in=SEATED_ROLES).count()
-    return Seats(capacity=cohort.capacity, enrolled=enrolled, invited=invited)
+    invited = open_pending_enrolments(cohort=cohort).filter(role__in=SEATED_ROLES)
+    if excluding is not None:
+        invited = invited.exclude(pk=excluding.pk)
+    return Seats(capacity=cohort.capacity, enrolled=enrolled, invited=invited.count())

@@ -1,3 +1,3 @@
 """Celery tasks of the programs app, one module per area (autodiscovered as programs.tasks)."""
 
-from .people import send_intake_reminders  # noqa: F401
+from .reminders import send_intake_reminders  # noqa: F401

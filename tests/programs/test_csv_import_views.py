@@ -1,0 +1,100 @@
+"""The CSV import page: every bad row listed, a good file's summary, the example file."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from mentorship.accounts.models import Invitation
+from mentorship.tenancy.models import AuditEvent
+from programs.models import (
+    Participant,
+)
+from tests.programs.factories import (
+    enrol,
+    make_cohort,
+    make_person,
+)
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def cohort(org):
+    return make_cohort(org, name="Spring trainers")
+
+
+@pytest.fixture
+def mentee(cohort, member):
+    """The ``member`` fixture takes part as a mentee."""
+    return enrol(cohort, user=member)
+
+
+@pytest.fixture
+def mentor(cohort):
+    return enrol(cohort, role=Participant.Role.MENTOR)
+
+
+@pytest.fixture
+def ids(cohort, mentee):
+    return {"cohort_id": cohort.pk, "participant_id": mentee.pk}
+
+
+def _url(name, org, ids, kwargs):
+    return reverse(name, kwargs={"org_slug": org.slug, **{k: ids[k] for k in kwargs}})
+
+
+# --- CSV import --------------------------------------------------------------------------
+
+
+def _csv(text, name="people.csv"):
+    return SimpleUploadedFile(name, text.encode(), content_type="text/csv")
+
+
+def test_a_bad_file_lists_every_bad_row_and_saves_nothing(org, cohort, as_admin):
+    data = (
+        "email,name,role\n"
+        "ok@example.org,Ok,mentee\n"
+        "bad,Bad,mentee\n"
+        "x@example.org,X,captain\n"
+        "ok@example.org,Ok again,mentor\n"
+    )
+    response = as_admin.post(
+        reverse("cohort_import", args=[org.slug, cohort.pk]), {"file": _csv(data)}
+    )
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Nothing was imported." in body
+    assert [e.line for e in response.context["errors"]] == [3, 4, 5]
+    assert "Unknown role “captain”" in body
+    assert not cohort.participants.exists()
+    assert not Invitation.objects.for_org(org).exists()
+
+
+def test_a_good_file_shows_the_summary(org, cohort, as_admin):
+    make_person(org, email="known@acme.example")
+    data = "email,name,role\nknown@acme.example,Known,mentor\nnew@example.org,New,mentee\n"
+
+    response = as_admin.post(
+        reverse("cohort_import", args=[org.slug, cohort.pk]), {"file": _csv(data)}
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "1 enrolled at once, 1 invited by e-mail." in body
+    assert AuditEvent.objects.for_org(org).filter(action="participant.imported").count() == 1
+
+
+def test_the_upload_is_required(org, cohort, as_admin):
+    response = as_admin.post(reverse("cohort_import", args=[org.slug, cohort.pk]), {})
+    assert response.status_code == 400
+    assert "Choose a CSV file to import." in response.content.decode()
+
+
+def test_the_example_csv_downloads_and_imports_cleanly(org, cohort, as_admin):
+    response = as_admin.get(reverse("cohort_import_example", args=[org.slug, cohort.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    assert response.content.decode().startswith("email,name,role,department,manager_email")

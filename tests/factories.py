@@ -110,3 +110,28 @@ class InvitationFactory(TenantFactory):
     role = Role.MEMBER
     invited_by = None
     expires_at = factory.LazyFunction(Invitation.default_expiry)
+
+
+class AuditEventFactory(TenantFactory):
+    """One audit event of an organisation (by nobody unless ``actor`` is given)."""
+
+    class Meta:
+        model = "tenancy.AuditEvent"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    actor = None
+    action = "organization.updated"
+
+
+class MessageFactory(TenantFactory):
+    """A stored outbox row, pending unless told (``status=``, ``attempts=``)."""
+
+    class Meta:
+        model = "notifications.Message"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    kind = "tests.reminder"
+    subject_key = factory.Sequence(lambda n: f"subject:{n}")
+    recipient_email = factory.Sequence(lambda n: f"recipient{n}@example.org")
+    subject = "A message"
+    body = "Its text."

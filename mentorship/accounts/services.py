@@ -9,11 +9,11 @@ from mentorship.core.urls import absolute_url
 from mentorship.notifications.services import message_queue
 from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import Membership, Role
-from mentorship.tenancy.scoping import unscoped_queries
 
 from . import emails
-from .invitations import InvalidInvitation, invitation_payload, invitation_token
+from .invitations import InvalidInvitation, invitation_token
 from .models import Invitation, User
+from .selectors import invitation_by_token
 from .signals import invitation_accepted
 
 
@@ -108,36 +108,10 @@ def invitation_revoke(*, invitation, by):
     return invitation
 
 
-def invitation_from_token(token):
-    """The open invitation a link points to, or InvalidInvitation saying why not.
-
-    Reached before the person is a member, so the lookup is by the signed id, not by an
-    organisation: the signature is the scope.
-    """
-    invitation_id, nonce = invitation_payload(token)
-    with unscoped_queries():
-        invitation = (
-            Invitation.objects.select_related("organization").filter(pk=invitation_id).first()
-        )
-    if invitation is None or invitation.nonce != nonce:
-        raise InvalidInvitation(
-            "This invitation link is no longer valid: a newer one may have been sent to you."
-        )
-    if invitation.accepted_at:
-        raise InvalidInvitation("This invitation has already been used.")
-    if invitation.revoked_at:
-        raise InvalidInvitation("This invitation was withdrawn by the organisation.")
-    if invitation.expires_at <= timezone.now():
-        raise InvalidInvitation(
-            "This invitation has expired. Ask the person who invited you to send a new one."
-        )
-    return invitation
-
-
 @transaction.atomic
 def invitation_accept(*, token, user: User):
     """Join the organisation through an open invitation addressed to this person's e-mail."""
-    invitation = invitation_from_token(token)
+    invitation = invitation_by_token(token=token)
     invitation = (
         Invitation.objects.for_org(invitation.organization)
         .select_for_update()

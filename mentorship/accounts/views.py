@@ -88,7 +88,7 @@ def invitation_resend(request, org_slug, invitation_id):
 def invitation_accept(request, token):
     """Where an invitation link lands. Strangers sign up or sign in and come back here."""
     try:
-        invitation = services.invitation_from_token(token)
+        invitation = selectors.invitation_by_token(token=token)
     except InvalidInvitation as error:
         request.session.pop(PENDING_INVITATION, None)
         return render(request, "accounts/invitation_invalid.html", {"error": error}, status=400)

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from mentorship.accounts.invitations import InvalidInvitation, invitation_token
 from mentorship.accounts.models import Invitation
+from mentorship.accounts.selectors import invitation_by_token
 from mentorship.accounts.services import (
     invitation_accept,
     invitation_create,
-    invitation_from_token,
     invitation_resend,
     invitation_revoke,
 )
@@ -83,7 +83,7 @@ def test_create_stores_audits_and_mails_once_after_commit(
     assert sent.subject == "You are invited to Acme Mentoring"
     assert "Hello Nia" in sent.body
     assert "as leader" in sent.body
-    assert invitation_from_token(link_in(sent).split("/")[2]) == invitation
+    assert invitation_by_token(token=link_in(sent).split("/")[2]) == invitation
 
 
 def test_nothing_is_mailed_when_the_transaction_rolls_back(org, admin):
@@ -156,8 +156,8 @@ def test_resend_rotates_the_link_and_mails_again(org, admin, django_capture_on_c
     invitation.refresh_from_db()
     assert invitation.sent_count == 2
     with pytest.raises(InvalidInvitation, match="no longer valid"):
-        invitation_from_token(old_token)
-    assert invitation_from_token(invitation_token(invitation)) == invitation
+        invitation_by_token(token=old_token)
+    assert invitation_by_token(token=invitation_token(invitation)) == invitation
     assert len(mail.outbox) == 2
     assert link_in(mail.outbox[1]) != link_in(mail.outbox[0])
     assert Message.objects.for_org(org).count() == 2
@@ -185,7 +185,7 @@ def test_revoke_closes_the_link_and_audits(org, admin):
     invitation_revoke(invitation=invitation, by=admin)
     assert invitation.status == "revoked"
     with pytest.raises(InvalidInvitation, match="withdrawn"):
-        invitation_from_token(invitation_token(invitation))
+        invitation_by_token(token=invitation_token(invitation))
     assert AuditEvent.objects.for_org(org).filter(action="invitation.revoked").count() == 1
 
 
@@ -253,7 +253,7 @@ def test_a_link_works_once(org, admin):
 )
 def test_an_invalid_token_is_refused(token, message, db):
     with pytest.raises(InvalidInvitation, match=message):
-        invitation_from_token(token)
+        invitation_by_token(token=token)
 
 
 def test_a_link_for_a_deleted_invitation_is_refused(org):
@@ -261,4 +261,4 @@ def test_a_link_for_a_deleted_invitation_is_refused(org):
     token = invitation_token(invitation)
     Invitation.objects.for_org(org).filter(pk=invitation.pk).delete()
     with pytest.raises(InvalidInvitation, match="no longer valid"):
-        invitation_from_token(token)
+        invitation_by_token(token=token)

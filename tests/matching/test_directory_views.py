@@ -76,11 +76,14 @@ def test_a_stranger_cannot_post_to_a_request(as_stranger, org, request_row):
 
 
 def test_a_member_cannot_edit_or_pause_another_persons_offering(as_member, org, offering):
-    edit = url("my_offering_edit", org, offering.pk)
+    edit = reverse("my_offering_edit", args=[org.slug, offering.pk])
     assert as_member.get(edit).status_code == 404
     data = {"topic": "Mine now", "minutes": 20, "respond_within_days": 3}
     assert as_member.post(edit, data).status_code == 404
-    assert as_member.post(url("my_offering_toggle", org, offering.pk)).status_code == 404
+    assert (
+        as_member.post(reverse("my_offering_toggle", args=[org.slug, offering.pk])).status_code
+        == 404
+    )
     offering.refresh_from_db()
     assert (offering.topic, offering.active) == ("Cueing a squat regression", True)
 
@@ -89,15 +92,20 @@ def test_a_member_cannot_answer_or_deliver_another_mentors_request(
     org, offering, request_row, as_admin
 ):
     # The admin is no exception: a request is the mentor's to answer.
-    answer = url("offering_request_answer", org, request_row.pk)
+    answer = reverse("offering_request_answer", args=[org.slug, request_row.pk])
     assert as_admin.post(answer, {"decision": "accept"}).status_code == 404
-    assert as_admin.post(url("offering_request_deliver", org, request_row.pk)).status_code == 404
+    assert (
+        as_admin.post(
+            reverse("offering_request_deliver", args=[org.slug, request_row.pk])
+        ).status_code
+        == 404
+    )
     request_row.refresh_from_db()
     assert request_row.status == OfferingRequest.Status.REQUESTED
 
 
 def test_the_mentee_cannot_answer_their_own_request(as_member, org, request_row):
-    answer = url("offering_request_answer", org, request_row.pk)
+    answer = reverse("offering_request_answer", args=[org.slug, request_row.pk])
     assert as_member.post(answer, {"decision": "accept"}).status_code == 404
 
 
@@ -105,14 +113,33 @@ def test_a_paused_offering_is_not_found_except_by_its_mentor(
     as_member, as_mentor, org, offering, mentor
 ):
     services.offering_set_active(offering=offering, active=False, by=mentor)
-    assert as_member.get(url("directory_offering", org, offering.pk)).status_code == 404
-    assert as_member.get(url("directory_offering_request", org, offering.pk)).status_code == 404
-    assert as_mentor.get(url("directory_offering", org, offering.pk)).status_code == 200
+    assert (
+        as_member.get(reverse("directory_offering", args=[org.slug, offering.pk])).status_code
+        == 404
+    )
+    assert (
+        as_member.get(
+            reverse("directory_offering_request", args=[org.slug, offering.pk])
+        ).status_code
+        == 404
+    )
+    assert (
+        as_mentor.get(reverse("directory_offering", args=[org.slug, offering.pk])).status_code
+        == 200
+    )
 
 
 def test_actions_are_post_only(as_mentor, org, offering, request_row):
-    assert as_mentor.get(url("offering_request_answer", org, request_row.pk)).status_code == 405
-    assert as_mentor.get(url("my_offering_toggle", org, offering.pk)).status_code == 405
+    assert (
+        as_mentor.get(
+            reverse("offering_request_answer", args=[org.slug, request_row.pk])
+        ).status_code
+        == 405
+    )
+    assert (
+        as_mentor.get(reverse("my_offering_toggle", args=[org.slug, offering.pk])).status_code
+        == 405
+    )
 
 
 # --- offerings ------------------------------------------------------------------------
@@ -121,7 +148,7 @@ def test_actions_are_post_only(as_mentor, org, offering, request_row):
 def test_any_member_publishes_an_offering_with_this_orgs_competencies(as_member, org, member):
     (cueing,) = make_competencies(org, "Cueing")
     response = as_member.post(
-        url("my_offering_create", org),
+        reverse("my_offering_create", args=[org.slug]),
         {
             "topic": "Remote review of one clip",
             "competencies": [cueing.pk],
@@ -136,7 +163,7 @@ def test_any_member_publishes_an_offering_with_this_orgs_competencies(as_member,
 
 def test_a_length_outside_15_to_45_is_shown_on_the_field(as_member, org):
     response = as_member.post(
-        url("my_offering_create", org),
+        reverse("my_offering_create", args=[org.slug]),
         {"topic": "Long", "minutes": 60, "respond_within_days": 3},
     )
     assert response.status_code == 400
@@ -149,7 +176,7 @@ def test_a_length_outside_15_to_45_is_shown_on_the_field(as_member, org):
 def test_another_orgs_competency_is_not_a_choice(as_member, org, other_org):
     (foreign,) = make_competencies(other_org, "Foreign")
     response = as_member.post(
-        url("my_offering_create", org),
+        reverse("my_offering_create", args=[org.slug]),
         {"topic": "X", "competencies": [foreign.pk], "minutes": 20, "respond_within_days": 3},
     )
     assert response.status_code == 400 and "competencies" in response.context["form"].errors
@@ -157,11 +184,11 @@ def test_another_orgs_competency_is_not_a_choice(as_member, org, other_org):
 
 def test_the_mentor_edits_and_pauses_their_offering(as_mentor, org, offering):
     response = as_mentor.post(
-        url("my_offering_edit", org, offering.pk),
+        reverse("my_offering_edit", args=[org.slug, offering.pk]),
         {"topic": "Squat cues", "minutes": 25, "respond_within_days": 4},
     )
     assert response.status_code == 302
-    as_mentor.post(url("my_offering_toggle", org, offering.pk))
+    as_mentor.post(reverse("my_offering_toggle", args=[org.slug, offering.pk]))
     offering.refresh_from_db()
     assert (offering.topic, offering.minutes, offering.active) == ("Squat cues", 25, False)
 
@@ -170,7 +197,7 @@ def test_the_mentor_edits_and_pauses_their_offering(as_mentor, org, offering):
 
 
 def test_a_member_requests_with_pre_work_once(as_member, org, offering):
-    target = url("directory_offering_request", org, offering.pk)
+    target = reverse("directory_offering_request", args=[org.slug, offering.pk])
     assert as_member.post(target, {"message": PREWORK}).status_code == 302
     again = as_member.post(target, {"message": PREWORK})
     assert again.status_code == 400
@@ -179,15 +206,19 @@ def test_a_member_requests_with_pre_work_once(as_member, org, offering):
 
 
 def test_the_mentor_cannot_request_their_own_offering(as_mentor, org, offering):
-    response = as_mentor.get(url("directory_offering_request", org, offering.pk))
+    response = as_mentor.get(reverse("directory_offering_request", args=[org.slug, offering.pk]))
     assert b"This is your own offering" in response.content
-    as_mentor.post(url("directory_offering_request", org, offering.pk), {"message": PREWORK})
+    as_mentor.post(
+        reverse("directory_offering_request", args=[org.slug, offering.pk]), {"message": PREWORK}
+    )
     assert not OfferingRequest.objects.for_org(org).exists()
 
 
 def test_accept_by_htmx_swaps_the_row(as_mentor, org, request_row):
     response = as_mentor.post(
-        url("offering_request_answer", org, request_row.pk), {"decision": "accept"}, headers=HTMX
+        reverse("offering_request_answer", args=[org.slug, request_row.pk]),
+        {"decision": "accept"},
+        headers=HTMX,
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -199,7 +230,9 @@ def test_accept_by_htmx_swaps_the_row(as_mentor, org, request_row):
 
 def test_decline_without_js_redirects_with_a_message(as_mentor, org, request_row):
     response = as_mentor.post(
-        url("offering_request_answer", org, request_row.pk), {"decision": "decline"}, follow=True
+        reverse("offering_request_answer", args=[org.slug, request_row.pk]),
+        {"decision": "decline"},
+        follow=True,
     )
     assert b"You declined" in response.content
     request_row.refresh_from_db()
@@ -208,26 +241,28 @@ def test_decline_without_js_redirects_with_a_message(as_mentor, org, request_row
 
 def test_a_bad_decision_is_shown_in_the_row(as_mentor, org, request_row):
     response = as_mentor.post(
-        url("offering_request_answer", org, request_row.pk), {"decision": "maybe"}, headers=HTMX
+        reverse("offering_request_answer", args=[org.slug, request_row.pk]),
+        {"decision": "maybe"},
+        headers=HTMX,
     )
     assert b"Choose accept or decline" in response.content
 
 
 def test_delivered_banks_the_minutes_once(as_mentor, org, request_row, mentor):
     services.offering_request_answer(request=request_row, accept=True, by=mentor)
-    deliver = url("offering_request_deliver", org, request_row.pk)
+    deliver = reverse("offering_request_deliver", args=[org.slug, request_row.pk])
     first = as_mentor.post(deliver, headers=HTMX)
     second = as_mentor.post(deliver, headers=HTMX)
     assert b"+20 min banked" in first.content
     assert b"Only an accepted request" in second.content
     assert TimeCredit.objects.for_org(org).filter(mentor=mentor).count() == 1
-    page = as_mentor.get(url("directory_offering", org, request_row.offering_id))
+    page = as_mentor.get(reverse("directory_offering", args=[org.slug, request_row.offering_id]))
     assert page.context["profile"]["credits"] == {"minutes": 20, "sessions": 1}
 
 
 def test_my_requests_shows_the_status_and_the_way_back(as_member, org, request_row, mentor):
     services.offering_request_answer(request=request_row, accept=False, by=mentor)
-    response = as_member.get(url("my_offering_requests", org))
+    response = as_member.get(reverse("my_offering_requests", args=[org.slug]))
     assert b"Declined" in response.content and b"Choose another mentor" in response.content
 
 
@@ -236,22 +271,32 @@ def test_my_requests_shows_the_status_and_the_way_back(as_member, org, request_r
 
 def test_the_directory_filters_in_place_with_htmx(as_member, org, offering):
     headers = {**HTMX, "HX-Target": "directory-results"}
-    response = as_member.get(url("directory", org), {"q": "squat"}, headers=headers)
+    response = as_member.get(reverse("directory", args=[org.slug]), {"q": "squat"}, headers=headers)
     body = response.content.decode()
     assert "Cueing a squat regression" in body and "<html" not in body
-    empty = as_member.get(url("directory", org), {"q": "nothing like it"}, headers=headers)
+    empty = as_member.get(
+        reverse("directory", args=[org.slug]), {"q": "nothing like it"}, headers=headers
+    )
     assert b"No offerings match" in empty.content
 
 
 def test_empty_states(as_member, org):
-    assert b"Nobody has offered a session yet" in as_member.get(url("directory", org)).content
-    assert b"You offer nothing yet" in as_member.get(url("my_offerings", org)).content
-    assert b"No requests" in as_member.get(url("offering_requests_incoming", org)).content
-    assert b"No requests" in as_member.get(url("my_offering_requests", org)).content
+    assert (
+        b"Nobody has offered a session yet"
+        in as_member.get(reverse("directory", args=[org.slug])).content
+    )
+    assert (
+        b"You offer nothing yet" in as_member.get(reverse("my_offerings", args=[org.slug])).content
+    )
+    assert (
+        b"No requests"
+        in as_member.get(reverse("offering_requests_incoming", args=[org.slug])).content
+    )
+    assert b"No requests" in as_member.get(reverse("my_offering_requests", args=[org.slug])).content
 
 
 def test_the_sidebar_has_the_participate_links(as_member, org):
-    body = as_member.get(url("directory", org)).content.decode()
+    body = as_member.get(reverse("directory", args=[org.slug])).content.decode()
     for label in ["Mentor directory", "My offerings", "My requests"]:
         assert label in body
 
@@ -276,7 +321,10 @@ def _grow_offerings(org, competencies):
 def test_directory_query_budget(as_member, org):
     competencies = make_competencies(org, "Cueing", "Feedback")
     assert_flat_queries(
-        as_member, url("directory", org), grow=_grow_offerings(org, competencies), n=14
+        as_member,
+        reverse("directory", args=[org.slug]),
+        grow=_grow_offerings(org, competencies),
+        n=14,
     )
 
 
@@ -284,7 +332,7 @@ def test_directory_htmx_query_budget(as_member, org):
     competencies = make_competencies(org, "Cueing", "Feedback")
     assert_flat_queries(
         as_member,
-        url("directory", org),
+        reverse("directory", args=[org.slug]),
         grow=_grow_offerings(org, competencies),
         headers={**HTMX, "HX-Target": "directory-results"},
         n=14,
@@ -303,7 +351,7 @@ def test_my_offerings_query_budget(as_mentor, org, mentor):
                 offering=offering, message=PREWORK, by=make_person(org)
             )
 
-    assert_flat_queries(as_mentor, url("my_offerings", org), grow=grow, n=14)
+    assert_flat_queries(as_mentor, reverse("my_offerings", args=[org.slug]), grow=grow, n=14)
 
 
 def test_incoming_and_my_requests_query_budgets(as_mentor, as_member, org, mentor, member):
@@ -317,14 +365,18 @@ def test_incoming_and_my_requests_query_budgets(as_mentor, as_member, org, mento
             services.offering_request_answer(request=request, accept=True, by=mentor)
             services.offering_request_deliver(request=request, by=mentor)
 
-    assert_flat_queries(as_mentor, url("offering_requests_incoming", org), grow_incoming, n=12)
+    assert_flat_queries(
+        as_mentor, reverse("offering_requests_incoming", args=[org.slug]), grow_incoming, n=12
+    )
 
     def grow_mine():
         for _ in range(2):
             other = services.offering_create(organization=org, topic="U", by=make_person(org))
             services.offering_request_create(offering=other, message=PREWORK, by=member)
 
-    assert_flat_queries(as_member, url("my_offering_requests", org), grow_mine, n=12)
+    assert_flat_queries(
+        as_member, reverse("my_offering_requests", args=[org.slug]), grow_mine, n=12
+    )
 
 
 def test_offering_page_query_budget(as_member, org, offering, mentor):
@@ -336,7 +388,9 @@ def test_offering_page_query_budget(as_member, org, offering, mentor):
                 organization=org, topic="More", competencies=competencies, by=mentor
             )
 
-    assert_flat_queries(as_member, url("directory_offering", org, offering.pk), grow, n=16)
+    assert_flat_queries(
+        as_member, reverse("directory_offering", args=[org.slug, offering.pk]), grow, n=16
+    )
 
 
 def test_an_overdue_request_offers_no_buttons(as_mentor, org, offering, member):
@@ -346,5 +400,52 @@ def test_an_overdue_request_offers_no_buttons(as_mentor, org, offering, member):
 
     past = timezone.now() - timedelta(days=10)
     services.offering_request_create(offering=offering, message=PREWORK, by=member, now=past)
-    body = as_mentor.get(url("offering_requests_incoming", org)).content.decode()
+    body = as_mentor.get(reverse("offering_requests_incoming", args=[org.slug])).content.decode()
     assert "The time to answer has passed" in body and 'value="accept"' not in body
+
+
+def test_request_form_query_budget(as_member, org, offering, mentor):
+    names = iter(f"Competency {n}" for n in range(100))
+
+    def grow():
+        services.offering_update(
+            offering=offering,
+            topic=offering.topic,
+            competencies=list(offering.competencies.all())
+            + make_competencies(org, next(names), next(names)),
+            minutes=offering.minutes,
+            respond_within_days=offering.respond_within_days,
+            by=mentor,
+        )
+
+    assert_flat_queries(
+        as_member, reverse("directory_offering_request", args=[org.slug, offering.pk]), grow, n=12
+    )
+
+
+def test_offering_create_form_query_budget(as_member, org):
+    names = iter(f"Competency {n}" for n in range(100))
+
+    def grow():
+        make_competencies(org, next(names), next(names))
+
+    assert_flat_queries(as_member, reverse("my_offering_create", args=[org.slug]), grow, n=12)
+
+
+def test_offering_edit_form_query_budget(as_mentor, org, offering, mentor):
+    names = iter(f"Competency {n}" for n in range(100))
+
+    def grow():
+        services.offering_update(
+            offering=offering,
+            topic=offering.topic,
+            competencies=list(offering.competencies.all())
+            + make_competencies(org, next(names), next(names)),
+            minutes=offering.minutes,
+            respond_within_days=offering.respond_within_days,
+            by=mentor,
+        )
+
+    assert_flat_queries(
+        as_mentor, reverse("my_offering_edit", args=[org.slug, offering.pk]), grow, n=12
+    )

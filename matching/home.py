@@ -3,7 +3,7 @@
 from mentorship.tenancy.home import register_home_panel
 
 from .models import Pairing
-from .services.runs import my_mentoring
+from .selectors.my_mentoring import my_mentoring
 
 
 def my_mentoring_panel(request):

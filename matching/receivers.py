@@ -1,11 +1,13 @@
 """Matching's answers to the programs app's signals."""
 
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from programs.models import Participant
+from programs.models import Participant, Program
 from programs.signals import participant_status_changed
 
-from .services import care
+from .services import rematch
+from .services.settings import matching_settings_create
 
 
 @receiver(participant_status_changed, sender=Participant)
@@ -13,4 +15,12 @@ def end_pairings_of_a_leaver(sender, participant, previous, by, **kwargs):
     """A mentor or mentee who leaves the cohort (withdrawn, completed, certified) ends their
     live pairings in it; a withdrawn mentor's mentees are offered the next best mentor."""
     if previous == Participant.Status.ACTIVE and participant.status != previous:
-        care.pairings_end_for_leaver(participant=participant, by=by)
+        rematch.pairings_end_for_leaver(participant=participant, by=by)
+
+
+@receiver(post_save, sender=Program)
+def create_matching_settings(sender, instance, created, raw=False, **kwargs):
+    """Every program has its matching settings from the start, so reading them never
+    writes (a fixture load, ``raw``, brings its own rows)."""
+    if created and not raw:
+        matching_settings_create(program=instance)

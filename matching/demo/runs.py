@@ -8,12 +8,16 @@ import contextlib
 from django.core.exceptions import ValidationError
 
 from ..models import Proposal
-from ..services import runs as services
+from ..services.acceptance import pairing_accept
+from ..services.exclusions import exclusion_create
+from ..services.publish import matchrun_publish
+from ..services.review import proposal_set_status
+from ..services.run import matchrun_start
 
 
 def _run(cohort, admin):
     try:
-        return services.matchrun_start(cohort=cohort, by=admin, inline=True)
+        return matchrun_start(cohort=cohort, by=admin, inline=True)
     except ValidationError:  # a demo without people for this cohort: nothing to match
         return None
 
@@ -22,10 +26,10 @@ def _published(context, cohort):
     run = _run(cohort, context.admin)
     if run is None:
         return
-    _run_done, pairings = services.matchrun_publish(run=run, by=context.admin)
+    _run_done, pairings = matchrun_publish(run=run, by=context.admin)
     # Every mentor accepted but the last pairing's, which waits for its answer.
     for pairing in pairings[:-1] if len(pairings) > 1 else []:
-        services.pairing_accept(pairing=pairing, by=pairing.mentor.user)
+        pairing_accept(pairing=pairing, by=pairing.mentor.user)
 
 
 def _in_review(context, cohort):
@@ -35,11 +39,9 @@ def _in_review(context, cohort):
     matched = list(run.proposals.filter(mentor__isnull=False).order_by("-score", "pk"))
     decisions = [Proposal.Status.LOCKED, Proposal.Status.APPROVED, Proposal.Status.APPROVED]
     for proposal, status in zip(matched, decisions, strict=False):
-        services.proposal_set_status(proposal=proposal, status=status, by=context.admin)
+        proposal_set_status(proposal=proposal, status=status, by=context.admin)
     if len(matched) > 4:
-        services.proposal_set_status(
-            proposal=matched[-1], status=Proposal.Status.REJECTED, by=context.admin
-        )
+        proposal_set_status(proposal=matched[-1], status=Proposal.Status.REJECTED, by=context.admin)
 
 
 def populate(context):
@@ -56,7 +58,7 @@ def _exclusion(context):
     members = [m for m in getattr(context, "members", []) if m != context.admin]
     if len(members) >= 2:
         with contextlib.suppress(ValidationError):
-            services.exclusion_create(
+            exclusion_create(
                 organization=context.organization,
                 mentee=members[0],
                 mentor=members[1],

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from programs.models import Participant
 
 from ..models import MatchingSettings, Proposal
-from ..services.runs import SETTINGS_FIELDS
+from ..services.settings import SETTINGS_FIELDS
 
 WEIGHT_HELP = {
     "weight_competency": "Mentor strengths against the mentee's prioritised goals (by level).",
@@ -64,11 +64,7 @@ class ExclusionForm(forms.Form):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        people = (
-            get_user_model()
-            .objects.filter(memberships__organization=organization)
-            .order_by("name", "email")
-        )
+        people = get_user_model().objects.members_of(organization).order_by("name", "email")
         self.fields["mentee"].queryset = people
         self.fields["mentor"].queryset = people
 

@@ -1,11 +1,11 @@
-"""From the database to the pure engine: a cohort's people as matching profiles.
+"""The engine's input: a cohort's people, read from the database, as matching profiles.
 
 :func:`cohort_profiles` reads a cohort's active participants, their intakes, readiness
 scores, live pairings and past pairings in a constant number of queries (about six,
 whatever the cohort's size) and returns :class:`CohortProfiles`, ready for
 ``matching.engine.optimiser.solve`` and ``matching.engine.scoring.score_pair``.
 
-Conventions (see ``matching/scoring.py``):
+Conventions (see ``matching/engine/scoring.py``):
 
 * Profile ids are ``Participant.pk``, for mentees and mentors alike.
 * Availability is UTC hours of the week, converted from the intake's local slots with
@@ -33,8 +33,9 @@ from django.db.models import Count
 from programs.availability import SLOT_CODES, utc_hours, utc_offset_minutes
 from programs.models import MenteeGoal, MentorOffer, Participant
 
-from .engine.scoring import FORMATS, MenteeProfile, MentorProfile, Weights
-from .models import WEIGHT_FIELDS, Exclusion, MatchingSettings, Pairing
+from ..engine.scoring import FORMATS, MenteeProfile, MentorProfile, Weights
+from ..models import WEIGHT_FIELDS, Exclusion, MatchingSettings, Pairing
+from .settings import matching_settings
 
 
 @dataclass
@@ -64,17 +65,9 @@ class CohortProfiles:
         return {p.id: p for p in self.mentees}, {p.id: p for p in self.mentors}
 
 
-def settings_for(program) -> MatchingSettings:
-    """The program's matching settings, created with the defaults on first use."""
-    found, _ = MatchingSettings.objects.get_or_create(
-        organization_id=program.organization_id, program=program
-    )
-    return found
-
-
 def weights_for(program) -> Weights:
     """The program's weights as the engine's :class:`Weights` (relative, not normalised)."""
-    return weights_of(settings_for(program))
+    return weights_of(matching_settings(program=program))
 
 
 def weights_of(matching_settings: MatchingSettings) -> Weights:

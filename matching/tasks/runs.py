@@ -2,17 +2,20 @@
 
 from celery import shared_task
 
+from mentorship.core.tasks import OrganizationTask
+
 from ..models import MatchRun
 
 
-@shared_task(name="matching.run_matching", bind=True, acks_late=True)
-def run_matching(self, organization_id, run_id):
-    """Solve a queued match run of a large cohort. Idempotent: a run already solved (in
-    review, published, failed or discarded) is left as it is, so a redelivered task after a
-    lost acknowledgement does nothing."""
-    from ..services.runs import matchrun_execute
+@shared_task(base=OrganizationTask, bind=True, name="matching.run_matching")
+def run_matching(self, organization, run_id):
+    """Solve a queued match run of a large cohort (called ``run_matching.delay(org.pk,
+    run.pk)``). Idempotent: a run already solved (in review, published, failed or discarded)
+    is left as it is, so a redelivered task after a lost acknowledgement, or a retry after a
+    failure (the run is then marked failed), does nothing."""
+    from ..services.run import matchrun_execute
 
-    run = MatchRun.objects.filter(organization_id=organization_id, pk=run_id).first()
+    run = MatchRun.objects.filter(organization_id=organization.pk, pk=run_id).first()
     if run is None:  # deleted since: nothing to do
         return None
     run = matchrun_execute(run=run)

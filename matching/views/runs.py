@@ -1,32 +1,47 @@
 """Pages of the matching runs area: settings, exclusions, a cohort's runs, the review of a
 run, and everyone's "My mentoring"."""
 
-from dataclasses import replace
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mentorship.core.views import add_errors
+from mentorship.core.views import action_submit, add_errors, error_text, form_submit
 from mentorship.tenancy.access import (
     admin_required,
-    get_for_org_or_404,
+    leader_reads_admin_writes,
     leader_required,
     member_required,
 )
 from mentorship.tenancy.pagination import paginate
 from programs.access import access_cohort, access_program
-from programs.models import Participant
 
-from ..engine.scoring import constraint_violation, score_pair
+from ..access import (
+    access_exclusion_by_id,
+    access_match_run_by_id,
+    access_pairing_by_id,
+    access_proposal_by_id,
+)
 from ..forms.runs import AssignForm, ExclusionForm, MatchingSettingsForm, SwapForm
-from ..models import Exclusion, MatchRun, Pairing, Proposal
-from ..profiles import cohort_profiles, settings_for
-from ..services import runs as services
+from ..models import MatchRun, Pairing, Proposal
+from ..selectors import runs as selectors
+from ..selectors.my_mentoring import my_active_roles
+from ..selectors.my_mentoring import my_mentoring as my_mentoring_read
+from ..selectors.settings import matching_settings as matching_settings_read
+from ..services.acceptance import pairing_accept, pairing_decline
+from ..services.exclusions import exclusion_create
+from ..services.exclusions import exclusion_delete as exclusion_remove
+from ..services.publish import matchrun_publish as publish_run
+from ..services.review import proposal_assign as assign
+from ..services.review import proposal_set_status
+from ..services.review import proposal_swap as swap
+from ..services.rules import PUBLISHABLE_STATUSES, matchrun_problems
+from ..services.run import inline_limit
+from ..services.run import matchrun_start as start_run
+from ..services.settings import SETTINGS_FIELDS, matching_settings_update
 
 REVIEW_ACTIONS = {
     "approve": Proposal.Status.APPROVED,
@@ -36,41 +51,37 @@ REVIEW_ACTIONS = {
 }
 
 
-def _require_admin(request):
-    if not request.membership.is_admin:
-        raise PermissionDenied
-
-
 # --- settings ------------------------------------------------------------------------------
 
 
-@leader_required
+@leader_reads_admin_writes
 def matching_settings(request, org_slug, program_id):
+    """Leaders read a program's matching settings; admins change them."""
     program = access_program(request, program_id)
-    current = settings_for(program)
-    if request.method == "POST":
-        _require_admin(request)
-        form = MatchingSettingsForm(
-            request.POST, instance=current, organization=request.organization
-        )
-        if form.is_valid():
-            fields = {k: form.cleaned_data[k] for k in services.SETTINGS_FIELDS}
-            current.refresh_from_db()
-            try:
-                services.matching_settings_update(program=program, by=request.user, **fields)
-            except ValidationError as error:
-                add_errors(form, error)
-            else:
-                messages.success(request, f"Matching settings of {program.name} saved.")
-                return redirect("matching_settings", org_slug=org_slug, program_id=program.pk)
-    else:
-        form = MatchingSettingsForm(instance=current, organization=request.organization)
-    cohorts = list(program.cohorts.order_by("-starts_on")[:10])
-    return render(
-        request,
-        "matching/runs/settings.html",
-        {"program": program, "form": form, "settings": current, "cohorts": cohorts},
+    current = matching_settings_read(program=program)
+    form = MatchingSettingsForm(
+        request.POST if request.method == "POST" else None,
+        instance=current,
+        organization=request.organization,
     )
+    done = form_submit(
+        request,
+        form,
+        lambda data: matching_settings_update(
+            program=program, by=request.user, **{k: data[k] for k in SETTINGS_FIELDS}
+        ),
+        message=f"Matching settings of {program.name} saved.",
+        redirect_to=reverse("matching_settings", args=[org_slug, program.pk]),
+    )
+    if done:
+        return done
+    context = {
+        "program": program,
+        "form": form,
+        "settings": current,
+        "cohorts": selectors.program_recent_cohorts(program=program),
+    }
+    return render(request, "matching/runs/settings.html", context)
 
 
 # --- exclusions ----------------------------------------------------------------------------
@@ -82,38 +93,35 @@ def exclusion_list(request, org_slug):
     form = ExclusionForm(
         request.POST if request.method == "POST" else None, organization=organization
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.exclusion_create(
-                organization=organization,
-                mentee=form.cleaned_data["mentee"],
-                mentor=form.cleaned_data["mentor"],
-                reason=form.cleaned_data["reason"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_errors(form, error)
-        else:
-            messages.success(request, "Exclusion saved: matching will never pair these two.")
-            return redirect("exclusion_list", org_slug=org_slug)
-    exclusions = (
-        Exclusion.objects.for_org(organization)
-        .select_related("mentee", "mentor", "created_by")
-        .order_by("-created_at", "-id")
+    done = form_submit(
+        request,
+        form,
+        lambda data: exclusion_create(
+            organization=organization,
+            mentee=data["mentee"],
+            mentor=data["mentor"],
+            reason=data["reason"],
+            by=request.user,
+        ),
+        message="Exclusion saved: matching will never pair these two.",
+        redirect_to=reverse("exclusion_list", args=[org_slug]),
     )
-    page = paginate(request, exclusions)
+    if done:
+        return done
+    page = paginate(request, selectors.exclusions_of(organization=organization))
     return render(request, "matching/runs/exclusions.html", {"form": form, "page": page})
 
 
 @admin_required
 @require_POST
 def exclusion_delete(request, org_slug, exclusion_id):
-    exclusion = get_for_org_or_404(
-        Exclusion.objects.select_related("mentee", "mentor"), request.organization, pk=exclusion_id
+    exclusion = access_exclusion_by_id(membership=request.membership, exclusion_id=exclusion_id)
+    return action_submit(
+        request,
+        lambda: exclusion_remove(exclusion=exclusion, by=request.user),
+        redirect_to=reverse("exclusion_list", args=[org_slug]),
+        message="Exclusion removed.",
     )
-    services.exclusion_delete(exclusion=exclusion, by=request.user)
-    messages.success(request, "Exclusion removed.")
-    return redirect("exclusion_list", org_slug=org_slug)
 
 
 # --- a cohort's runs -----------------------------------------------------------------------
@@ -122,33 +130,16 @@ def exclusion_delete(request, org_slug, exclusion_id):
 @leader_required
 def cohort_matching(request, org_slug, cohort_id):
     cohort = access_cohort(request, cohort_id)
-    check = services.matchrun_problems(cohort)
-    runs = (
-        MatchRun.objects.for_org(request.organization)
-        .filter(cohort=cohort)
-        .select_related("created_by", "published_by")
-    )
-    page = paginate(request, runs)
-    live = (
-        Pairing.objects.for_org(request.organization)
-        .filter(cohort=cohort)
-        .live()
-        .select_related("mentor__user", "mentee__user")
-        .order_by("mentee__user__name")
-    )
-    return render(
-        request,
-        "matching/runs/cohort_matching.html",
-        {
-            "cohort": cohort,
-            "program": cohort.program,
-            "check": check,
-            "page": page,
-            "pairings": list(live),
-            "settings": settings_for(cohort.program),
-            "inline_limit": services.inline_limit(),
-        },
-    )
+    context = {
+        "cohort": cohort,
+        "program": cohort.program,
+        "check": matchrun_problems(cohort),
+        "page": paginate(request, selectors.cohort_runs(cohort=cohort)),
+        "pairings": selectors.cohort_live_pairings(cohort=cohort),
+        "settings": matching_settings_read(program=cohort.program),
+        "inline_limit": inline_limit(),
+    }
+    return render(request, "matching/runs/cohort_matching.html", context)
 
 
 @admin_required
@@ -156,7 +147,7 @@ def cohort_matching(request, org_slug, cohort_id):
 def matchrun_start(request, org_slug, cohort_id):
     cohort = access_cohort(request, cohort_id)
     try:
-        run = services.matchrun_start(cohort=cohort, by=request.user)
+        run = start_run(cohort=cohort, by=request.user)
     except ValidationError as error:
         for problem in error.messages:
             messages.error(request, problem)
@@ -169,14 +160,6 @@ def matchrun_start(request, org_slug, cohort_id):
 
 
 # --- a run's review ------------------------------------------------------------------------
-
-
-def _access_run(request, matchrun_id):
-    return get_for_org_or_404(
-        MatchRun.objects.select_related("cohort", "cohort__program", "created_by", "published_by"),
-        request.organization,
-        pk=matchrun_id,
-    )
 
 
 def _histogram_bars(run):
@@ -194,7 +177,7 @@ def _histogram_bars(run):
 
 @leader_required
 def matchrun_detail(request, org_slug, matchrun_id):
-    run = _access_run(request, matchrun_id)
+    run = access_match_run_by_id(membership=request.membership, match_run_id=matchrun_id)
     busy = run.status in (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING)
     if request.htmx and request.htmx.target == "run-progress":
         if not busy:
@@ -202,19 +185,16 @@ def matchrun_detail(request, org_slug, matchrun_id):
             response["HX-Refresh"] = "true"
             return response
         return render(request, "matching/runs/run_detail.html#progress", {"run": run})
-    proposals = list(
-        run.proposals.select_related("mentee__user", "mentor__user").order_by("-score", "id")
-    )
+    proposals = selectors.run_proposals(run=run)
     matched = [p for p in proposals if p.mentor_id]
     unmatched = [p for p in proposals if not p.mentor_id]
-    publishable = sum(1 for p in matched if p.status in services.PUBLISHABLE_STATUSES)
     context = {
         "run": run,
         "cohort": run.cohort,
         "busy": busy,
         "matched": matched,
         "unmatched": unmatched,
-        "publishable": publishable,
+        "publishable": sum(1 for p in matched if p.status in PUBLISHABLE_STATUSES),
         "proposed_count": sum(1 for p in matched if p.status == Proposal.Status.PROPOSED),
         "bars": _histogram_bars(run),
         "reviewable": run.status == MatchRun.Status.REVIEW,
@@ -244,51 +224,44 @@ def _proposal_page(request, context):
     return render(request, template, context)
 
 
-def _access_proposal(request, proposal_id):
-    return get_for_org_or_404(
-        Proposal.objects.select_related(
-            "run", "run__cohort", "run__cohort__program", "mentee__user", "mentor__user"
-        ),
-        request.organization,
-        pk=proposal_id,
+def _review_row(request, proposal, error):
+    """The reviewed row, and the publish button and its help out of band (htmx)."""
+    run = proposal.run
+    context = {
+        "p": proposal,
+        "run": run,
+        "reviewable": run.status == MatchRun.Status.REVIEW,
+        "row_error": error,
+        "row_saved": error is None,
+        # The publish button and its help follow the new counts (out of band).
+        "publishable": selectors.publishable_count(run=run),
+        "proposed_count": selectors.proposed_count(run=run),
+        "oob": True,
+    }
+    row = render_to_string("matching/runs/run_detail.html#proposal-row", context, request)
+    bar = "".join(
+        render_to_string("matching/runs/includes/publish.html", {**context, "part": part}, request)
+        for part in ("button", "help")
     )
+    return HttpResponse(row + bar)
 
 
 @admin_required
 @require_POST
 def proposal_review(request, org_slug, proposal_id):
     """Approve, reject, lock or reset one pair; htmx swaps the row in place."""
-    proposal = _access_proposal(request, proposal_id)
+    proposal = access_proposal_by_id(membership=request.membership, proposal_id=proposal_id)
     status = REVIEW_ACTIONS.get(request.POST.get("action", ""))
     error = None
     if status is None:
         error = "Choose approve, reject, lock or reset."
     else:
         try:
-            services.proposal_set_status(proposal=proposal, status=status, by=request.user)
+            proposal_set_status(proposal=proposal, status=status, by=request.user)
         except ValidationError as exc:
-            error = " ".join(exc.messages)
+            error = error_text(exc)
     if request.htmx and request.htmx.target == f"proposal-{proposal.pk}":
-        run = proposal.run
-        context = {
-            "p": proposal,
-            "run": run,
-            "reviewable": run.status == MatchRun.Status.REVIEW,
-            "row_error": error,
-            "row_saved": error is None,
-            # The publish button and its help follow the new counts (out of band).
-            "publishable": services.publishable_count(run),
-            "proposed_count": run.proposals.filter(status=Proposal.Status.PROPOSED).count(),
-            "oob": True,
-        }
-        row = render_to_string("matching/runs/run_detail.html#proposal-row", context, request)
-        bar = "".join(
-            render_to_string(
-                "matching/runs/includes/publish.html", {**context, "part": part}, request
-            )
-            for part in ("button", "help")
-        )
-        return HttpResponse(row + bar)
+        return _review_row(request, proposal, error)
     if error:
         messages.error(request, error)
     else:
@@ -300,7 +273,7 @@ def proposal_review(request, org_slug, proposal_id):
 
 @admin_required
 def proposal_swap(request, org_slug, proposal_id):
-    proposal = _access_proposal(request, proposal_id)
+    proposal = access_proposal_by_id(membership=request.membership, proposal_id=proposal_id)
     run = proposal.run
     form = SwapForm(
         request.POST if request.method == "POST" else None,
@@ -308,76 +281,38 @@ def proposal_swap(request, org_slug, proposal_id):
         organization=request.organization,
     )
     if request.method == "POST" and form.is_valid():
+        other = form.cleaned_data["other"]
         try:
-            services.proposal_swap(
-                proposal=proposal, other=form.cleaned_data["other"], by=request.user
-            )
+            swap(proposal=proposal, other=other, by=request.user)
         except ValidationError as error:
             add_errors(form, error)
         else:
-            other = form.cleaned_data["other"]
             messages.success(request, f"Swapped: {proposal.mentee.user} and {other.mentee.user}.")
             return _done(request, proposal, run)
     return _proposal_page(request, {"proposal": proposal, "run": run, "form": form, "mode": "swap"})
 
 
-def _mentor_notes(run, proposal):
-    """Per mentor of the cohort: the fit for this mentee, places left, or the rule it breaks."""
-    profiles = cohort_profiles(run.cohort)
-    exclusions = services.exclusion_pairs(run.organization, profiles)
-    mentees, mentors = profiles.by_id()
-    mentee = mentees.get(proposal.mentee_id)
-    taken = {}
-    for mentor_id in (
-        run.proposals.exclude(status__in=[Proposal.Status.REJECTED, Proposal.Status.UNMATCHED])
-        .exclude(pk=proposal.pk)
-        .values_list("mentor_id", flat=True)
-    ):
-        taken[mentor_id] = taken.get(mentor_id, 0) + 1
-    notes = {}
-    weights = services._snapshot_weights(run)
-    for mentor_id, mentor in mentors.items():
-        if mentee is None:
-            break
-        places = mentor.capacity - taken.get(mentor_id, 0)
-        rule = constraint_violation(
-            mentee,
-            replace(mentor, capacity=max(mentor.capacity, 1)),
-            readiness_threshold=run.settings_snapshot.get("readiness_threshold", 0.0),
-            exclusions=exclusions,
-        )
-        if rule:
-            notes[mentor_id] = f"not allowed ({rule})"
-            continue
-        fit = score_pair(mentee, mentor, weights, profiles.competency_names).total
-        left = f"{places} place{'s' if places != 1 else ''} left" if places > 0 else "full"
-        notes[mentor_id] = f"fit {fit:.2f}, {left}"
-    return notes
-
-
 @admin_required
 def proposal_assign(request, org_slug, proposal_id):
-    proposal = _access_proposal(request, proposal_id)
+    proposal = access_proposal_by_id(membership=request.membership, proposal_id=proposal_id)
     run = proposal.run
-    notes = _mentor_notes(run, proposal) if run.status == MatchRun.Status.REVIEW else {}
+    reviewable = run.status == MatchRun.Status.REVIEW
     form = AssignForm(
         request.POST if request.method == "POST" else None,
         proposal=proposal,
         organization=request.organization,
-        notes=notes,
+        notes=selectors.proposal_mentor_notes(proposal=proposal) if reviewable else {},
     )
     if request.method == "POST" and form.is_valid():
+        mentor = form.cleaned_data["mentor"]
         try:
-            services.proposal_assign(
-                proposal=proposal, mentor=form.cleaned_data["mentor"], by=request.user
-            )
+            assign(proposal=proposal, mentor=mentor, by=request.user)
         except ValidationError as error:
             add_errors(form, error)
         else:
-            proposal.refresh_from_db()
             messages.success(
                 request,
-                f"{proposal.mentee.user} paired by hand with {form.cleaned_data['mentor'].user} "
+                f"{proposal.mentee.user} paired by hand with {mentor.user} "
                 f"(fit {proposal.score:.2f}).",
             )
             return _done(request, proposal, run)
@@ -389,9 +324,9 @@ def proposal_assign(request, org_slug, proposal_id):
 @admin_required
 @require_POST
 def matchrun_publish(request, org_slug, matchrun_id):
-    run = _access_run(request, matchrun_id)
+    run = access_match_run_by_id(membership=request.membership, match_run_id=matchrun_id)
     try:
-        run, pairings = services.matchrun_publish(
+        run, pairings = publish_run(
             run=run, by=request.user, site_url=request.build_absolute_uri("/")
         )
     except ValidationError as error:
@@ -415,15 +350,11 @@ def matchrun_publish(request, org_slug, matchrun_id):
 @member_required
 def my_mentoring(request, org_slug):
     organization = request.organization
-    as_mentor, as_mentee = services.my_mentoring(organization=organization, user=request.user)
-    # Which sides to show: the roles the person takes in active cohorts (one query).
-    roles = set(
-        Participant.objects.for_org(organization)
-        .filter(user=request.user, status=Participant.Status.ACTIVE)
-        .values_list("role", flat=True)
-    )
-    show_mentor_side = bool(as_mentor) or Participant.Role.MENTOR in roles
-    show_mentee_side = bool(as_mentee) or Participant.Role.MENTEE in roles
+    as_mentor, as_mentee = my_mentoring_read(organization=organization, user=request.user)
+    # Which sides to show: the roles the person takes in active cohorts.
+    roles = my_active_roles(organization=organization, user=request.user)
+    show_mentor_side = bool(as_mentor) or "mentor" in roles
+    show_mentee_side = bool(as_mentee) or "mentee" in roles
     return render(
         request,
         "matching/runs/my_mentoring.html",
@@ -441,22 +372,16 @@ def my_mentoring(request, org_slug):
 @require_POST
 def pairing_answer(request, org_slug, pairing_id):
     """The mentor accepts or declines a new pairing. Only their own: anyone else gets 404."""
-    pairing = get_for_org_or_404(
-        Pairing.objects.select_related("mentor__user", "mentee__user", "cohort"),
-        request.organization,
-        pk=pairing_id,
+    pairing = access_pairing_by_id(
+        membership=request.membership, pairing_id=pairing_id, side="mentor"
     )
-    if pairing.mentor.user_id != request.user.pk:
-        raise Http404
     action = request.POST.get("action")
     try:
         if action == "accept":
-            services.pairing_accept(pairing=pairing, by=request.user)
+            pairing_accept(pairing=pairing, by=request.user)
             messages.success(request, f"You are now {pairing.mentee.user}'s mentor. Welcome!")
         elif action == "decline":
-            services.pairing_decline(
-                pairing=pairing, by=request.user, reason=request.POST.get("reason", "")
-            )
+            pairing_decline(pairing=pairing, by=request.user, reason=request.POST.get("reason", ""))
             messages.info(
                 request,
                 f"You declined mentoring {pairing.mentee.user}: "
@@ -465,5 +390,5 @@ def pairing_answer(request, org_slug, pairing_id):
         else:
             messages.error(request, "Choose accept or decline.")
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        messages.error(request, error_text(error))
     return redirect("my_mentoring", org_slug=org_slug)

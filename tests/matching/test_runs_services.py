@@ -15,8 +15,17 @@ from matching.models import (
     Pairing,
     Proposal,
 )
-from matching.profiles import cohort_profiles, settings_for, weights_for
-from matching.services import runs as services
+from matching.selectors.engine_input import cohort_profiles, weights_for
+from matching.selectors.my_mentoring import my_mentoring
+from matching.selectors.settings import matching_settings
+from matching.services import run as run_module
+from matching.services.acceptance import pairing_accept, pairing_decline
+from matching.services.exclusions import exclusion_create
+from matching.services.publish import matchrun_publish
+from matching.services.review import proposal_assign, proposal_set_status, proposal_swap
+from matching.services.rules import matchrun_problems
+from matching.services.run import matchrun_start
+from matching.services.settings import matching_settings_update
 from mentorship.notifications.models import Message
 from mentorship.tenancy.models import AuditEvent
 from programs.models import Participant
@@ -92,7 +101,7 @@ def test_capacity_counts_live_pairings_and_past_pairings_are_remembered(org, adm
 
 def test_settings_and_weights_have_defaults(org):
     cohort, *_ = matching_cohort(org, mentors=0, mentees=0)
-    assert settings_for(cohort.program).priority == "coverage"
+    assert matching_settings(program=cohort.program).priority == "coverage"
     assert weights_for(cohort.program).normalised().competency == pytest.approx(0.4)
 
 
@@ -106,26 +115,26 @@ def test_all_zero_weights_are_refused(org, admin):
         for n in ["competency", "availability", "timezone", "format", "diversity", "history"]
     }
     with pytest.raises(ValidationError) as error:
-        services.matching_settings_update(program=cohort.program, by=admin, **zero)
+        matching_settings_update(program=cohort.program, by=admin, **zero)
     assert "All matching weights are zero" in _errors(error)
-    assert settings_for(cohort.program).weight_competency == Decimal("4")
+    assert matching_settings(program=cohort.program).weight_competency == Decimal("4")
 
 
 def test_settings_change_is_audited(org, admin):
     cohort, *_ = matching_cohort(org, mentors=0, mentees=0)
-    services.matching_settings_update(program=cohort.program, by=admin, priority="fit")
+    matching_settings_update(program=cohort.program, by=admin, priority="fit")
     event = AuditEvent.objects.for_org(org).get(action="matching.settings_updated")
     assert event.data == {"priority": ["coverage", "fit"]}
 
 
 def test_contradictory_exclusions_are_refused(org, admin):
     a, b = make_person(org), make_person(org)
-    services.exclusion_create(organization=org, mentee=a, mentor=b, by=admin)
+    exclusion_create(organization=org, mentee=a, mentor=b, by=admin)
     with pytest.raises(ValidationError) as error:
-        services.exclusion_create(organization=org, mentee=b, mentor=a, by=admin)
+        exclusion_create(organization=org, mentee=b, mentor=a, by=admin)
     assert "already excluded" in _errors(error)
     with pytest.raises(ValidationError) as error:
-        services.exclusion_create(organization=org, mentee=a, mentor=a, by=admin)
+        exclusion_create(organization=org, mentee=a, mentor=a, by=admin)
     assert "two different people" in _errors(error)
     assert Exclusion.objects.for_org(org).count() == 1
 
@@ -136,7 +145,7 @@ def test_contradictory_exclusions_are_refused(org, admin):
 def test_no_mentors_no_mentees_are_explained_and_nothing_is_stored(org, admin):
     cohort, *_ = matching_cohort(org, mentors=0, mentees=0)
     with pytest.raises(ValidationError) as error:
-        services.matchrun_start(cohort=cohort, by=admin)
+        matchrun_start(cohort=cohort, by=admin)
     text = _errors(error)
     assert "no active mentees" in text and "no active mentors" in text
     assert not MatchRun.objects.for_org(org).exists()
@@ -145,14 +154,14 @@ def test_no_mentors_no_mentees_are_explained_and_nothing_is_stored(org, admin):
 def test_all_mentors_at_zero_capacity_is_explained(org, admin):
     cohort, *_ = matching_cohort(org, mentors=2, mentees=2, capacity=0)
     with pytest.raises(ValidationError) as error:
-        services.matchrun_start(cohort=cohort, by=admin)
+        matchrun_start(cohort=cohort, by=admin)
     assert "zero capacity" in _errors(error)
     assert not MatchRun.objects.for_org(org).exists()
 
 
 def test_all_weights_zero_is_explained_before_running(org, admin):
     cohort, *_ = matching_cohort(org)
-    current = settings_for(cohort.program)
+    current = matching_settings(program=cohort.program)
     MatchingSettings.objects.for_org(org).filter(pk=current.pk).update(
         **{
             f"weight_{n}": 0
@@ -160,17 +169,17 @@ def test_all_weights_zero_is_explained_before_running(org, admin):
         }
     )
     with pytest.raises(ValidationError) as error:
-        services.matchrun_start(cohort=cohort, by=admin)
+        matchrun_start(cohort=cohort, by=admin)
     assert "All matching weights are zero" in _errors(error)
 
 
 def test_mentees_without_intake_are_skipped_and_reported_by_name(org, admin):
     cohort, comps, _, _ = matching_cohort(org)
     late = add_mentee(cohort, comps, intake=False)
-    check = services.matchrun_problems(cohort)
+    check = matchrun_problems(cohort)
     assert check.ok and check.skipped == [late]
 
-    run = services.matchrun_start(cohort=cohort, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
 
     assert [s["id"] for s in run.stats["skipped"]] == [late.pk]
     assert not run.proposals.filter(mentee=late).exists()
@@ -182,7 +191,7 @@ def test_mentees_without_intake_are_skipped_and_reported_by_name(org, admin):
 def test_a_small_run_solves_inline_and_stores_every_proposal(org, admin):
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=1, mentees=3, capacity=2)
 
-    run = services.matchrun_start(cohort=cohort, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
 
     assert run.status == MatchRun.Status.REVIEW
     assert run.settings_snapshot["priority"] == "coverage"
@@ -202,10 +211,8 @@ def test_a_manager_is_never_proposed_and_exclusions_hold(org, admin):
     cohort, comps, mentors, _ = matching_cohort(org, mentors=2, mentees=0)
     managed = add_mentee(cohort, comps, manager=mentors[0].user)
     excluded = add_mentee(cohort, comps)
-    services.exclusion_create(
-        organization=org, mentee=excluded.user, mentor=mentors[1].user, by=admin
-    )
-    run = services.matchrun_start(cohort=cohort, by=admin)
+    exclusion_create(organization=org, mentee=excluded.user, mentor=mentors[1].user, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
     by_mentee = {p.mentee_id: p.mentor_id for p in run.proposals.all()}
     assert by_mentee[managed.pk] == mentors[1].pk
     assert by_mentee[excluded.pk] == mentors[0].pk
@@ -214,7 +221,7 @@ def test_a_manager_is_never_proposed_and_exclusions_hold(org, admin):
 def test_a_large_cohort_goes_to_the_task_which_is_idempotent(org, admin, settings):
     settings.MATCHING_INLINE_MENTEES = 1
     cohort, *_ = matching_cohort(org, mentors=2, mentees=3)
-    run = services.matchrun_start(cohort=cohort, by=admin, inline=False)
+    run = matchrun_start(cohort=cohort, by=admin, inline=False)
     assert run.status == MatchRun.Status.QUEUED
     from matching.tasks.runs import run_matching
 
@@ -226,33 +233,33 @@ def test_a_large_cohort_goes_to_the_task_which_is_idempotent(org, admin, setting
 
 def test_a_rerun_keeps_locked_and_published_pairs(org, admin):
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=2, mentees=3, capacity=2)
-    first = services.matchrun_start(cohort=cohort, by=admin)
+    first = matchrun_start(cohort=cohort, by=admin)
     proposal = first.proposals.filter(mentor__isnull=False).first()
-    services.proposal_set_status(proposal=proposal, status="locked", by=admin)
+    proposal_set_status(proposal=proposal, status="locked", by=admin)
 
-    second = services.matchrun_start(cohort=cohort, by=admin)
+    second = matchrun_start(cohort=cohort, by=admin)
 
     kept = second.proposals.get(mentee_id=proposal.mentee_id)
     assert kept.mentor_id == proposal.mentor_id and kept.status == Proposal.Status.LOCKED
     first.refresh_from_db()
     assert first.status == MatchRun.Status.DISCARDED
 
-    services.matchrun_publish(run=second, by=admin)
+    matchrun_publish(run=second, by=admin)
     newcomer = add_mentee(cohort, comps)
-    third = services.matchrun_start(cohort=cohort, by=admin)
+    third = matchrun_start(cohort=cohort, by=admin)
     assert list(third.proposals.values_list("mentee_id", flat=True)) == [newcomer.pk]
 
 
 def test_a_lock_that_an_exclusion_breaks_is_dropped_and_named(org, admin):
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=2, mentees=2, capacity=2)
-    first = services.matchrun_start(cohort=cohort, by=admin)
+    first = matchrun_start(cohort=cohort, by=admin)
     proposal = first.proposals.filter(mentor__isnull=False).select_related("mentee__user").first()
-    services.proposal_set_status(proposal=proposal, status="locked", by=admin)
-    services.exclusion_create(
+    proposal_set_status(proposal=proposal, status="locked", by=admin)
+    exclusion_create(
         organization=org, mentee=proposal.mentee.user, mentor=proposal.mentor.user, by=admin
     )
 
-    second = services.matchrun_start(cohort=cohort, by=admin)
+    second = matchrun_start(cohort=cohort, by=admin)
 
     assert second.stats["dropped_locks"] == [
         {
@@ -272,21 +279,21 @@ def test_a_swap_that_breaks_a_rule_is_refused_saying_which(org, admin):
     cohort, comps, mentors, _ = matching_cohort(org, mentors=2, mentees=0, capacity=1)
     a = add_mentee(cohort, comps)
     b = add_mentee(cohort, comps, manager=mentors[0].user)
-    run = services.matchrun_start(cohort=cohort, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
     pa, pb = run.proposals.get(mentee=a), run.proposals.get(mentee=b)
     assert pb.mentor_id == mentors[1].pk
 
     with pytest.raises(ValidationError) as error:
-        services.proposal_swap(proposal=pa, other=pb, by=admin)
+        proposal_swap(proposal=pa, other=pb, by=admin)
     assert "manager" in _errors(error)
 
 
 def test_a_swap_exchanges_mentors_and_rescores(org, admin):
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=2, mentees=2, capacity=1)
-    run = services.matchrun_start(cohort=cohort, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
     pa, pb = run.proposals.order_by("mentee_id")
     before = (pa.mentor_id, pb.mentor_id)
-    services.proposal_swap(proposal=pa, other=pb, by=admin)
+    proposal_swap(proposal=pa, other=pb, by=admin)
     pa.refresh_from_db()
     pb.refresh_from_db()
     assert (pb.mentor_id, pa.mentor_id) == before
@@ -295,14 +302,14 @@ def test_a_swap_exchanges_mentors_and_rescores(org, admin):
 
 def test_pair_by_hand_enforces_capacity_and_shows_the_score(org, admin):
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=1, mentees=2, capacity=1)
-    run = services.matchrun_start(cohort=cohort, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
     unmatched = run.proposals.get(status=Proposal.Status.UNMATCHED)
     with pytest.raises(ValidationError) as error:
-        services.proposal_assign(proposal=unmatched, mentor=mentors[0], by=admin)
+        proposal_assign(proposal=unmatched, mentor=mentors[0], by=admin)
     assert "at capacity" in _errors(error)
     matched = run.proposals.get(mentor__isnull=False)
-    services.proposal_set_status(proposal=matched, status="rejected", by=admin)
-    services.proposal_assign(proposal=unmatched, mentor=mentors[0], by=admin)
+    proposal_set_status(proposal=matched, status="rejected", by=admin)
+    proposal_assign(proposal=unmatched, mentor=mentors[0], by=admin)
     unmatched.refresh_from_db()
     assert unmatched.status == Proposal.Status.MANUAL and unmatched.score > 0
 
@@ -314,14 +321,14 @@ def test_publish_creates_pending_pairings_and_mails_each_side_once(
     org, admin, django_capture_on_commit_callbacks
 ):
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=2, mentees=3)
-    run = services.matchrun_start(cohort=cohort, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
     rejected = run.proposals.filter(mentor__isnull=False).first()
-    services.proposal_set_status(proposal=rejected, status="rejected", by=admin)
+    proposal_set_status(proposal=rejected, status="rejected", by=admin)
 
     with django_capture_on_commit_callbacks(execute=True):
-        run, pairings = services.matchrun_publish(run=run, by=admin)
+        run, pairings = matchrun_publish(run=run, by=admin)
     with django_capture_on_commit_callbacks(execute=True):
-        again, none = services.matchrun_publish(run=run, by=admin)
+        again, none = matchrun_publish(run=run, by=admin)
 
     assert run.status == MatchRun.Status.PUBLISHED and none == []
     assert len(pairings) == 2
@@ -336,11 +343,11 @@ def test_publish_creates_pending_pairings_and_mails_each_side_once(
 
 def test_a_run_with_nothing_to_publish_is_refused(org, admin):
     cohort, *_ = matching_cohort(org, mentors=1, mentees=1)
-    run = services.matchrun_start(cohort=cohort, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
     for p in run.proposals.all():
-        services.proposal_set_status(proposal=p, status="rejected", by=admin)
+        proposal_set_status(proposal=p, status="rejected", by=admin)
     with pytest.raises(ValidationError) as error:
-        services.matchrun_publish(run=run, by=admin)
+        matchrun_publish(run=run, by=admin)
     assert "Nothing to publish" in _errors(error)
     assert not Pairing.objects.for_org(org).exists()
 
@@ -350,29 +357,29 @@ def test_a_run_with_nothing_to_publish_is_refused(org, admin):
 
 def test_only_the_mentor_accepts_and_it_becomes_active(org, admin):
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=1, mentees=1)
-    run = services.matchrun_start(cohort=cohort, by=admin)
-    _, [pairing] = services.matchrun_publish(run=run, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
+    _, [pairing] = matchrun_publish(run=run, by=admin)
     with pytest.raises(ValidationError):
-        services.pairing_accept(pairing=pairing, by=mentees[0].user)
+        pairing_accept(pairing=pairing, by=mentees[0].user)
 
-    services.pairing_accept(pairing=pairing, by=mentors[0].user)
+    pairing_accept(pairing=pairing, by=mentors[0].user)
 
     pairing.refresh_from_db()
     assert pairing.status == Pairing.Status.ACTIVE
     assert pairing.accepted_at and pairing.last_activity_at
-    as_mentor, as_mentee = services.my_mentoring(organization=org, user=mentees[0].user)
+    as_mentor, as_mentee = my_mentoring(organization=org, user=mentees[0].user)
     assert as_mentor == [] and as_mentee == [pairing]
 
 
 def test_the_mentor_declines(org, admin):
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=1, mentees=1)
-    run = services.matchrun_start(cohort=cohort, by=admin)
-    _, [pairing] = services.matchrun_publish(run=run, by=admin)
-    services.pairing_decline(pairing=pairing, by=mentors[0].user)
+    run = matchrun_start(cohort=cohort, by=admin)
+    _, [pairing] = matchrun_publish(run=run, by=admin)
+    pairing_decline(pairing=pairing, by=mentors[0].user)
     pairing.refresh_from_db()
     assert pairing.status == Pairing.Status.DECLINED
     with pytest.raises(ValidationError):
-        services.pairing_accept(pairing=pairing, by=mentors[0].user)
+        pairing_accept(pairing=pairing, by=mentors[0].user)
     # Nobody else to offer: the admin sees the mentee on the calibration page.
     check = CalibrationCheck.objects.for_org(org).get(pairing=pairing)
     assert check.flagged and check.flag_reason.startswith("Declined:")
@@ -380,27 +387,27 @@ def test_the_mentor_declines(org, admin):
 
 def test_a_decline_offers_the_mentee_the_next_best_mentor(org, admin):
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=2, mentees=1)
-    run = services.matchrun_start(cohort=cohort, by=admin)
-    _, [pairing] = services.matchrun_publish(run=run, by=admin)
-    services.pairing_decline(pairing=pairing, by=pairing.mentor.user, reason="Fully booked")
+    run = matchrun_start(cohort=cohort, by=admin)
+    _, [pairing] = matchrun_publish(run=run, by=admin)
+    pairing_decline(pairing=pairing, by=pairing.mentor.user, reason="Fully booked")
 
     new = Pairing.objects.for_org(org).live().get(mentee=mentees[0])
     assert new.pk != pairing.pk and new.mentor_id != pairing.mentor_id
     assert new.status == Pairing.Status.PENDING and new.accept_by is not None
     assert not CalibrationCheck.objects.for_org(org).exists()
     # Declining again (a double click) offers nobody else.
-    services.pairing_decline(pairing=pairing, by=pairing.mentor.user)
+    pairing_decline(pairing=pairing, by=pairing.mentor.user)
     assert Pairing.objects.for_org(org).live().filter(mentee=mentees[0]).count() == 1
 
 
 def test_a_failing_task_marks_the_run_failed_and_stores_nothing(org, admin, monkeypatch):
     cohort, *_ = matching_cohort(org, mentors=2, mentees=3)
-    run = services.matchrun_start(cohort=cohort, by=admin, inline=False)
+    run = matchrun_start(cohort=cohort, by=admin, inline=False)
 
     def broken(*args, **kwargs):
         raise RuntimeError("solver exploded")
 
-    monkeypatch.setattr(services, "solve", broken)
+    monkeypatch.setattr(run_module, "solve", broken)
     from matching.tasks.runs import run_matching
 
     with pytest.raises(RuntimeError):
@@ -415,7 +422,7 @@ def test_a_failing_task_marks_the_run_failed_and_stores_nothing(org, admin, monk
 
 def _publish_refused(run, admin):
     with pytest.raises(ValidationError) as error:
-        services.matchrun_publish(run=run, by=admin)
+        matchrun_publish(run=run, by=admin)
     assert not Pairing.objects.for_org(run.organization).filter(run=run).exists()
     run.refresh_from_db()
     assert run.status == MatchRun.Status.REVIEW
@@ -423,10 +430,10 @@ def _publish_refused(run, admin):
 
 
 def test_publishing_refuses_a_person_withdrawn_since_the_run(org, admin):
-    from programs.services.people import participant_withdraw  # noqa: PLC0415
+    from programs.services.enrolment import participant_withdraw  # noqa: PLC0415
 
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=2, mentees=2)
-    run = services.matchrun_start(cohort=cohort, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
     participant_withdraw(participant=mentees[0], by=admin)
 
     errors = _publish_refused(run, admin)
@@ -436,24 +443,22 @@ def test_publishing_refuses_a_person_withdrawn_since_the_run(org, admin):
 
 def test_publishing_refuses_an_exclusion_added_since_the_run(org, admin):
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=1, mentees=1)
-    run = services.matchrun_start(cohort=cohort, by=admin)
-    services.exclusion_create(
-        organization=org, mentee=mentees[0].user, mentor=mentors[0].user, by=admin
-    )
+    run = matchrun_start(cohort=cohort, by=admin)
+    exclusion_create(organization=org, mentee=mentees[0].user, mentor=mentors[0].user, by=admin)
     errors = _publish_refused(run, admin)
     assert mentees[0].user.name in errors and mentors[0].user.name in errors
 
 
 def test_publishing_refuses_a_mentor_filled_since_the_run(org, admin):
-    from matching.services import care  # noqa: PLC0415
+    from matching.services import topic_mentors  # noqa: PLC0415
 
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=1, mentees=3, capacity=2)
-    run = services.matchrun_start(cohort=cohort, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
     matched = run.proposals.filter(mentor__isnull=False)
     assert matched.count() == 2
     # The unmatched mentee gets the mentor as a topic mentor meanwhile: one place left.
     left_out = run.proposals.get(mentor__isnull=True).mentee
-    care.topic_mentor_add(mentee=left_out, mentor=mentors[0], topic=comps[0], by=admin)
+    topic_mentors.topic_mentor_add(mentee=left_out, mentor=mentors[0], topic=comps[0], by=admin)
     errors = _publish_refused(run, admin)
     assert "would have 2 new mentees but has 1 place left" in errors
 
@@ -463,15 +468,15 @@ def test_the_time_zone_limit_leaves_a_far_mentee_unmatched_and_says_why(org, adm
     far = mentees[0]
     far.mentee_intake.time_zone = "Pacific/Auckland"  # no shared free hour with London
     far.mentee_intake.save(update_fields=["time_zone"])
-    settings = settings_for(cohort.program)
+    settings = matching_settings(program=cohort.program)
 
-    without_limit = services.matchrun_start(cohort=cohort, by=admin)
+    without_limit = matchrun_start(cohort=cohort, by=admin)
     assert without_limit.proposals.get(mentee=far).mentor_id == mentors[0].pk
 
-    services.matching_settings_update(program=cohort.program, by=admin, max_timezone_gap_hours=6)
+    matching_settings_update(program=cohort.program, by=admin, max_timezone_gap_hours=6)
     settings.refresh_from_db()
     assert settings.max_timezone_gap_hours == 6
-    run = services.matchrun_start(cohort=cohort, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
 
     assert run.settings_snapshot["max_timezone_gap_hours"] == 6.0
     unmatched = run.proposals.get(mentee=far)
@@ -482,10 +487,10 @@ def test_the_time_zone_limit_leaves_a_far_mentee_unmatched_and_says_why(org, adm
 
 def test_a_background_run_shows_each_stage_while_it_solves(org, admin, monkeypatch):
     cohort, *_ = matching_cohort(org, mentors=2, mentees=3)
-    run = services.matchrun_start(cohort=cohort, by=admin, inline=False)
+    run = matchrun_start(cohort=cohort, by=admin, inline=False)
     assert run.status == MatchRun.Status.QUEUED
     seen = []
-    real_solve = services.solve
+    real_solve = run_module.solve
 
     def watching_solve(*args, **kwargs):
         # What the polling page reads while the optimiser works.
@@ -493,7 +498,7 @@ def test_a_background_run_shows_each_stage_while_it_solves(org, admin, monkeypat
         seen.append(row.get(pk=run.pk))
         return real_solve(*args, **kwargs)
 
-    monkeypatch.setattr(services, "solve", watching_solve)
+    monkeypatch.setattr(run_module, "solve", watching_solve)
     from matching.tasks.runs import run_matching  # noqa: PLC0415
 
     run_matching(org.pk, run.pk)

@@ -6,7 +6,11 @@ import pytest
 from django.urls import reverse
 
 from matching.models import Exclusion, MatchingSettings, MatchRun, Pairing, Proposal
-from matching.services import runs as services
+from matching.selectors.runs import publishable_count
+from matching.services.exclusions import exclusion_create
+from matching.services.publish import matchrun_publish
+from matching.services.review import proposal_set_status
+from matching.services.run import matchrun_start
 from tests.matching.factories import (
     add_mentee,
     add_mentor,
@@ -24,7 +28,7 @@ HX = {"HX-Request": "true"}
 @pytest.fixture
 def setup(org, admin):
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=2, mentees=3)
-    run = services.matchrun_start(cohort=cohort, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
     return cohort, comps, mentors, mentees, run
 
 
@@ -96,7 +100,7 @@ def test_a_leader_reads_runs_but_cannot_write(setup, org, as_leader):
 
 def test_a_mentor_answers_only_their_own_pairing(setup, org, admin):
     cohort, _, mentors, mentees, run = setup
-    _, pairings = services.matchrun_publish(run=run, by=admin)
+    _, pairings = matchrun_publish(run=run, by=admin)
     pairing = pairings[0]
     url = reverse("pairing_answer", args=[org.slug, pairing.pk])
     other_mentor = next(m for m in mentors if m.pk != pairing.mentor_id)
@@ -114,7 +118,7 @@ def test_a_mentor_answers_only_their_own_pairing(setup, org, admin):
 
 def test_answering_is_post_only(setup, org, admin):
     _, _, _, _, run = setup
-    _, pairings = services.matchrun_publish(run=run, by=admin)
+    _, pairings = matchrun_publish(run=run, by=admin)
     url = reverse("pairing_answer", args=[org.slug, pairings[0].pk])
     assert client_for(pairings[0].mentor.user).get(url).status_code == 405
 
@@ -207,7 +211,7 @@ def test_run_matching_solves_and_shows_the_review(org, as_admin):
 def test_a_large_cohort_runs_in_the_background_with_progress(org, admin, as_admin, settings):
     settings.MATCHING_INLINE_MENTEES = 1
     cohort, *_ = matching_cohort(org, mentors=2, mentees=3)
-    run = services.matchrun_start(cohort=cohort, by=admin, inline=False)
+    run = matchrun_start(cohort=cohort, by=admin, inline=False)
     url = reverse("matchrun_detail", args=[org.slug, run.pk])
 
     page = as_admin.get(url)
@@ -236,7 +240,7 @@ def test_review_swaps_the_row_in_place_and_works_without_js(setup, org, as_admin
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.LOCKED
     # The publish button and its help follow the counts, out of band.
-    before = services.publishable_count(run)
+    before = publishable_count(run=run)
     response = as_admin.post(
         url, {"action": "reject"}, headers={**HX, "HX-Target": f"proposal-{proposal.pk}"}
     )
@@ -244,9 +248,7 @@ def test_review_swaps_the_row_in_place_and_works_without_js(setup, org, as_admin
     assert '<div class="actions" id="publish-actions" hx-swap-oob="true">' in body
     assert f"Publish {before - 1} pairing" in body
     assert '<p class="help" id="publish-help" hx-swap-oob="true">' in body
-    services.proposal_set_status(
-        proposal=proposal, status=Proposal.Status.LOCKED, by=run.created_by
-    )
+    proposal_set_status(proposal=proposal, status=Proposal.Status.LOCKED, by=run.created_by)
 
     response = as_admin.post(url, {"action": "reject"})
     assert response.status_code == 302
@@ -256,7 +258,7 @@ def test_review_swaps_the_row_in_place_and_works_without_js(setup, org, as_admin
 
 def test_swap_and_pair_by_hand_pages(org, admin, as_admin):
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=2, mentees=2, capacity=1)
-    run = services.matchrun_start(cohort=cohort, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
     late = add_mentor(cohort, comps, capacity=1)  # joined after the run: free
     a, b = run.proposals.order_by("mentee_id")
     swap = reverse("proposal_swap", args=[org.slug, a.pk])
@@ -295,7 +297,7 @@ def test_my_mentoring_empty_states(org, as_member):
 
 def test_the_mentor_accepts_and_the_mentee_sees_why(setup, org, admin):
     _, _, _, _, run = setup
-    _, pairings = services.matchrun_publish(run=run, by=admin)
+    _, pairings = matchrun_publish(run=run, by=admin)
     pairing = pairings[0]
     mentor = client_for(pairing.mentor.user)
     page = mentor.get(reverse("my_mentoring", args=[org.slug]))
@@ -326,7 +328,7 @@ def test_query_budgets(org, admin, as_admin):
         grow_people()
         if "run" in state:
             MatchRun.objects.for_org(org).filter(pk=state["run"].pk).update(status="discarded")
-        state["run"] = services.matchrun_start(cohort=cohort, by=admin)
+        state["run"] = matchrun_start(cohort=cohort, by=admin)
 
     cohort_url = reverse("cohort_matching", args=[org.slug, cohort.pk])
     assert_flat_queries(as_admin, cohort_url, grow=grow_run, n=25)
@@ -352,7 +354,7 @@ def test_query_budgets(org, admin, as_admin):
 
     def grow_exclusions():
         for _ in range(2):
-            services.exclusion_create(
+            exclusion_create(
                 organization=org, mentee=make_person(org), mentor=make_person(org), by=admin
             )
 
@@ -389,7 +391,7 @@ def test_my_mentoring_query_budget(org, admin):
 
 def test_swap_and_pair_by_hand_load_in_place_with_htmx(org, admin, as_admin):
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=2, mentees=2, capacity=1)
-    run = services.matchrun_start(cohort=cohort, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
     a, b = run.proposals.order_by("mentee_id")
     swap = reverse("proposal_swap", args=[org.slug, a.pk])
 
@@ -410,14 +412,12 @@ def test_swap_and_pair_by_hand_load_in_place_with_htmx(org, admin, as_admin):
 def test_the_cohort_page_warns_when_exclusions_rule_out_every_mentor(org, as_admin, admin):
     cohort, comps, mentors, mentees = matching_cohort(org, mentors=2, mentees=2)
     for mentor in mentors:
-        services.exclusion_create(
-            organization=org, mentee=mentees[0].user, mentor=mentor.user, by=admin
-        )
+        exclusion_create(organization=org, mentee=mentees[0].user, mentor=mentor.user, by=admin)
     response = as_admin.get(reverse("cohort_matching", args=[org.slug, cohort.pk]))
     body = response.content.decode()
     assert "Exclusions keep 1 mentee from every mentor" in body
     warning = body.split("Exclusions keep")[1].split("</div>")[0]
     assert str(mentees[0].user) in warning and str(mentees[1].user) not in warning
     # A warning, not a refusal: the run still goes ahead and says why she is unmatched.
-    run = services.matchrun_start(cohort=cohort, by=admin)
+    run = matchrun_start(cohort=cohort, by=admin)
     assert run.proposals.get(mentee=mentees[0]).mentor_id is None

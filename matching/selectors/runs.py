@@ -1,0 +1,96 @@
+"""The reads of the matching runs area's pages: a program's settings page, the exclusions,
+a cohort's matching page, a run's review and the proposal form's hints. Keyword-only, each
+taking the organisation or an object reached through it; nothing here writes."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..engine.scoring import score_pair
+from ..models import Exclusion, MatchRun, Pairing, Proposal
+from ..services.rules import (
+    FREE_STATUSES,
+    PUBLISHABLE_STATUSES,
+    pair_rule_problem,
+    snapshot_weights,
+)
+from .engine_input import cohort_profiles, exclusion_pairs
+
+
+def program_recent_cohorts(*, program, limit=10):
+    return list(program.cohorts.order_by("-starts_on")[:limit])
+
+
+def exclusions_of(*, organization):
+    """The organisation's exclusions, newest first, with both people."""
+    return (
+        Exclusion.objects.for_org(organization)
+        .select_related("mentee", "mentor", "created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def cohort_runs(*, cohort):
+    """A cohort's match runs, newest first (the model's order)."""
+    return (
+        MatchRun.objects.for_org(cohort.organization_id)
+        .filter(cohort=cohort)
+        .select_related("created_by", "published_by")
+    )
+
+
+def cohort_live_pairings(*, cohort):
+    """A cohort's pending and active pairings, by mentee name."""
+    return list(
+        Pairing.objects.for_org(cohort.organization_id)
+        .filter(cohort=cohort)
+        .live()
+        .select_related("mentor__user", "mentee__user")
+        .order_by("mentee__user__name")
+    )
+
+
+def run_proposals(*, run):
+    """A run's proposals, best fit first, with both people."""
+    return list(
+        run.proposals.select_related("mentee__user", "mentor__user").order_by("-score", "id")
+    )
+
+
+def publishable_count(*, run):
+    return run.proposals.filter(status__in=PUBLISHABLE_STATUSES, mentor__isnull=False).count()
+
+
+def proposed_count(*, run):
+    return run.proposals.filter(status=Proposal.Status.PROPOSED).count()
+
+
+def proposal_mentor_notes(*, proposal):
+    """Per mentor of the cohort, for the form that pairs ``proposal``'s mentee by hand: the
+    fit and places left, or the rule it breaks. The rules are the run's, checked exactly as
+    the service checks them on save (:func:`matching.services.rules.pair_rule_problem`), so
+    a mentor the service would refuse is never shown as allowed."""
+    run = proposal.run
+    profiles = cohort_profiles(run.cohort)
+    mentees, mentors = profiles.by_id()
+    mentee = mentees.get(proposal.mentee_id)
+    if mentee is None:
+        return {}
+    exclusions = exclusion_pairs(run.organization, profiles)
+    taken = Counter(
+        run.proposals.exclude(status__in=FREE_STATUSES)
+        .exclude(pk=proposal.pk)
+        .values_list("mentor_id", flat=True)
+    )
+    weights = snapshot_weights(run)
+    notes = {}
+    for mentor_id, mentor in mentors.items():
+        rule = pair_rule_problem(run, mentee, mentor, exclusions)
+        if rule:
+            notes[mentor_id] = f"not allowed ({rule})"
+            continue
+        places = mentor.capacity - taken.get(mentor_id, 0)
+        fit = score_pair(mentee, mentor, weights, profiles.competency_names).total
+        left = f"{places} place{'s' if places != 1 else ''} left" if places > 0 else "full"
+        notes[mentor_id] = f"fit {fit:.2f}, {left}"
+    return notes

@@ -10,7 +10,21 @@ from django.http import Http404
 from mentorship.tenancy.access import get_for_org_or_404, has_role
 from mentorship.tenancy.models import Role
 
-from .models import Cohort, Participant, Program
+from .models import (
+    Blueprint,
+    BlueprintActivity,
+    BlueprintPhase,
+    Cohort,
+    Competency,
+    CompetencyArea,
+    CompetencyLevel,
+    Participant,
+    Program,
+    Resource,
+    ResourceAssignment,
+    Rubric,
+)
+from .selectors.resources import resource_for_user
 
 
 def can_manage(membership):
@@ -41,16 +55,140 @@ def access_own_participation_by_id(*, membership, participant_id):
     return participant
 
 
+def access_program_by_id(*, membership, program_id):
+    return get_for_org_or_404(
+        Program.objects.select_related("blueprint", "rubric"),
+        membership.organization,
+        pk=program_id,
+    )
+
+
+def access_cohort_by_id(*, membership, cohort_id):
+    return get_for_org_or_404(
+        Cohort.objects.select_related("program", "program__blueprint", "facilitator"),
+        membership.organization,
+        pk=cohort_id,
+    )
+
+
+def access_blueprint_by_id(*, membership, blueprint_id):
+    return get_for_org_or_404(Blueprint.objects, membership.organization, pk=blueprint_id)
+
+
+def access_blueprint_phase_by_id(*, membership, blueprintphase_id):
+    return get_for_org_or_404(
+        BlueprintPhase.objects.select_related("blueprint"),
+        membership.organization,
+        pk=blueprintphase_id,
+    )
+
+
+def access_blueprint_activity_by_id(*, membership, blueprintactivity_id):
+    return get_for_org_or_404(
+        BlueprintActivity.objects.select_related("phase", "phase__blueprint"),
+        membership.organization,
+        pk=blueprintactivity_id,
+    )
+
+
+def access_competency_area_by_id(*, membership, competencyarea_id):
+    return get_for_org_or_404(
+        CompetencyArea.objects.select_related("organization"),
+        membership.organization,
+        pk=competencyarea_id,
+    )
+
+
+def access_competency_by_id(*, membership, competency_id):
+    return get_for_org_or_404(
+        Competency.objects.select_related("area", "organization"),
+        membership.organization,
+        pk=competency_id,
+    )
+
+
+def access_competency_level_by_id(*, membership, competencylevel_id):
+    return get_for_org_or_404(
+        CompetencyLevel.objects.select_related("organization"),
+        membership.organization,
+        pk=competencylevel_id,
+    )
+
+
+def access_resource_by_id(*, membership, resource_id):
+    return get_for_org_or_404(
+        Resource.objects.select_related("organization"), membership.organization, pk=resource_id
+    )
+
+
+def access_resource_assignment_by_id(*, membership, resourceassignment_id):
+    return get_for_org_or_404(
+        ResourceAssignment.objects.select_related("resource", "cohort", "user", "organization"),
+        membership.organization,
+        pk=resourceassignment_id,
+    )
+
+
+def access_own_resource_by_id(*, membership, resource_id):
+    """One of the resources the membership's person is asked to do (annotated as "My
+    resources" shows it), or 404: a resource that is not theirs answers as missing."""
+    resource = resource_for_user(
+        organization=membership.organization, user=membership.user, resource_id=resource_id
+    )
+    if resource is None:
+        raise Http404
+    return resource
+
+
+def access_rubric_by_id(*, membership, rubric_id):
+    return get_for_org_or_404(
+        Rubric.objects.select_related("organization"), membership.organization, pk=rubric_id
+    )
+
+
+def assessment_permissions(*, membership, participant):
+    """``(can_view, can_record)`` for the signed-in person and a participant's assessments.
+
+    Admins record and read; leaders read; a mentor of the same cohort records and reads;
+    the participant reads their own. Nobody records their own.
+    """
+    user = membership.user
+    own = participant.user_id == user.pk
+    if has_role(membership, Role.ADMIN):
+        return True, not own
+    mentor = (
+        not own
+        and Participant.objects.for_org(participant.organization)
+        .filter(
+            cohort_id=participant.cohort_id,
+            user=user,
+            role=Participant.Role.MENTOR,
+            status__in=Participant.ENROLLED_STATUSES,
+        )
+        .exists()
+    )
+    return mentor or own or has_role(membership, Role.LEADER), mentor
+
+
+def access_assessments_by_id(*, membership, participant_id):
+    """A participant whose assessments the person may see, with whether they may record
+    one: ``(participant, can_record)``. 404 when they may not even see them (another
+    person's assessments are not theirs to know about)."""
+    participant = access_participant_by_id(membership=membership, participant_id=participant_id)
+    can_view, can_record = assessment_permissions(membership=membership, participant=participant)
+    if not can_view:
+        raise Http404
+    return participant, can_record
+
+
 # The request-taking names the views used before the ``*_by_id`` getters; kept while the
 # callers move over.
 def access_program(request, program_id):
-    return get_for_org_or_404(Program.objects, request.organization, pk=program_id)
+    return access_program_by_id(membership=request.membership, program_id=program_id)
 
 
 def access_cohort(request, cohort_id):
-    return get_for_org_or_404(
-        Cohort.objects.select_related("program", "facilitator"), request.organization, pk=cohort_id
-    )
+    return access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
 
 
 def access_participant(request, participant_id, *, cohort=None):

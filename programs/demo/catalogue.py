@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Cohort, Program
-from ..services import catalogue as services
+from ..services import cohorts as cohort_services
+from ..services import programs as program_services
 
 TRAINER_CHARTER = {
     "code_of_conduct": (
@@ -64,14 +65,14 @@ def _advance(cohort, stages, by):
     """Walk the cohort through ``stages`` without the participant checks (see the module
     doc): each step is written and audited as an admin's step would be."""
     for stage in stages:
-        services._cohort_move(cohort, stage, by)
+        cohort_services._cohort_move(cohort, stage, by)
 
 
 @transaction.atomic
 def programs(context):
     """Create the demo's programs and cohorts; see programs/demo.py for the contract."""
     organization, admin = context.organization, context.admin
-    trainer = services.program_create(
+    trainer = program_services.program_create(
         organization=organization,
         name="New Trainer Onboarding",
         purpose=(
@@ -95,7 +96,7 @@ def programs(context):
         by=admin,
         **TRAINER_CHARTER,
     )
-    leaders = services.program_create(
+    leaders = program_services.program_create(
         organization=organization,
         name="Leadership Accelerator",
         purpose=(
@@ -154,7 +155,7 @@ def programs(context):
     specs.sort(key=lambda spec: spec[0] != Status.MATCHING)
     for status, program, name, offset, weeks, capacity, slot, facilitator in specs:
         starts_on = monday + timedelta(weeks=offset)
-        cohort = services.cohort_create(
+        cohort = cohort_services.cohort_create(
             program=program,
             name=name,
             starts_on=starts_on,
@@ -168,7 +169,7 @@ def programs(context):
             by=admin,
         )
         if status != Status.DRAFT:
-            services.cohort_transition(cohort=cohort, to=Status.ENROLLING, by=admin)
+            cohort_services.cohort_transition(cohort=cohort, to=Status.ENROLLING, by=admin)
         path = [Status.MATCHING, Status.ACTIVE, Status.COMPLETED]
         if status in path:
             _advance(cohort, path[: path.index(status) + 1], admin)

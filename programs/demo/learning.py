@@ -12,7 +12,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from ..models import Competency, Participant, Resource
-from ..services import learning as services
+from ..services import assessments as assessment_services
+from ..services import competencies as competency_services
+from ..services import resources as resource_services
 
 RESOURCES = [
     {
@@ -142,11 +144,13 @@ RESOURCES = [
 def competencies(context):
     """Create the level scale, competencies and the example rubric."""
     organization, admin = context.organization, context.admin
-    services.competency_starter_load(organization=organization, by=admin)
+    competency_services.competency_starter_load(organization=organization, by=admin)
     context.extra["competencies"] = list(
         Competency.objects.for_org(organization).select_related("area")
     )
-    context.extra["rubric"] = services.rubric_example_add(organization=organization, by=admin)
+    context.extra["rubric"] = assessment_services.rubric_example_add(
+        organization=organization, by=admin
+    )
 
 
 def _by_name(context):
@@ -157,7 +161,7 @@ def _resources(context):
     named = _by_name(context)
     created = {}
     for spec in RESOURCES:
-        created[spec["title"]] = services.resource_create(
+        created[spec["title"]] = resource_services.resource_create(
             organization=context.organization,
             title=spec["title"],
             kind=spec["kind"],
@@ -173,7 +177,7 @@ def _resources(context):
 
 def _done(context, resource, user, start):
     """Mark done on a plausible day between ``start`` and today (not all at load time)."""
-    completion = services.resource_mark_done(resource=resource, user=user)
+    completion = resource_services.resource_mark_done(resource=resource, user=user)
     today = timezone.localdate()
     span = max((today - start).days, 0)
     day = start + timedelta(days=context.rng.randint(0, span)) if span else today
@@ -209,36 +213,36 @@ def learning(context):
     # People outside any cohort still get something: direct assignments, one done.
     members = list(context.members)
     for index, user in enumerate(members[:3]):
-        services.resource_assign(
+        resource_services.resource_assign(
             resource=[case, feedback, scenario][index],
             user=user,
             due_on=today + timedelta(days=7 + 3 * index),
             by=admin,
         )
     if members:
-        services.resource_mark_done(resource=case, user=members[0])
-    services.resource_assign(resource=plan, user=context.leader, by=admin)
+        resource_services.resource_mark_done(resource=case, user=members[0])
+    resource_services.resource_assign(resource=plan, user=context.leader, by=admin)
 
     if active is not None:
         mentees = _participants(context, active, Participant.Role.MENTEE)
         mentors = _participants(context, active, Participant.Role.MENTOR)
         start = active.starts_on
         for resource, days in [(cueing, 7), (regressions, 14), (script, 10), (review, 21)]:
-            services.resource_assign(
+            resource_services.resource_assign(
                 resource=resource,
                 cohort=active,
                 participant_role=Participant.Role.MENTEE,
                 due_on=start + timedelta(days=days),
                 by=admin,
             )
-        services.resource_assign(
+        resource_services.resource_assign(
             resource=primer,
             cohort=active,
             participant_role=Participant.Role.MENTOR,
             due_on=start + timedelta(days=3),
             by=admin,
         )
-        services.resource_assign(resource=case, cohort=active, by=admin)
+        resource_services.resource_assign(resource=case, cohort=active, by=admin)
         for mentee in mentees:
             for resource in (cueing, script, regressions, review):
                 if rng.random() < 0.6:
@@ -252,14 +256,14 @@ def learning(context):
         mentees = _participants(context, completed, Participant.Role.MENTEE)
         mentors = _participants(context, completed, Participant.Role.MENTOR)
         for resource in (cueing, regressions, script, case):
-            services.resource_assign(
+            resource_services.resource_assign(
                 resource=resource,
                 cohort=completed,
                 participant_role=Participant.Role.MENTEE,
                 due_on=completed.starts_on + timedelta(days=14),
                 by=admin,
             )
-        services.resource_assign(
+        resource_services.resource_assign(
             resource=primer, cohort=completed, participant_role=Participant.Role.MENTOR, by=admin
         )
         for mentee in mentees:
@@ -271,13 +275,13 @@ def learning(context):
         _assess(context, completed, mentees, mentors, finals=True)
 
     if enrolling is not None:
-        services.resource_assign(
+        resource_services.resource_assign(
             resource=plan,
             cohort=enrolling,
             due_on=enrolling.starts_on + timedelta(days=7),
             by=admin,
         )
-        services.resource_assign(
+        resource_services.resource_assign(
             resource=primer,
             cohort=enrolling,
             participant_role=Participant.Role.MENTOR,
@@ -293,13 +297,13 @@ def _assess(context, cohort, mentees, mentors, *, finals):
     if rubric is None:
         return
     criteria = list(rubric.criteria.all())
-    threshold = services.certification_threshold(cohort.program, rubric)
+    threshold = assessment_services.certification_threshold(cohort.program, rubric)
     baseline_on = min(cohort.starts_on + timedelta(days=4), today)
     final_on = min(cohort.ends_on - timedelta(days=2), today)
     for index, mentee in enumerate(mentees):
         assessor = mentors[index % len(mentors)].user if mentors else context.admin
         baseline = {c.pk: rng.randint(1, 3) for c in criteria}
-        services.assessment_record(
+        assessment_services.assessment_record(
             participant=mentee,
             rubric=rubric,
             kind="baseline",
@@ -323,7 +327,7 @@ def _assess(context, cohort, mentees, mentors, *, finals):
             if mentee.status == Participant.Status.CERTIFIED:
                 # Certified by hand already (the people area's demo): the record agrees.
                 final = _passing(final, rubric, threshold)
-            services.assessment_record(
+            assessment_services.assessment_record(
                 participant=mentee,
                 rubric=rubric,
                 kind="final",

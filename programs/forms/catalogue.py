@@ -6,10 +6,11 @@ a tenant surface.
 """
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from .. import builtins
 from ..models import Blueprint, BlueprintActivity, BlueprintPhase, Cohort, Program, Rubric
-from ..services.catalogue import RATIO_DEFAULTS, facilitator_choices
+from ..services.programs import RATIO_DEFAULTS
 
 INDICATOR_GROUPS = [
     ("leading", "Leading: early signs the program works"),
@@ -273,7 +274,9 @@ class CohortForm(forms.ModelForm):
             f"In the organisation's time zone ({organization.time_zone.replace('_', ' ')})."
         )
         facilitator = self.fields["facilitator"]
-        facilitator.queryset = facilitator_choices(organization)
+        facilitator.queryset = (
+            get_user_model().objects.members_of(organization).order_by("name", "email")
+        )
         facilitator.label_from_instance = lambda u: f"{u.name} ({u.email})" if u.name else u.email
         facilitator.empty_label = "No facilitator yet"
         facilitator.help_text = f"A member of {organization.name} who runs the cohort."

@@ -17,7 +17,7 @@ from ..models import (
     Resource,
     Rubric,
 )
-from ..services.learning import assignable_users
+from ..selectors.resources import assignable_users
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 
@@ -158,7 +158,7 @@ class ResourceAssignForm(forms.Form):
             .select_related("program")
         )
         self.fields["cohort"].label_from_instance = lambda c: f"{c.name} ({c.get_status_display()})"
-        self.fields["user"].queryset = assignable_users(organization)
+        self.fields["user"].queryset = assignable_users(organization=organization)
         self.fields["user"].label_from_instance = lambda u: (
             f"{u.name} · {u.email}" if u.name else u.email
         )

@@ -59,7 +59,7 @@ def tidewater():
     competency for the intake."""
     from mentorship.tenancy.models import Membership, Role
     from mentorship.tenancy.services import organization_create
-    from programs.services import learning
+    from programs.services import competencies as learning
 
     admin = person("ines.admin@example.org", "Ines Admin")
     organization = organization_create(

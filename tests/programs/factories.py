@@ -231,9 +231,9 @@ def make_person(organization, role=Role.MEMBER, department="", **user_fields):
 
 def make_program(organization, *, charter=True, blueprint_key="", **fields):
     if blueprint_key:
-        from programs.services import catalogue as services
+        from programs.services.blueprints import blueprint_create_from_builtin
 
-        fields["blueprint"] = services.blueprint_create_from_builtin(
+        fields["blueprint"] = blueprint_create_from_builtin(
             organization=organization, key=blueprint_key, by=None
         )
     return ProgramFactory(organization=organization, charter=charter, **fields)

@@ -21,7 +21,9 @@ from programs.models import (
     ResourceCompletion,
     Rubric,
 )
-from programs.services import learning as services
+from programs.services import assessments as assessment_services
+from programs.services import competencies as competency_services
+from programs.services import resources as resource_services
 from tests.programs.factories import (
     enrol,
     make_area,
@@ -51,7 +53,7 @@ def things(org, admin):
     level = CompetencyLevel.objects.create(organization=org, value=1, name="Aware")
     resource = make_resource(org, competencies=[competency])
     cohort = make_cohort(org)
-    assignment = services.resource_assign(resource=resource, cohort=cohort, by=admin)
+    assignment = resource_services.resource_assign(resource=resource, cohort=cohort, by=admin)
     rubric = make_rubric(org)
     participant = enrol(cohort)
     return {
@@ -318,7 +320,7 @@ def test_importing_a_wrong_header_is_refused(org, as_admin):
 
 
 def test_the_level_scale_exports_and_imports_as_its_own_csv(org, admin, as_admin, as_leader):
-    services.competency_level_create(organization=org, value=1, name="Aware", by=admin)
+    competency_services.competency_level_create(organization=org, value=1, name="Aware", by=admin)
     export = as_leader.get(reverse("competency_level_export", args=[org.slug]))
     assert export["Content-Type"].startswith("text/csv")
     assert export.content.decode() == "level,name,description\r\n1,Aware,\r\n"
@@ -448,7 +450,7 @@ def test_the_list_filters_and_answers_htmx_with_the_results_only(org, as_leader)
 
 def test_archived_resources_leave_the_list_unless_asked_for(org, admin, as_leader):
     resource = make_resource(org, title="Old module")
-    services.resource_archive(resource=resource, by=admin)
+    resource_services.resource_archive(resource=resource, by=admin)
     url = reverse("resource_list", args=[org.slug])
     assert "Old module" not in as_leader.get(url).content.decode()
     assert "Old module" in as_leader.get(url, {"state": "archived"}).content.decode()
@@ -498,8 +500,8 @@ def test_the_detail_page_shows_who_has_done_it(org, admin, as_leader):
     cohort = make_cohort(org)
     done, waiting = enrol(cohort), enrol(cohort)
     resource = make_resource(org)
-    services.resource_assign(resource=resource, cohort=cohort, by=admin)
-    services.resource_mark_done(resource=resource, user=done.user)
+    resource_services.resource_assign(resource=resource, cohort=cohort, by=admin)
+    resource_services.resource_mark_done(resource=resource, user=done.user)
     response = as_leader.get(reverse("resource_detail", args=[org.slug, resource.pk]))
     assert response.context["done_count"] == 1
     assert len(response.context["audience"]) == 2
@@ -511,8 +513,8 @@ def test_completion_by_cohort(org, admin, as_leader):
     cohort = make_cohort(org, name="Spring")
     mentee = enrol(cohort)
     resource = make_resource(org, title="Cue cards")
-    services.resource_assign(resource=resource, cohort=cohort, by=admin)
-    services.resource_mark_done(resource=resource, user=mentee.user)
+    resource_services.resource_assign(resource=resource, cohort=cohort, by=admin)
+    resource_services.resource_mark_done(resource=resource, user=mentee.user)
     url = reverse("resource_completion", args=[org.slug])
     response = as_leader.get(url, {"cohort": cohort.pk})
     assert response.context["progress"].totals == [(resource, 1, 1)]
@@ -538,7 +540,7 @@ def my_item(org, admin, member):
     cohort = make_cohort(org)
     enrol(cohort, user=member)
     resource = make_resource(org, title="Cue cards")
-    services.resource_assign(
+    resource_services.resource_assign(
         resource=resource,
         cohort=cohort,
         due_on=timezone.localdate() + timedelta(days=2),
@@ -732,7 +734,7 @@ def test_without_a_program_rubric_the_assessor_chooses_one_of_this_organisation(
 def test_the_progress_shows_baseline_against_final(org, admin, as_admin, trainee):
     rubric = trainee.cohort.program.rubric
     today = timezone.localdate()
-    services.assessment_record(
+    assessment_services.assessment_record(
         participant=trainee,
         rubric=rubric,
         kind="baseline",
@@ -740,7 +742,7 @@ def test_the_progress_shows_baseline_against_final(org, admin, as_admin, trainee
         scores=scores_for(rubric, 1, 2),
         by=admin,
     )
-    services.assessment_record(
+    assessment_services.assessment_record(
         participant=trainee,
         rubric=rubric,
         kind="final",
@@ -797,8 +799,8 @@ def test_resource_list_query_budget(org, admin, as_leader):
     def grow():
         for _ in range(3):
             resource = make_resource(org, competencies=[make_competency(org)])
-            services.resource_assign(resource=resource, cohort=cohort, by=admin)
-            services.resource_mark_done(resource=resource, user=admin)
+            resource_services.resource_assign(resource=resource, cohort=cohort, by=admin)
+            resource_services.resource_mark_done(resource=resource, user=admin)
 
     make_resource(org)
     url = reverse("resource_list", args=[org.slug])
@@ -815,9 +817,9 @@ def test_resource_detail_query_budget(org, admin, as_admin):
         cohort = make_cohort(org)
         for _ in range(3):
             participant = enrol(cohort)
-            services.resource_mark_done(resource=resource, user=participant.user)
-            services.resource_assign(resource=resource, user=participant.user, by=admin)
-        services.resource_assign(resource=resource, cohort=cohort, by=admin)
+            resource_services.resource_mark_done(resource=resource, user=participant.user)
+            resource_services.resource_assign(resource=resource, user=participant.user, by=admin)
+        resource_services.resource_assign(resource=resource, cohort=cohort, by=admin)
         resource.competencies.add(make_competency(org), through_defaults={"organization": org})
 
     resource.is_coaching_primer = True
@@ -835,8 +837,8 @@ def test_resource_completion_query_budget(org, admin, as_leader):
         for _ in range(3):
             participant = enrol(cohort)
             resource = make_resource(org)
-            services.resource_assign(resource=resource, cohort=cohort, by=admin)
-            services.resource_mark_done(resource=resource, user=participant.user)
+            resource_services.resource_assign(resource=resource, cohort=cohort, by=admin)
+            resource_services.resource_mark_done(resource=resource, user=participant.user)
 
     url = reverse("resource_completion", args=[org.slug])
     assert_flat_queries(as_leader, url + f"?cohort={cohort.pk}", grow, n=12)
@@ -851,15 +853,15 @@ def test_my_resources_query_budget(org, admin, member, as_member):
             resource = make_resource(
                 org, competencies=[make_competency(org)], is_coaching_primer=index == 0
             )
-            services.resource_assign(
+            resource_services.resource_assign(
                 resource=resource,
                 cohort=cohort,
                 due_on=timezone.localdate() + timedelta(days=index),
                 by=admin,
             )
             if index:
-                services.resource_mark_done(resource=resource, user=member)
-        services.resource_assign(resource=make_resource(org), user=member, by=admin)
+                resource_services.resource_mark_done(resource=resource, user=member)
+        resource_services.resource_assign(resource=make_resource(org), user=member, by=admin)
 
     assert_flat_queries(as_member, reverse("my_resources", args=[org.slug]), grow, n=10)
 
@@ -891,7 +893,7 @@ def test_rubric_detail_query_budget(org, admin, as_admin):
 
     def grow():
         for _ in range(3):
-            services.assessment_record(
+            assessment_services.assessment_record(
                 participant=enrol(cohort),
                 rubric=rubric,
                 kind="baseline",
@@ -909,7 +911,7 @@ def test_participant_assessments_query_budget(org, admin, as_admin, trainee):
 
     def grow():
         for kind in ("baseline", "final", "baseline"):
-            services.assessment_record(
+            assessment_services.assessment_record(
                 participant=trainee,
                 rubric=rubric,
                 kind=kind,

@@ -170,3 +170,75 @@ def pair(mentee, mentor, *, status=Pairing.Status.ACTIVE, days_ago=0, **fields):
     if status == Pairing.Status.PENDING:
         fields.setdefault("accept_by", now + timedelta(days=5))
     return PairingFactory(mentee=mentee, mentor=mentor, status=status, **fields)
+
+
+# --- calibration, rematch, responsiveness and the directory (appended) --------------------
+
+
+class CalibrationCheckFactory(TenantFactory):
+    """A pairing's calibration check, due today, flagged unless told otherwise."""
+
+    class Meta:
+        model = "matching.CalibrationCheck"
+
+    pairing = factory.SubFactory(PairingFactory)
+    organization = factory.SelfAttribute("pairing.organization")
+    due_on = factory.LazyFunction(timezone.localdate)
+    flagged = True
+    flag_reason = "Low fit answer from the mentee (2/5)"
+
+
+class RematchRequestFactory(TenantFactory):
+    """A mentee's open (confidential) request for another mentor."""
+
+    class Meta:
+        model = "matching.RematchRequest"
+
+    pairing = factory.SubFactory(PairingFactory)
+    organization = factory.SelfAttribute("pairing.organization")
+    requested_by = factory.SelfAttribute("pairing.mentee.user")
+    reason = "We do not get on."
+
+
+class UnresponsiveReportFactory(TenantFactory):
+    """A mentee's open report that their mentor does not answer."""
+
+    class Meta:
+        model = "matching.UnresponsiveReport"
+
+    pairing = factory.SubFactory(PairingFactory)
+    organization = factory.SelfAttribute("pairing.organization")
+    reported_by = factory.SelfAttribute("pairing.mentee.user")
+    note = "Two invitations without an answer."
+
+
+class OfferingFactory(TenantFactory):
+    """An active directory offering of a member (pass ``organization`` and ``mentor``)."""
+
+    class Meta:
+        model = "matching.Offering"
+
+    topic = factory.Sequence(lambda n: f"Micro-session {n}")
+    minutes = 30
+    respond_within_days = 3
+
+
+class OfferingRequestFactory(TenantFactory):
+    """A request for an offering, awaiting the mentor's answer (pass ``mentee``)."""
+
+    class Meta:
+        model = "matching.OfferingRequest"
+
+    offering = factory.SubFactory(OfferingFactory)
+    organization = factory.SelfAttribute("offering.organization")
+    message = "I tried the regression twice and the client still folds forward."
+    respond_by = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))
+
+
+__all__ += [
+    "CalibrationCheckFactory",
+    "OfferingFactory",
+    "OfferingRequestFactory",
+    "RematchRequestFactory",
+    "UnresponsiveReportFactory",
+]

@@ -1,6 +1,7 @@
 """Queueing and delivering messages, once and only once."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -96,3 +97,28 @@ def message_deliver(*, organization, message_id):
         status=Message.Status.GAVE_UP if attempts >= MAX_ATTEMPTS else Message.Status.FAILED,
     )
     raise failure
+
+
+def message_sweep(*, older_than_seconds=120):
+    """Queue again every message that never reached a worker (the broker was down at
+    commit, or a worker died), of every organisation; returns how many were queued.
+
+    Cross-tenant on purpose: the sweep serves every organisation and hands each delivery
+    its organisation's id, so the delivery itself runs scoped. A message is queued directly
+    (not through ``enqueue_on_commit``): the sweep writes nothing, so there is no commit to
+    wait for.
+    """
+    from .tasks import deliver_message
+
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    stale = (
+        Message.objects.unscoped()
+        .undelivered()
+        .filter(created_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS)
+        .values_list("organization_id", "pk")
+    )
+    count = 0
+    for organization_id, message_id in stale.iterator():
+        deliver_message.delay(organization_id, message_id)
+        count += 1
+    return count

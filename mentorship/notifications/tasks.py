@@ -7,15 +7,11 @@ message queued under its former name before a deploy is not lost: its row stays 
 and the sweep queues it again.
 """
 
-from datetime import timedelta
-
 from celery import shared_task
-from django.utils import timezone
 
 from mentorship.core.tasks import OrganizationTask
 
-from .models import Message
-from .services import MAX_ATTEMPTS, message_deliver
+from .services import MAX_ATTEMPTS, message_deliver, message_sweep
 
 
 class _RetriedOrganizationTask(OrganizationTask):
@@ -52,20 +48,9 @@ def deliver_message(self, organization, message_id):
     message_deliver(organization=organization, message_id=message_id)
 
 
-@shared_task
+# Not an OrganizationTask: one sweep serves every organisation. Its name stays the one the
+# beat schedules of running deployments (and settings.CELERY_BEAT_SCHEDULE) already use.
+@shared_task(name="mentorship.notifications.tasks.sweep_pending_messages")
 def sweep_pending_messages(older_than_seconds=120):
     """Re-enqueue messages that never reached a worker (the broker was down at commit)."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    # Cross-tenant on purpose: the sweep serves every organisation and hands each task its
-    # organisation's id, so the delivery itself runs scoped.
-    stale = (
-        Message.objects.unscoped()
-        .undelivered()
-        .filter(created_at__lt=cutoff, attempts__lt=MAX_ATTEMPTS)
-        .values_list("organization_id", "pk")
-    )
-    count = 0
-    for organization_id, message_id in stale.iterator():
-        deliver_message.delay(organization_id, message_id)
-        count += 1
-    return count
+    return message_sweep(older_than_seconds=older_than_seconds)

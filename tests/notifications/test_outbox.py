@@ -14,6 +14,7 @@ from mentorship.notifications import tasks
 from mentorship.notifications.models import Message, MessageQuerySet
 from mentorship.notifications.services import MAX_ATTEMPTS, message_deliver, message_queue
 from mentorship.tenancy.scoping import UnscopedQueryError
+from tests.factories import MessageFactory
 
 BACKEND = "tests.notifications.test_outbox"
 
@@ -217,25 +218,34 @@ def test_the_task_retries_after_a_failure_and_sends_exactly_one_email(
     assert len(mail.outbox) == 1
 
 
+def test_a_retry_is_queued_with_the_organisations_id_not_the_organisation(org):
+    """The task receives the Organization; what a retry re-queues is its id again."""
+    task = tasks.deliver_message
+    task.push_request(args=(org, 7))
+    try:
+        assert task.request.args == (org.pk, 7)
+    finally:
+        task.pop_request()
+
+
 def test_the_task_is_configured_to_retry_with_backoff_and_ack_late():
     task = tasks.deliver_message
     assert task.autoretry_for == (Exception,)
     assert task.retry_backoff == 2
     assert task.acks_late is True
     assert task.max_retries == MAX_ATTEMPTS - 1
+    assert task.name == "notifications.deliver_message"
 
 
 # --- the sweep -----------------------------------------------------------------------------
 
 
 def _stored(org, key, status=Message.Status.PENDING, age=timedelta(minutes=10), attempts=0):
-    message = Message.objects.create(
+    message = MessageFactory(
         organization=org,
-        kind="reminder",
         subject_key=key,
         recipient_email="mia@example.org",
         subject=f"About {key}",
-        body="…",
         status=status,
         attempts=attempts,
     )

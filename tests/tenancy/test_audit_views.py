@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from mentorship.tenancy.models import AuditEvent
-from tests.factories import MembershipFactory
+from tests.factories import AuditEventFactory, MembershipFactory
 from tests.utils import assert_flat_queries
 
 from .pages import HTMX, url
@@ -19,7 +19,7 @@ from .pages import HTMX, url
 @pytest.fixture
 def audit_events(org, admin, member, leader):
     def event(action, actor, day):
-        row = AuditEvent.objects.create(organization=org, actor=actor, action=action)
+        row = AuditEventFactory(organization=org, actor=actor, action=action)
         when = datetime(2026, 3, day, 12, 0, tzinfo=UTC)
         AuditEvent.objects.for_org(org).filter(pk=row.pk).update(created_at=when)
         return row
@@ -38,7 +38,7 @@ def _shown(response):
 def test_audit_log_lists_the_organisations_events_newest_first(
     org, other_org, stranger, audit_events, as_admin
 ):
-    AuditEvent.objects.create(organization=other_org, actor=stranger, action="invitation.created")
+    AuditEventFactory(organization=other_org, actor=stranger, action="invitation.created")
     response = as_admin.get(url("audit_log", org))
     events = list(response.context["page"].object_list)
     assert [e.pk for e in events] == [
@@ -110,6 +110,6 @@ def test_audit_log_query_budget(org, admin, as_admin):
     def grow():
         for action in ["invitation.created", "membership.removed", "organization.updated"]:
             person = MembershipFactory(organization=org).user
-            AuditEvent.objects.create(organization=org, actor=person, action=action)
+            AuditEventFactory(organization=org, actor=person, action=action)
 
     assert_flat_queries(as_admin, reverse("audit_log", args=[org.slug]), grow, n=9)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.tenancy.models import AuditEvent
+from tests.factories import AuditEventFactory
 
 
 def test_a_signed_in_non_member_gets_404(org, as_stranger):
@@ -54,7 +55,7 @@ def test_pages_outside_an_organisation_have_none(as_member):
 def test_the_organisations_time_zone_is_active_for_the_request(org, admin, as_admin):
     org.time_zone = "Asia/Tokyo"
     org.save()
-    event = AuditEvent.objects.create(organization=org, actor=admin, action="organization.updated")
+    event = AuditEventFactory(organization=org, actor=admin, action="organization.updated")
     AuditEvent.objects.for_org(org).filter(pk=event.pk).update(
         created_at=datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
     )

@@ -12,10 +12,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import Pairing
 from mentorship.tenancy.models import AuditEvent, Membership, Organization, Role
 from mentorship.tenancy.scoping import unscoped_queries
-from tests.factories import InvitationFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import (
+    AuditEventFactory,
+    InvitationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    UserFactory,
+)
+from tests.matching.factories import PairingFactory
 from tests.programs.factories import enrol, make_cohort
 from tests.utils import assert_flat_queries
 
@@ -118,7 +124,7 @@ def test_org_home_for_an_admin_shows_invitations_activity_and_admin_navigation(
 ):
     InvitationFactory.create_batch(2, organization=org, invited_by=admin)
     InvitationFactory(organization=org, expired=True)
-    AuditEvent.objects.create(organization=org, actor=admin, action="invitation.created")
+    AuditEventFactory(organization=org, actor=admin, action="invitation.created")
 
     response = as_admin.get(url("org_home", org))
 
@@ -265,22 +271,14 @@ def _grow_participations(org, user):
     """Two more cohorts for ``user``, and their home panels' rows: a mentee in one (with an
     active mentor) and a mentor in the other (of one mentee, and asked by two more)."""
     as_mentee = enrol(make_cohort(org), user=user)
-    Pairing.objects.create(
-        organization=org,
-        cohort=as_mentee.cohort,
-        mentee=as_mentee,
-        mentor=enrol(as_mentee.cohort, role="mentor"),
-        status=Pairing.Status.ACTIVE,
-        accepted_at=timezone.now(),
-    )
+    PairingFactory(mentee=as_mentee)
     as_mentor = enrol(make_cohort(org), user=user, role="mentor")
     for status in ["active", "pending", "pending"]:
-        Pairing.objects.create(
-            organization=org,
-            cohort=as_mentor.cohort,
+        PairingFactory(
             mentee=enrol(as_mentor.cohort),
             mentor=as_mentor,
             status=status,
+            accepted_at=None,
             accept_by=timezone.now() + timedelta(days=3),
         )
 
@@ -290,7 +288,7 @@ def test_org_home_query_budget(org, admin, as_admin):
         MembershipFactory.create_batch(3, organization=org)
         InvitationFactory.create_batch(3, organization=org, invited_by=admin)
         for action in ["invitation.created", "membership.removed", "organization.updated"]:
-            AuditEvent.objects.create(organization=org, actor=UserFactory(), action=action)
+            AuditEventFactory(organization=org, actor=UserFactory(), action=action)
         _grow_participations(org, admin)
 
     assert_flat_queries(as_admin, reverse("org_home", args=[org.slug]), grow, n=15)

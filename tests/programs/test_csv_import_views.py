@@ -14,6 +14,7 @@ from tests.programs.factories import (
     make_cohort,
     make_person,
 )
+from tests.utils import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +99,13 @@ def test_the_example_csv_downloads_and_imports_cleanly(org, cohort, as_admin):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     assert response.content.decode().startswith("email,name,role,department,manager_email")
+
+
+def test_the_import_page_query_budget_stays_flat(org, cohort, as_admin):
+    url = reverse("cohort_import", args=[org.slug, cohort.pk])
+    assert_flat_queries(as_admin, url, grow=lambda: (enrol(cohort), enrol(cohort)), n=8)
+
+
+def test_the_example_file_query_budget_stays_flat(org, cohort, as_admin):
+    url = reverse("cohort_import_example", args=[org.slug, cohort.pk])
+    assert_flat_queries(as_admin, url, grow=lambda: (enrol(cohort), enrol(cohort)), n=4)

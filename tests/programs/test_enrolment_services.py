@@ -254,6 +254,70 @@ def test_an_invitation_into_a_full_cohort_is_refused_and_nothing_is_sent(org, ad
     assert not Message.objects.for_org(org).exists()
 
 
+def test_an_invitation_holding_the_last_seat_enrols_its_person(org, admin):
+    """The seat an invitation kept is its person's: accepting it is not refused for it."""
+    cohort = make_cohort(org, capacity=2)
+    enrol(cohort)
+    pending = enrolment.participant_invite(
+        cohort=cohort, email="last@example.org", role="mentee", by=admin, site_url=SITE
+    )
+    newcomer = UserFactory(email="last@example.org")
+
+    invitation_accept(token=invitation_token(pending.invitation), user=newcomer)
+
+    assert _participants(cohort).filter(user=newcomer).exists()
+    assert _participants(cohort).count() == 2
+    assert not _events(org, "participant.enrolment_refused")
+
+
+def test_an_invitation_accepted_into_a_cohort_full_by_then_enrols_nobody_and_says_so(
+    org, admin, django_capture_on_commit_callbacks
+):
+    """Capacity lowered after the invitation went out (the cohort's row changed directly, as
+    an older release allowed): its acceptance must not enrol past capacity."""
+    cohort = make_cohort(org, capacity=3)
+    pending = enrolment.participant_invite(
+        cohort=cohort, email="late@example.org", role="mentee", by=admin, site_url=SITE
+    )
+    enrol(cohort)
+    enrol(cohort, role=Participant.Role.MENTOR)
+    type(cohort).objects.for_org(org).filter(pk=cohort.pk).update(capacity=2)
+    newcomer = UserFactory(email="late@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = invitation_accept(token=invitation_token(pending.invitation), user=newcomer)
+
+    assert membership.user == newcomer  # they joined the organisation...
+    assert not _participants(cohort).filter(user=newcomer).exists()  # ...not the full cohort
+    assert _participants(cohort).count() == 2
+    assert not PendingEnrolment.objects.for_org(org).exists()
+    [refused] = _events(org, "participant.enrolment_refused")
+    assert refused.data["cohort"] == cohort.name and refused.data["email"] == "late@example.org"
+    assert (refused.data["capacity"], refused.data["enrolled"]) == (2, 2)
+    told = {
+        m.recipient_email: m
+        for m in Message.objects.for_org(org).filter(kind="programs.enrolment_refused")
+    }
+    assert set(told) == {"late@example.org", admin.email}
+    assert "you are not enrolled in it yet" in told["late@example.org"].body
+    assert "NOT enrolled" in told[admin.email].body
+    assert f"/o/{org.slug}/cohorts/{cohort.pk}/participants/" in told[admin.email].body
+    assert {m.to[0] for m in mail.outbox} >= {"late@example.org", admin.email}
+
+
+def test_a_facilitator_invitation_takes_no_seat_when_accepted(org, admin):
+    cohort = make_cohort(org, capacity=1)
+    pending = enrolment.participant_invite(
+        cohort=cohort, email="fac@example.org", role="facilitator", by=admin, site_url=SITE
+    )
+    enrol(cohort)
+    newcomer = UserFactory(email="fac@example.org")
+
+    invitation_accept(token=invitation_token(pending.invitation), user=newcomer)
+
+    assert _participants(cohort).get(user=newcomer).role == "facilitator"
+
+
 # --- withdraw, complete, certify ---------------------------------------------------------
 
 

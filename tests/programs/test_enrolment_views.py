@@ -238,3 +238,25 @@ def test_inviting_a_bad_address_says_so_next_to_the_field(org, cohort, as_admin)
     assert response.status_code == 400
     assert response.context["invite_form"].errors["email"]
     assert not Invitation.objects.for_org(org).exists()
+
+
+def test_the_add_page_query_budget_stays_flat(org, cohort, as_admin, mentee):
+    def grow():
+        enrol(cohort)
+        make_person(org)
+        make_person(org)
+
+    url = reverse("cohort_participant_add", args=[org.slug, cohort.pk])
+    assert_flat_queries(as_admin, url, grow=grow, n=12)
+
+
+def test_the_invite_address_sends_a_get_to_the_add_page_within_its_budget(org, cohort, as_admin):
+    url = reverse("cohort_participant_invite", args=[org.slug, cohort.pk])
+    assert as_admin.get(url).url == reverse("cohort_participant_add", args=[org.slug, cohort.pk])
+    assert_flat_queries(
+        as_admin,
+        url,
+        grow=lambda: (enrol(cohort), enrol(cohort)),
+        n=4,
+        expected_status=302,
+    )

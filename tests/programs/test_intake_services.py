@@ -6,8 +6,10 @@ from django.core.exceptions import ValidationError
 
 from mentorship.tenancy.models import AuditEvent
 from programs.models import (
+    MenteeGoal,
     MenteeIntake,
     MentorIntake,
+    MentorOffer,
     Participant,
 )
 from programs.selectors.charter import charter_acknowledged
@@ -17,6 +19,7 @@ from tests.programs.factories import (
     enrol,
     make_cohort,
     make_competencies,
+    make_program_without_charter,
 )
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +131,88 @@ def test_a_mentor_intake_records_offers_and_is_for_mentors_only(org):
     with pytest.raises(ValidationError, match="for a mentor"):
         intake_services.mentor_intake_save(participant=acknowledged(enrol(cohort)), **data)
     assert MentorIntake.objects.for_org(org).count() == 1
+
+
+def test_an_intake_before_the_charter_is_refused_by_the_service_and_writes_nothing(org):
+    """Charter before intake is the services' rule, not only the page's."""
+    competencies = make_competencies(org, "Cueing", "Regressions")
+    cohort = make_cohort(org)  # its program has a charter
+    mentee = enrol(cohort)
+    mentor = enrol(cohort, role=Participant.Role.MENTOR)
+
+    with pytest.raises(ValidationError) as refused:
+        intake_services.mentee_intake_save(participant=mentee, **_mentee_data(competencies))
+    assert refused.value.messages == ["First read and acknowledge the program's charter."]
+    with pytest.raises(ValidationError, match="charter"):
+        intake_services.mentor_intake_save(
+            participant=mentor,
+            competencies={competencies[0]: 4},
+            capacity=2,
+            availability=["mon-am"],
+            time_zone="Europe/London",
+        )
+
+    assert not MenteeIntake.objects.for_org(org).exists()
+    assert not MentorIntake.objects.for_org(org).exists()
+    assert not MenteeGoal.objects.for_org(org).exists()
+    assert not MentorOffer.objects.for_org(org).exists()
+    assert not _events(org, "intake.completed")
+
+
+def test_a_changed_charter_asks_again_before_the_intake_is_edited(org):
+    competencies = make_competencies(org, "Cueing", "Regressions")
+    cohort = make_cohort(org)
+    mentee = enrol(cohort)
+    intake_services.mentee_intake_save(
+        participant=acknowledged(mentee), **_mentee_data(competencies)
+    )
+    program = cohort.program
+    program.charter_version += 1
+    program.save(update_fields=["charter_version"])
+    mentee.refresh_from_db()
+
+    with pytest.raises(ValidationError, match="charter"):
+        intake_services.mentee_intake_save(
+            participant=mentee, **_mentee_data(competencies, goals="Something else")
+        )
+    assert MenteeIntake.objects.for_org(org).get().goals != "Something else"
+
+
+def test_a_program_without_a_charter_asks_for_none(org):
+    competencies = make_competencies(org, "Cueing", "Regressions")
+    mentee = enrol(make_cohort(org, program=make_program_without_charter(org)))
+
+    intake = intake_services.mentee_intake_save(participant=mentee, **_mentee_data(competencies))
+
+    assert intake.completed_at is not None
+
+
+def test_a_competency_of_another_organisation_is_refused_and_nothing_is_written(org, other_org):
+    mine = make_competencies(org, "Cueing", "Regressions")
+    theirs = make_competencies(other_org, "Theirs", "Other")
+    cohort = make_cohort(org)
+    mentee = acknowledged(enrol(cohort))
+    mentor = acknowledged(enrol(cohort, role=Participant.Role.MENTOR))
+
+    with pytest.raises(ValidationError) as refused:
+        intake_services.mentee_intake_save(
+            participant=mentee, **_mentee_data(mine, competencies={mine[0]: 1, theirs[0]: 2})
+        )
+    assert "competencies" in refused.value.message_dict
+    with pytest.raises(ValidationError) as refused:
+        intake_services.mentor_intake_save(
+            participant=mentor,
+            competencies={theirs[1]: 4},
+            capacity=2,
+            availability=["mon-am"],
+            time_zone="Europe/London",
+        )
+    assert "competencies" in refused.value.message_dict
+
+    assert not MenteeIntake.objects.for_org(org).exists()
+    assert not MentorIntake.objects.for_org(org).exists()
+    assert not MenteeGoal.objects.for_org(org).exists()
+    assert not MentorOffer.objects.for_org(org).exists()
 
 
 # --- readiness ---------------------------------------------------------------------------

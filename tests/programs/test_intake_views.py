@@ -246,3 +246,45 @@ def test_a_facilitator_is_told_there_is_no_intake(org, cohort):
     )
     assert response.status_code == 200
     assert "No intake for facilitators" in response.content.decode()
+
+
+def test_the_mentee_intake_form_query_budget_stays_flat(org, as_member, acknowledged):
+    rounds = iter(range(100))
+
+    def grow():
+        round_ = next(rounds)
+        make_competencies(org, f"Skill {round_}a", f"Skill {round_}b")
+
+    url = reverse("participant_intake", args=[org.slug, acknowledged.pk])
+    assert_flat_queries(as_member, url, grow=grow, n=10)
+
+
+def test_the_mentor_intake_form_query_budget_stays_flat(org, cohort):
+    mentor = with_charter(enrol(cohort, role=Participant.Role.MENTOR))
+    rounds = iter(range(100))
+
+    def grow():
+        round_ = next(rounds)
+        make_competencies(org, f"Skill {round_}a", f"Skill {round_}b")
+
+    url = reverse("participant_intake", args=[org.slug, mentor.pk])
+    assert_flat_queries(client_for(mentor.user), url, grow=grow, n=10)
+
+
+def test_the_charter_page_query_budget_stays_flat(org, cohort, as_member, mentee):
+    url = reverse("participant_charter", args=[org.slug, mentee.pk])
+    assert_flat_queries(as_member, url, grow=lambda: (enrol(cohort), enrol(cohort)), n=7)
+
+
+def test_the_readiness_address_sends_a_get_to_the_participant_within_its_budget(
+    org, cohort, as_admin, mentor
+):
+    url = reverse("participant_readiness", args=[org.slug, mentor.pk])
+    assert as_admin.get(url).url == reverse("participant_detail", args=[org.slug, mentor.pk])
+    assert_flat_queries(
+        as_admin,
+        url,
+        grow=lambda: (enrol(cohort), enrol(cohort)),
+        n=6,
+        expected_status=302,
+    )

@@ -208,3 +208,27 @@ def test_reminders_and_invitations_built_outside_a_request_use_site_url(org, set
     )
     sent = Message.objects.for_org(org).get(subject_key=f"invitation:{invitation.pk}")
     assert "https://mentor.example.com/invitations/" in sent.body
+
+
+def test_the_reminder_task_is_an_organisation_task_given_the_organisations_id(org, monkeypatch):
+    """Called with the organisation's id first; it receives the Organization (the base's
+    retries and late acknowledgement come with it). A deleted organisation: nothing to do."""
+    from mentorship.core.tasks import OrganizationTask
+
+    assert isinstance(send_intake_reminders, OrganizationTask)
+    assert send_intake_reminders.name == "programs.send_intake_reminders"
+    assert send_intake_reminders.acks_late and send_intake_reminders.max_retries == 5
+    cohort = make_cohort(org)
+    enrol(cohort)
+    seen = []
+    real = reminders.cohort_intake_reminders_send
+
+    def spy(*, cohort, site_url):
+        seen.append((cohort.organization, site_url))
+        return real(cohort=cohort, site_url=site_url)
+
+    monkeypatch.setattr(reminders, "cohort_intake_reminders_send", spy)
+
+    assert send_intake_reminders.apply(args=(org.pk, cohort.pk, SITE)).get() == 1
+    assert seen == [(org, SITE)]
+    assert send_intake_reminders.apply(args=(org.pk + 999, cohort.pk)).get() is None

@@ -13,6 +13,7 @@ from matching.models import Pairing
 from mentorship.tenancy import home
 from programs.models import Participant
 from tests.factories import MembershipFactory
+from tests.matching.factories import PairingFactory
 from tests.programs.factories import (
     enrol,
     make_cohort,
@@ -62,9 +63,7 @@ def _home(client, org):
 
 def pair(mentee, mentor, status=Pairing.Status.ACTIVE):
     now = timezone.now()
-    return Pairing.objects.create(
-        organization=mentee.organization,
-        cohort=mentee.cohort,
+    return PairingFactory(
         mentee=mentee,
         mentor=mentor,
         status=status,

@@ -95,20 +95,21 @@ def intake_reminder_send(*, participant, by, site_url=""):
     return created
 
 
+@transaction.atomic
 def cohort_intake_reminders_send(*, cohort, site_url=""):
     """Remind everyone of the cohort who has not finished intake (the task's work).
 
     Idempotent: each person gets at most one reminder per day in the organisation's time
-    zone, however often this runs and however many cohorts ask. Returns (queued, already
-    reminded today).
+    zone, however often this runs and however many cohorts ask. Atomic: the outbox rows are
+    written together and their deliveries queued on commit, so a failure part-way leaves
+    nothing and the task's retry starts clean. Returns (queued, already reminded today).
     """
     user_ids = intake_pending(cohort=cohort).values_list("user_id", flat=True)
     queued = skipped = 0
     for participants in open_intakes(organization=cohort.organization, user_ids=user_ids).values():
-        with transaction.atomic():
-            _message, created = _remind(
-                participants, organization=cohort.organization, site_url=site_url
-            )
+        _message, created = _remind(
+            participants, organization=cohort.organization, site_url=site_url
+        )
         if created:
             queued += 1
         else:

@@ -10,7 +10,7 @@ from mentorship.core.views import add_errors, form_status
 from mentorship.tenancy.access import admin_required
 
 from .. import csv_import
-from ..access import access_cohort
+from ..access import access_cohort_by_id
 from ..forms.people import ParticipantImportForm
 from ..selectors.cohorts import cohort_seats
 from ..services.csv_import import ImportRejected, participants_import
@@ -20,7 +20,7 @@ from ..services.csv_import import ImportRejected, participants_import
 def cohort_import(request, org_slug, cohort_id):
     """The import keeps its own handling: a rejected file lists every bad row (not a field
     error), and a done import shows its summary page rather than redirecting."""
-    cohort = access_cohort(request, cohort_id)
+    cohort = access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
     form = ParticipantImportForm(
         *((request.POST, request.FILES) if request.method == "POST" else ())
     )
@@ -48,7 +48,7 @@ def cohort_import(request, org_slug, cohort_id):
 
 @admin_required
 def cohort_import_example(request, org_slug, cohort_id):
-    cohort = access_cohort(request, cohort_id)
+    cohort = access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
     response = HttpResponse(csv_import.EXAMPLE_CSV, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="participants-example-cohort-{cohort.pk}.csv"'

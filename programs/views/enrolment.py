@@ -13,7 +13,7 @@ from mentorship.core.views import error_text, form_status, form_submit, list_tem
 from mentorship.tenancy.access import admin_required, leader_required
 from mentorship.tenancy.pagination import paginate
 
-from ..access import access_cohort, access_participant_by_id
+from ..access import access_cohort_by_id, access_participant_by_id
 from ..filters.people import ParticipantFilter
 from ..forms.people import ParticipantAddForm, ParticipantInviteForm, ParticipantStatusForm
 from ..models import Participant
@@ -26,7 +26,7 @@ INVITED_SHOWN = 8
 
 @leader_required
 def cohort_participants(request, org_slug, cohort_id):
-    cohort = access_cohort(request, cohort_id)
+    cohort = access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
     participant_filter = ParticipantFilter(
         request.GET, queryset=selectors.cohort_participants(cohort=cohort)
     )
@@ -55,7 +55,7 @@ def _participants_url(cohort):
 @admin_required
 def cohort_participant_add(request, org_slug, cohort_id):
     """Add members of the organisation (POST here) or invite by e-mail (POST to invite)."""
-    cohort = access_cohort(request, cohort_id)
+    cohort = access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
     organization = request.organization
     add_form = ParticipantAddForm(
         request.POST if request.method == "POST" else None,
@@ -99,7 +99,7 @@ def _add_page(request, cohort, add_form, invite_form):
 
 @admin_required
 def cohort_participant_invite(request, org_slug, cohort_id):
-    cohort = access_cohort(request, cohort_id)
+    cohort = access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
     if request.method != "POST":
         return redirect("cohort_participant_add", org_slug=org_slug, cohort_id=cohort.pk)
     organization = request.organization

@@ -11,7 +11,7 @@ from mentorship.core.views import action_submit, list_template
 from mentorship.tenancy.access import admin_required, leader_required
 from mentorship.tenancy.pagination import paginate
 
-from ..access import access_cohort, access_participant_by_id
+from ..access import access_cohort_by_id, access_participant_by_id
 from ..selectors import people as selectors
 from ..services import reminders as services
 
@@ -19,7 +19,7 @@ from ..services import reminders as services
 @leader_required
 def cohort_intake(request, org_slug, cohort_id):
     """Everyone of the cohort who has not finished intake, with who was reminded today."""
-    cohort = access_cohort(request, cohort_id)
+    cohort = access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
     pending = selectors.intake_pending(cohort=cohort).order_by("role", "user__name", "user__email")
     page = paginate(request, pending)
     pending_ids = set(pending.values_list("pk", flat=True))
@@ -64,7 +64,7 @@ def participant_remind(request, org_slug, participant_id):
 @admin_required
 @require_POST
 def cohort_intake_remind_all(request, org_slug, cohort_id):
-    cohort = access_cohort(request, cohort_id)
+    cohort = access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
     to_remind, already = services.cohort_intake_remind_all(
         cohort=cohort, by=request.user, site_url=site_root(request=request)
     )

@@ -137,6 +137,28 @@ def test_organization_update_audits_what_changed(org, admin):
     }
 
 
+def test_organization_update_compares_with_the_stored_row(org, admin):
+    """A bound settings form has already put the new values on the instance: the change is
+    still saved and audited against what was stored, and the time zone read anew."""
+    assert org.zoneinfo.key == "Europe/London"
+    org.name, org.time_zone = "Acme Two", "Asia/Tokyo"
+    organization_update(organization=org, name="Acme Two", time_zone="Asia/Tokyo", by=admin)
+    [event] = _events(org, "organization.updated")
+    assert event.data["name"] == ["Acme Mentoring", "Acme Two"]
+    assert org.zoneinfo.key == "Asia/Tokyo"
+    org.refresh_from_db()
+    assert org.time_zone == "Asia/Tokyo"
+
+
+def test_organization_update_refuses_an_unknown_time_zone_and_records_nothing(org, admin):
+    with pytest.raises(ValidationError) as refused:
+        organization_update(organization=org, name="Acme", time_zone="Mars/Olympus", by=admin)
+    assert "time_zone" in refused.value.message_dict
+    org.refresh_from_db()
+    assert org.time_zone == "Europe/London"
+    assert _events(org) == []
+
+
 def test_organization_update_without_a_change_records_nothing(org, admin):
     organization_update(organization=org, name=org.name, time_zone=org.time_zone, by=admin)
     assert _events(org) == []

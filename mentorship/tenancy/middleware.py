@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from .models import Membership
+from .selectors import membership_by_slug
 
 
 class OrganizationMiddleware:
@@ -35,12 +35,7 @@ class OrganizationMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        membership = (
-            Membership.objects.of_user(request.user)
-            .select_related("organization")
-            .filter(organization__slug=slug)
-            .first()
-        )
+        membership = membership_by_slug(user=request.user, slug=slug)
         if membership is None:
             raise Http404("No such organisation.")
         request.membership = membership

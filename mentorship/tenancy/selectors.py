@@ -12,6 +12,12 @@ def memberships_of_user(*, user):
     return Membership.objects.of_user(user).select_related("organization")
 
 
+def membership_by_slug(*, user, slug):
+    """The person's membership of the organisation at ``/o/<slug>/`` with that organisation,
+    or None when they are no member of it (or it does not exist): one query, per request."""
+    return memberships_of_user(user=user).filter(organization__slug=slug).first()
+
+
 def membership_counts(*, organization):
     """``(total, {role: count})`` of the organisation's members, in one query."""
     counts = Membership.objects.for_org(organization).aggregate(

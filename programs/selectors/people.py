@@ -19,7 +19,7 @@ from .charter import (  # the charter rule has one home
     charter_acknowledged_subquery,
     participant_charter_done,
 )
-from .cohorts import SEATED_ROLES, open_pending_enrolments
+from .cohorts import SEATED_ROLES, Seats, open_pending_enrolments
 
 INTAKE_ROLES = SEATED_ROLES
 
@@ -118,7 +118,9 @@ def cohort_invited(*, cohort, limit=8):
 
 
 def cohort_people_summary(*, cohort):
-    """Counts for a cohort's header: enrolled by role, withdrawn, invited, intake pending."""
+    """Counts for a cohort's header: enrolled by role, withdrawn, invited, intake pending,
+    and its ``seats`` (a :class:`.cohorts.Seats`, the one definition of seats taken and
+    left). Two queries."""
     enrolled = Q(status__in=Participant.ENROLLED_STATUSES)
     intake_open = (
         Q(status=Participant.Status.ACTIVE, role__in=INTAKE_ROLES)
@@ -136,10 +138,16 @@ def cohort_people_summary(*, cohort):
         invited=Count("pk"), invited_seated=Count("pk", filter=Q(role__in=SEATED_ROLES))
     )
     counts.update(pending)
-    counts["capacity"] = cohort.capacity
-    counts["seats_left"] = max(
-        cohort.capacity - counts["mentors"] - counts["mentees"] - pending["invited_seated"], 0
+    # The same seats as :func:`.cohorts.cohort_seats`, from the counts just read (no second
+    # read): mentors and mentees enrolled, plus open invitations that keep a seat.
+    seats = Seats(
+        capacity=cohort.capacity,
+        enrolled=counts["mentors"] + counts["mentees"],
+        invited=pending["invited_seated"],
     )
+    counts["seats"] = seats
+    counts["capacity"] = seats.capacity
+    counts["seats_left"] = seats.left
     return counts
 
 

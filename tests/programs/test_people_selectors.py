@@ -56,3 +56,21 @@ def test_seats_and_summary_count_what_the_header_shows(org, admin):
     assert summary["seats_left"] == 10 - 3 - 1
     assert summary["intake_pending"] == 3
     assert cohort_selectors.cohort_seats(cohort=cohort).left == 6
+
+
+def test_the_header_counts_the_same_seats_as_the_capacity_check(org, admin):
+    cohort = make_cohort(org, capacity=5)
+    enrol(cohort, role="mentor")
+    enrol(cohort)
+    enrol(cohort, role="facilitator")
+    enrolment.participant_invite(
+        cohort=cohort, email="held@example.org", role="mentor", by=admin, site_url=SITE
+    )
+    enrolment.participant_invite(
+        cohort=cohort, email="fac@example.org", role="facilitator", by=admin, site_url=SITE
+    )
+
+    summary = selectors.cohort_people_summary(cohort=cohort)
+
+    assert summary["seats"] == cohort_selectors.cohort_seats(cohort=cohort)
+    assert summary["seats_left"] == cohort_selectors.cohort_seats(cohort=cohort).left == 2

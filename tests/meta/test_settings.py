@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 CONFIG_VARIABLES = {
     "DATABASE_URL",
     "CELERY_BROKER_URL",

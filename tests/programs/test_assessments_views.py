@@ -255,3 +255,27 @@ def test_assessment_form_query_budget(org, as_admin, trainee):
 
     url = reverse("assessment_create", args=[org.slug, trainee.pk])
     assert_flat_queries(as_admin, url, grow, n=12)
+
+
+def test_the_rubric_form_pages_query_budgets_stay_flat(org, admin, as_admin):
+    rubric = make_rubric(org)
+    cohort = make_cohort(org, program=make_program(org, rubric=rubric))
+    orders = iter(range(10, 1000))
+
+    def grow():
+        from programs.models import RubricCriterion
+
+        for _ in range(2):
+            order = next(orders)
+            RubricCriterion.objects.create(
+                organization=org, rubric=rubric, name=f"Extra {order}", order=order
+            )
+        make_program(org, rubric=rubric)
+        enrol(cohort)
+
+    url = reverse("rubric_create", args=[org.slug])
+    assert_flat_queries(as_admin, url, grow, n=6)
+    url = reverse("rubric_edit", args=[org.slug, rubric.pk])
+    assert_flat_queries(as_admin, url, grow, n=8)
+    url = reverse("rubric_delete", args=[org.slug, rubric.pk])
+    assert_flat_queries(as_admin, url, grow, n=7)

@@ -160,3 +160,62 @@ def test_the_blueprint_pages_query_budgets_stay_flat(org, admin, program, as_adm
     assert_flat_queries(as_admin, reverse("blueprint_list", args=[org.slug]), grow_list, n=10)
     url = reverse("blueprint_detail", args=[org.slug, blueprint.pk])
     assert_flat_queries(as_admin, url, grow_detail, n=12)
+
+
+def _grow_phases(blueprint, admin):
+    """A ``grow`` that adds two phases of two activities each to ``blueprint``."""
+    rounds = _rounds()
+
+    def grow():
+        for _ in range(2):
+            week = 10 + 2 * next(rounds)
+            phase = blueprint_services.blueprint_phase_create(
+                blueprint=blueprint, name=f"W{week}", start_week=week, end_week=week + 1, by=admin
+            )
+            for title in ("One", "Two"):
+                blueprint_services.blueprint_activity_create(
+                    phase=phase, kind="module", title=title, by=admin
+                )
+
+    return grow
+
+
+def test_the_blueprint_create_page_query_budget_stays_flat(org, admin, as_admin):
+    def grow():
+        for _ in range(2):
+            blueprint_services.blueprint_create_from_builtin(
+                organization=org, key="plan-90-day", by=admin
+            )
+
+    url = reverse("blueprint_create", args=[org.slug])
+    assert_flat_queries(as_admin, url, grow, n=6)
+
+
+def test_the_blueprint_edit_and_delete_pages_query_budgets_stay_flat(org, admin, program, as_admin):
+    blueprint = program.blueprint
+
+    def grow():
+        _grow_phases(blueprint, admin)()
+        for _ in range(2):
+            make_program(org, blueprint=blueprint)
+
+    url = reverse("blueprint_edit", args=[org.slug, blueprint.pk])
+    assert_flat_queries(as_admin, url, grow, n=7)
+    url = reverse("blueprint_delete", args=[org.slug, blueprint.pk])
+    assert_flat_queries(as_admin, url, grow, n=7)
+
+
+def test_the_phase_pages_query_budgets_stay_flat(org, admin, ids, program, as_admin):
+    grow = _grow_phases(program.blueprint, admin)
+    url = reverse("blueprint_phase_edit", args=[org.slug, ids["blueprintphase_id"]])
+    assert_flat_queries(as_admin, url, grow, n=12)
+    url = reverse("blueprint_phase_delete", args=[org.slug, ids["blueprintphase_id"]])
+    assert_flat_queries(as_admin, url, grow, n=7)
+
+
+def test_the_activity_pages_query_budgets_stay_flat(org, admin, ids, program, as_admin):
+    grow = _grow_phases(program.blueprint, admin)
+    url = reverse("blueprint_activity_edit", args=[org.slug, ids["blueprintactivity_id"]])
+    assert_flat_queries(as_admin, url, grow, n=12)
+    url = reverse("blueprint_activity_delete", args=[org.slug, ids["blueprintactivity_id"]])
+    assert_flat_queries(as_admin, url, grow, n=7)

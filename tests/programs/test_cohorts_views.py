@@ -12,6 +12,7 @@ from programs.models import (
     Participant,
 )
 from programs.services import cohorts as cohort_services
+from programs.services import enrolment
 from tests.programs.factories import (
     MONDAY,
     enrol,
@@ -230,3 +231,27 @@ def test_the_cohort_page_query_budget_stays_flat(org, admin, cohort, as_admin):
 
     url = reverse("cohort_detail", args=[org.slug, cohort.pk])
     assert_flat_queries(as_admin, url, grow, n=12)
+
+
+def test_the_cohort_form_pages_query_budgets_stay_flat(org, cohort, as_admin):
+    def grow():
+        for _ in range(2):
+            make_program(org, blueprint_key="plan-90-day")
+            make_person(org)
+
+    for url in [
+        reverse("cohort_create", args=[org.slug]),
+        reverse("cohort_edit", args=[org.slug, cohort.pk]),
+    ]:
+        assert_flat_queries(as_admin, url, grow, n=10)
+
+
+def test_the_cohort_page_counts_open_invitations_as_taken_seats(org, admin, cohort, as_admin):
+    enrol(cohort)
+    enrolment.participant_invite(
+        cohort=cohort, email="invited@example.org", role=Participant.Role.MENTEE, by=admin
+    )
+    response = as_admin.get(reverse("cohort_detail", args=[org.slug, cohort.pk]))
+    assert response.context["seated"] == 2
+    assert response.context["seats_left"] == cohort.capacity - 2
+    assert "1 kept for open invitation." in response.content.decode()

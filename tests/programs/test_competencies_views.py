@@ -189,3 +189,76 @@ def test_level_scale_export_query_budget(org, as_leader):
         CompetencyLevel.objects.create(organization=org, value=value, name=f"Step {value}")
 
     assert_flat_queries(as_leader, reverse("competency_level_export", args=[org.slug]), grow, n=8)
+
+
+def _grow_taxonomy(org):
+    """A ``grow`` that adds an area with three competencies, each on a resource."""
+
+    def grow():
+        area = make_area(org)
+        for _ in range(3):
+            make_resource(org, competencies=[make_competency(org, area=area)])
+
+    return grow
+
+
+def test_the_competency_form_pages_query_budgets_stay_flat(org, as_admin):
+    competency = make_competency(org)
+    grow = _grow_taxonomy(org)
+    url = reverse("competency_create", args=[org.slug])
+    assert_flat_queries(as_admin, url, grow, n=7)
+    url = reverse("competency_edit", args=[org.slug, competency.pk])
+    assert_flat_queries(as_admin, url, grow, n=8)
+
+
+def test_the_competency_delete_page_query_budget_stays_flat(org, as_admin):
+    competency = make_competency(org)
+
+    def grow():
+        for _ in range(2):
+            make_resource(org, competencies=[competency])
+
+    url = reverse("competency_delete", args=[org.slug, competency.pk])
+    assert_flat_queries(as_admin, url, grow, n=10)
+
+
+def test_the_area_pages_query_budgets_stay_flat(org, as_admin):
+    area = make_area(org)
+
+    def grow():
+        for _ in range(2):
+            make_competency(org, area=area)
+        make_area(org)
+
+    url = reverse("competency_area_create", args=[org.slug])
+    assert_flat_queries(as_admin, url, grow, n=6)
+    url = reverse("competency_area_edit", args=[org.slug, area.pk])
+    assert_flat_queries(as_admin, url, grow, n=7)
+    url = reverse("competency_area_delete", args=[org.slug, area.pk])
+    assert_flat_queries(as_admin, url, grow, n=8)
+
+
+def test_the_level_pages_query_budgets_stay_flat(org, as_admin):
+    level = CompetencyLevel.objects.create(organization=org, value=1, name="Aware")
+    values = iter(range(2, 6))
+
+    def grow():
+        value = next(values)
+        CompetencyLevel.objects.create(organization=org, value=value, name=f"Step {value}")
+        _grow_taxonomy(org)()
+
+    url = reverse("competency_level_create", args=[org.slug])
+    assert_flat_queries(as_admin, url, grow, n=7)
+    values = iter(range(2, 6))
+    CompetencyLevel.objects.for_org(org).exclude(pk=level.pk).delete()
+    url = reverse("competency_level_edit", args=[org.slug, level.pk])
+    assert_flat_queries(as_admin, url, grow, n=7)
+    values = iter(range(2, 6))
+    CompetencyLevel.objects.for_org(org).exclude(pk=level.pk).delete()
+    url = reverse("competency_level_delete", args=[org.slug, level.pk])
+    assert_flat_queries(as_admin, url, grow, n=7)
+
+
+def test_the_competency_import_page_query_budget_stays_flat(org, as_admin):
+    url = reverse("competency_import", args=[org.slug])
+    assert_flat_queries(as_admin, url, _grow_taxonomy(org), n=6)

@@ -267,7 +267,7 @@ def test_the_program_page_query_budget_stays_flat(org, program, as_admin):
     assert_flat_queries(as_admin, url, grow, n=14)
 
 
-def test_the_form_pages_query_budgets_stay_flat(org, program, cohort, as_admin):
+def test_the_program_form_pages_query_budgets_stay_flat(org, program, as_admin):
     def grow():
         for _ in range(2):
             make_program(org, blueprint_key="plan-90-day")
@@ -276,8 +276,6 @@ def test_the_form_pages_query_budgets_stay_flat(org, program, cohort, as_admin):
     for url in [
         reverse("program_create", args=[org.slug]),
         reverse("program_edit", args=[org.slug, program.pk]),
-        reverse("cohort_create", args=[org.slug]),
-        reverse("cohort_edit", args=[org.slug, cohort.pk]),
     ]:
         assert_flat_queries(as_admin, url, grow, n=10)
 

@@ -338,3 +338,17 @@ def test_my_resource_detail_query_budget(org, as_member, my_item):
         ),
         n=10,
     )
+
+
+def test_the_resource_form_pages_query_budgets_stay_flat(org, as_admin):
+    resource = make_resource(org, competencies=[make_competency(org)])
+
+    def grow():
+        area = make_area(org)
+        for _ in range(3):
+            make_competency(org, area=area)
+
+    url = reverse("resource_create", args=[org.slug])
+    assert_flat_queries(as_admin, url, grow, n=7)
+    url = reverse("resource_edit", args=[org.slug, resource.pk])
+    assert_flat_queries(as_admin, url, grow, n=9)

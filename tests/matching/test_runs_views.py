@@ -11,6 +11,7 @@ from matching.services.exclusions import exclusion_create
 from matching.services.publish import matchrun_publish
 from matching.services.review import proposal_set_status
 from matching.services.run import matchrun_start
+from matching.services.settings import matching_settings_update
 from tests.matching.factories import (
     add_mentee,
     add_mentor,
@@ -85,17 +86,42 @@ def test_a_member_gets_403_on_admin_and_leader_pages(setup, org, as_member):
 def test_a_leader_reads_runs_but_cannot_write(setup, org, as_leader):
     cohort, _, _, _, run = setup
     proposal = run.proposals.first()
+    publish_action = f'action="{reverse("matchrun_publish", args=[org.slug, run.pk])}"'
     for url in _urls(org, cohort, run, proposal).values():
         response = as_leader.get(url)
         assert response.status_code == 200, url
         assert b"Run matching</button>" not in response.content
-        assert b"Publish" not in response.content or b'btn">Publish' not in response.content
+        # No form that would POST to the publish URL (the button is not there at all).
+        assert publish_action not in response.content.decode(), url
     for url in _admin_only(org, cohort, run, proposal).values():
         assert as_leader.get(url).status_code == 403, url
     for url, data in _writes(org, cohort, run, proposal):
         assert as_leader.post(url, data).status_code == 403, url
     assert MatchRun.objects.for_org(org).count() == 1
     assert not Pairing.objects.for_org(org).exists()
+
+
+def test_an_admin_sees_the_publish_form_a_leader_does_not(setup, org, as_admin, as_leader):
+    """The control of the leader's check above: the same page shows an admin the form."""
+    cohort, _, _, _, run = setup
+    detail = reverse("matchrun_detail", args=[org.slug, run.pk])
+    publish_action = f'action="{reverse("matchrun_publish", args=[org.slug, run.pk])}"'
+    assert publish_action in as_admin.get(detail).content.decode()
+    assert publish_action not in as_leader.get(detail).content.decode()
+
+
+def test_a_leaders_get_of_the_settings_writes_no_row(org, admin, as_leader):
+    cohort, *_ = matching_cohort(org, mentors=1, mentees=1)
+    program = cohort.program
+    # A program from before settings were created with it: the page only reads.
+    MatchingSettings.objects.for_org(org).filter(program=program).delete()
+    for name, args in (
+        ("matching_settings", [org.slug, program.pk]),
+        ("cohort_matching", [org.slug, cohort.pk]),
+    ):
+        response = as_leader.get(reverse(name, args=args))
+        assert response.status_code == 200
+    assert not MatchingSettings.objects.for_org(org).filter(program=program).exists()
 
 
 def test_a_mentor_answers_only_their_own_pairing(setup, org, admin):
@@ -254,6 +280,33 @@ def test_review_swaps_the_row_in_place_and_works_without_js(setup, org, as_admin
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == Proposal.Status.REJECTED
+
+
+def test_pair_by_hand_hints_follow_the_run_time_zone_rule(org, admin, as_admin):
+    """The hints use the service's rule check: a mentor beyond the program's furthest
+    time-zone gap is shown as not allowed, not as a fit with places left."""
+    cohort, comps, mentors, mentees = matching_cohort(org, mentors=1, mentees=1)
+    matching_settings_update(program=cohort.program, by=admin, max_timezone_gap_hours=6)
+    far = add_mentor(cohort, comps, capacity=2)
+    far.mentor_intake.time_zone = "Pacific/Auckland"  # no shared free hour with London
+    far.mentor_intake.save(update_fields=["time_zone"])
+    run = matchrun_start(cohort=cohort, by=admin)
+    proposal = run.proposals.get(mentee=mentees[0])
+    assert proposal.mentor_id == mentors[0].pk
+
+    page = as_admin.get(reverse("proposal_assign", args=[org.slug, proposal.pk]))
+    label = next(
+        line
+        for line in page.content.decode().splitlines()
+        if far.user.email in line or (far.user.name and far.user.name in line)
+    )
+    assert "not allowed" in label and "(limit 6 hours)" in label, label
+    refused = as_admin.post(
+        reverse("proposal_assign", args=[org.slug, proposal.pk]), {"mentor": far.pk}
+    )
+    assert refused.status_code in (200, 400)
+    proposal.refresh_from_db()
+    assert proposal.mentor_id == mentors[0].pk
 
 
 def test_swap_and_pair_by_hand_pages(org, admin, as_admin):

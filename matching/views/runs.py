@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from mentorship.core.views import action_submit, add_errors, error_text, form_submit
+from mentorship.core.views import action_submit, add_errors, error_text, form_status, form_submit
 from mentorship.tenancy.access import (
     admin_required,
     leader_reads_admin_writes,
@@ -81,7 +81,7 @@ def matching_settings(request, org_slug, program_id):
         "settings": current,
         "cohorts": selectors.program_recent_cohorts(program=program),
     }
-    return render(request, "matching/runs/settings.html", context)
+    return render(request, "matching/runs/settings.html", context, status=form_status(form))
 
 
 # --- exclusions ----------------------------------------------------------------------------
@@ -109,7 +109,12 @@ def exclusion_list(request, org_slug):
     if done:
         return done
     page = paginate(request, selectors.exclusions_of(organization=organization))
-    return render(request, "matching/runs/exclusions.html", {"form": form, "page": page})
+    return render(
+        request,
+        "matching/runs/exclusions.html",
+        {"form": form, "page": page},
+        status=form_status(form),
+    )
 
 
 @admin_required
@@ -218,10 +223,13 @@ def _done(request, proposal, run):
 
 
 def _proposal_page(request, context):
-    template = "matching/runs/proposal_form.html"
+    """The swap or pair-by-hand form: the whole page (400 when refused), or in place for
+    htmx (200, so htmx swaps the form with its errors in)."""
     if _inline(request, context["proposal"]):
-        template += "#form-body"
-    return render(request, template, context)
+        return render(request, "matching/runs/proposal_form.html#form-body", context)
+    return render(
+        request, "matching/runs/proposal_form.html", context, status=form_status(context["form"])
+    )
 
 
 def _review_row(request, proposal, error):

@@ -24,6 +24,20 @@ def has_rubrics(*, organization):
     return Rubric.objects.for_org(organization).exists()
 
 
+def rubric_criteria(*, rubric):
+    """The rubric's criteria, in their order."""
+    return list(rubric.criteria.all())
+
+
+def rubric_programs(*, rubric):
+    """The programs that certify with the rubric."""
+    return list(rubric.programs.all())
+
+
+def rubric_assessment_count(*, rubric):
+    return rubric.assessments.count()
+
+
 def rubric_assessments(*, rubric, limit=20):
     """The latest assessments scored on the rubric, with who and by whom."""
     return list(

@@ -36,3 +36,8 @@ def blueprint_cohorts(*, blueprint):
         .exclude(status=Cohort.Status.COMPLETED)
         .select_related("program__blueprint")
     )
+
+
+def live_cohort_count(*, blueprint):
+    """How many cohorts not yet completed follow the blueprint (its page warns of them)."""
+    return blueprint_cohorts(blueprint=blueprint).count()

@@ -59,3 +59,8 @@ def competency_level_export_rows(*, organization):
         .order_by("value")
         .values_list("value", "name", "description")
     )
+
+
+def area_competency_count(*, area):
+    """How many competencies the area holds (its delete page refuses while any do)."""
+    return area.competencies.count()

@@ -76,3 +76,12 @@ def cohort_history(*, cohort, limit=8):
         .filter(target_type="cohort", target_id=str(cohort.pk))
         .select_related("actor")[:limit]
     )
+
+
+def cohort_milestones(*, cohort):
+    """The cohort's milestones, in their order."""
+    return list(cohort.milestones.all())
+
+
+def milestone_count(*, cohort):
+    return cohort.milestones.count()

@@ -61,10 +61,10 @@ def rubric_detail(request, org_slug, rubric_id):
         "programs/learning/rubric_detail.html",
         {
             "rubric": rubric,
-            "criteria": list(rubric.criteria.all()),
-            "programs": list(rubric.programs.all()),
+            "criteria": selectors.rubric_criteria(rubric=rubric),
+            "programs": selectors.rubric_programs(rubric=rubric),
             "assessments": selectors.rubric_assessments(rubric=rubric),
-            "assessment_count": rubric.assessments.count(),
+            "assessment_count": selectors.rubric_assessment_count(rubric=rubric),
         },
     )
 
@@ -105,7 +105,7 @@ def rubric_edit(request, org_slug, rubric_id):
     rubric = access_rubric_by_id(membership=request.membership, rubric_id=rubric_id)
     initial_criteria = [
         {"id": c.pk, "name": c.name, "description": c.description, "order": c.order}
-        for c in rubric.criteria.all()
+        for c in selectors.rubric_criteria(rubric=rubric)
     ]
     form = RubricForm(
         request.POST or None,

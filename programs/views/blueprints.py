@@ -111,7 +111,7 @@ def _blueprint_page(request, blueprint, *, status=200, **state):
         "weeks": weeks,
         "week_numbers": range(1, weeks + 1),
         "programs": selectors.blueprint_programs(blueprint=blueprint),
-        "live_cohorts": selectors.blueprint_cohorts(blueprint=blueprint).count(),
+        "live_cohorts": selectors.live_cohort_count(blueprint=blueprint),
         "phase_add_form": state.get("phase_add_form")
         or BlueprintPhaseForm(
             initial={"start_week": weeks + 1, "end_week": weeks + 2}, prefix_id="new"

@@ -118,7 +118,7 @@ def cohort_detail(request, org_slug, cohort_id):
     cohort = access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
     counts = selectors.cohort_counts(cohort=cohort)
     seats = cohort_seats(cohort=cohort)
-    milestones = list(cohort.milestones.all())
+    milestones = selectors.cohort_milestones(cohort=cohort)
     today = timezone.localdate()
     week_now = None
     if cohort.status == Cohort.Status.ACTIVE and cohort.starts_on <= today <= cohort.ends_on:
@@ -165,7 +165,7 @@ def cohort_create(request, org_slug):
             program=data["program"], by=request.user, **form.service_kwargs()
         ),
         message=lambda cohort: (
-            f"{cohort.name} is created as a draft with {cohort.milestones.count()} "
+            f"{cohort.name} is created as a draft with {selectors.milestone_count(cohort=cohort)} "
             f"milestones. Open enrolment when you are ready."
         ),
         redirect_to=_cohort_url(org_slug),

@@ -143,7 +143,7 @@ def competency_area_delete(request, org_slug, competencyarea_id):
         else:
             messages.success(request, f"Deleted the area “{area.name}”.")
             return redirect("competency_list", org_slug=org_slug)
-    count = area.competencies.count()
+    count = selectors.area_competency_count(area=area)
     return _confirm_page(
         request,
         title=f"Delete the area “{area.name}”?",

@@ -45,18 +45,6 @@ from .urlwalk import (
 # {url_name: {method: reason}}: a view whose declaration is not what it does, in the test
 # "a role at or above ... is let in" (see /work/helpers/H5-findings.md). Only ever remove.
 KNOWN_WRONG = {
-    "matching_settings": {
-        "post": "leader_required, but POST answers 403 to a leader (admin check inside): "
-        "declare role_required(read=LEADER, write=ADMIN)"
-    },
-    "cohort_circles": {
-        "post": "leader_required, but POST answers 403 to a leader (admin check inside): "
-        "declare role_required(read=LEADER, write=ADMIN)"
-    },
-    "cohort_topic_mentors": {
-        "post": "leader_required, but POST answers 403 to a leader (admin check inside): "
-        "declare role_required(read=LEADER, write=ADMIN)"
-    },
     "assessment_create": {
         "get": "member_required, but answers 403 to an admin or leader who is not the "
         "participant's facilitator/mentor (a relation check inside the view)",

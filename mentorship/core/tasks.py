@@ -18,6 +18,7 @@ A periodic sweep over every organisation queues one task per organisation with
 from contextvars import ContextVar
 
 from celery import Task
+from celery._state import _task_stack
 
 current_organization: ContextVar = ContextVar("current_organization", default=None)
 
@@ -37,11 +38,18 @@ class OrganizationTask(Task):
         organization = Organization.objects.filter(pk=organization_id).first()
         if organization is None:  # deleted since the task was queued: nothing to do
             return None
+        # Task.__call__ would record the Organization as the request's args, and a retry
+        # re-queues the request's args: record the id it was called with instead, so a retry
+        # is the same call as the first (and a real broker can serialise it).
+        _task_stack.push(self)
+        self.push_request(args=(organization_id, *args), kwargs=kwargs)
         token = current_organization.set(organization)
         try:
-            return super().__call__(organization, *args, **kwargs)
+            return self.run(organization, *args, **kwargs)
         finally:
             current_organization.reset(token)
+            self.pop_request()
+            _task_stack.pop()
 
 
 def queue_per_organization(task, organization_ids, *args, **kwargs):

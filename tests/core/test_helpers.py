@@ -172,6 +172,29 @@ def test_an_organization_task_for_a_deleted_organisation_does_nothing(db):
     assert whose_work.delay(2_147_483_000).get() is None
 
 
+ATTEMPTS = []
+
+
+@shared_task(base=OrganizationTask, bind=True, name="tests.core.flaky_work", retry_backoff=False)
+def flaky_work(self, organization, note):
+    ATTEMPTS.append((self.request.retries, self.request.args))
+    if len(ATTEMPTS) < 3:
+        raise ConnectionError("the mail server is away")
+    return f"{organization.slug}:{note}"
+
+
+def test_an_organization_task_is_retried_with_the_organisations_id(db, org):
+    """A retry re-queues the request's arguments: they must be the id it was called with,
+    not the Organization the function received (which a broker could not carry)."""
+    ATTEMPTS.clear()
+    assert flaky_work.apply(args=(org.pk, "n")).get() == "acme:n"
+    assert [(retries, list(args)) for retries, args in ATTEMPTS] == [
+        (0, [org.pk, "n"]),
+        (1, [org.pk, "n"]),
+        (2, [org.pk, "n"]),
+    ]
+
+
 def test_an_organization_task_carries_the_retry_settings():
     assert whose_work.acks_late is True
     assert whose_work.autoretry_for == (Exception,)

@@ -14,29 +14,8 @@ from mentorship.core.tasks import OrganizationTask
 from .services import MAX_ATTEMPTS, message_deliver, message_sweep
 
 
-class _RetriedOrganizationTask(OrganizationTask):
-    """``OrganizationTask`` whose retry is queued with the organisation's id again.
-
-    Celery's ``Task.__call__`` records the arguments the function receives as the request's
-    ``args``, and ``retry()`` (autoretry included) re-queues those: an ``OrganizationTask``
-    would re-queue the Organization object itself, which the next run cannot look up (and a
-    real broker cannot serialise). Recording its id keeps a retry the same call as the first.
-    (The fix belongs in ``OrganizationTask``; it lives here until it moves there.)
-    """
-
-    abstract = True
-
-    def push_request(self, *args, **kwargs):
-        from mentorship.tenancy.models import Organization
-
-        call_args = kwargs.get("args")
-        if call_args and isinstance(call_args[0], Organization):
-            kwargs["args"] = (call_args[0].pk, *call_args[1:])
-        super().push_request(*args, **kwargs)
-
-
 @shared_task(
-    base=_RetriedOrganizationTask,
+    base=OrganizationTask,
     bind=True,
     name="notifications.deliver_message",
     # A message is tried MAX_ATTEMPTS times in all (the row then says it gave up), more

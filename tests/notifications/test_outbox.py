@@ -219,13 +219,16 @@ def test_the_task_retries_after_a_failure_and_sends_exactly_one_email(
 
 
 def test_a_retry_is_queued_with_the_organisations_id_not_the_organisation(org):
-    """The task receives the Organization; what a retry re-queues is its id again."""
-    task = tasks.deliver_message
-    task.push_request(args=(org, 7))
-    try:
-        assert task.request.args == (org.pk, 7)
-    finally:
-        task.pop_request()
+    """The task receives the Organization; what a retry would re-queue is its id again."""
+    seen = {}
+
+    def record(*, organization, message_id):
+        seen["organization"] = organization
+        seen["request_args"] = tuple(tasks.deliver_message.request.args)
+
+    with mock.patch.object(tasks, "message_deliver", side_effect=record):
+        tasks.deliver_message.delay(org.pk, 7)
+    assert seen == {"organization": org, "request_args": (org.pk, 7)}
 
 
 def test_the_task_is_configured_to_retry_with_backoff_and_ack_late():

@@ -25,6 +25,7 @@ INTAKE_ROLES = SEATED_ROLES
 
 __all__ = [
     "INTAKE_ROLES",
+    "cohort_intake_status",
     "cohort_people_summary",
     "coaching_primer_exists",
     "intake_of",
@@ -208,6 +209,15 @@ def reminder_period(organization):
 def reminder_key(user_id):
     """The outbox key of a person's intake reminder: about the person, not a participation."""
     return f"user:{user_id}"
+
+
+def cohort_intake_status(*, cohort):
+    """The intake page's reads: the cohort's people with an unfinished intake (by role and
+    name), the ids of those already reminded today, and how many are left to remind."""
+    pending = intake_pending(cohort=cohort).order_by("role", "user__name", "user__email")
+    pending_ids = set(pending.values_list("pk", flat=True))
+    reminded = reminded_today(cohort=cohort) & pending_ids
+    return pending, reminded, len(pending_ids - reminded)
 
 
 def reminded_today(*, cohort, participant_ids=None):

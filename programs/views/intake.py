@@ -121,18 +121,23 @@ def participant_charter(request, org_slug, participant_id):
     )
     program = participant.cohort.program
     form = CharterAcknowledgeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST":
-        if participant.status == Participant.Status.WITHDRAWN:
-            messages.error(request, "You have withdrawn from this cohort.")
-            return redirect("my_programs", org_slug=org_slug)
-        if form.is_valid():
-            services.participant_charter_acknowledge(participant=participant)
-            messages.success(request, f"Thank you: you acknowledged the charter of {program}.")
-            if participant.role in selectors.INTAKE_ROLES:
-                return redirect(
-                    "participant_intake", org_slug=org_slug, participant_id=participant.pk
-                )
-            return redirect("my_programs", org_slug=org_slug)
+    if request.method == "POST" and participant.status == Participant.Status.WITHDRAWN:
+        messages.error(request, "You have withdrawn from this cohort.")
+        return redirect("my_programs", org_slug=org_slug)
+    after = (
+        reverse("participant_intake", args=[org_slug, participant.pk])
+        if participant.role in selectors.INTAKE_ROLES
+        else reverse("my_programs", args=[org_slug])
+    )
+    done = form_submit(
+        request,
+        form,
+        lambda data: services.participant_charter_acknowledge(participant=participant),
+        message=f"Thank you: you acknowledged the charter of {program}.",
+        redirect_to=after,
+    )
+    if done:
+        return done
     context = {
         "participant": participant,
         "program": program,

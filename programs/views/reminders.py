@@ -20,15 +20,12 @@ from ..services import reminders as services
 def cohort_intake(request, org_slug, cohort_id):
     """Everyone of the cohort who has not finished intake, with who was reminded today."""
     cohort = access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
-    pending = selectors.intake_pending(cohort=cohort).order_by("role", "user__name", "user__email")
-    page = paginate(request, pending)
-    pending_ids = set(pending.values_list("pk", flat=True))
-    reminded = selectors.reminded_today(cohort=cohort) & pending_ids
+    pending, reminded, remindable = selectors.cohort_intake_status(cohort=cohort)
     context = {
         "cohort": cohort,
-        "page": page,
+        "page": paginate(request, pending),
         "reminded": reminded,
-        "remindable": len(pending_ids - reminded),
+        "remindable": remindable,
         "summary": selectors.cohort_people_summary(cohort=cohort),
         "primer_exists": selectors.coaching_primer_exists(organization=request.organization),
     }

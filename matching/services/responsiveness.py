@@ -99,7 +99,7 @@ def pairings_check(*, organization, now=None):
                     continue
                 pairing_check(pairing=pairing, now=now, matching=matching_of(pairing), summary=done)
         except Exception:
-            logger.exception("The check of pairing %s failed; it is retried alone.", pk)
+            logger.exception("The check of pairing %s failed and was rolled back.", pk)
             summary.failed.append(pk)
         else:
             summary.add(done)

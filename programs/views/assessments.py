@@ -28,7 +28,7 @@ from ..forms.learning import (
 )
 from ..selectors import assessments as selectors
 from ..services import assessments as services
-from .competencies import _confirm_page
+from .competencies import confirm_page
 
 # --- rubrics --------------------------------------------------------------------------------
 
@@ -144,7 +144,7 @@ def rubric_delete(request, org_slug, rubric_id):
         else:
             messages.success(request, f"Deleted the rubric “{rubric.name}”.")
             return redirect("rubric_list", org_slug=org_slug)
-    return _confirm_page(
+    return confirm_page(
         request,
         title=f"Delete the rubric “{rubric.name}”?",
         text="Its criteria go with it.",

@@ -60,7 +60,9 @@ def _form_page(request, form, *, title, intro="", submit, cancel):
     )
 
 
-def _confirm_page(request, *, title, text, warnings=(), error=None, submit, cancel):
+def confirm_page(request, *, title, text, warnings=(), error=None, submit, cancel):
+    """The learning area's "are you sure?" page (competencies, areas, levels, rubrics): 400
+    when it shows the service's refusal."""
     return render(
         request,
         "programs/learning/confirm.html",
@@ -144,7 +146,7 @@ def competency_area_delete(request, org_slug, competencyarea_id):
             messages.success(request, f"Deleted the area “{area.name}”.")
             return redirect("competency_list", org_slug=org_slug)
     count = selectors.area_competency_count(area=area)
-    return _confirm_page(
+    return confirm_page(
         request,
         title=f"Delete the area “{area.name}”?",
         text="The area disappears from the taxonomy.",
@@ -245,7 +247,7 @@ def competency_delete(request, org_slug, competency_id):
             f"{usage['mentee_goals']} mentees chose it as a goal and {usage['mentor_offers']} "
             "mentors offer it: it cannot be deleted, only renamed."
         )
-    return _confirm_page(
+    return confirm_page(
         request,
         title=f"Delete “{competency.name}”?",
         text=f"It leaves the area “{competency.area.name}”.",
@@ -314,7 +316,7 @@ def competency_level_delete(request, org_slug, competencylevel_id):
         services.competency_level_delete(level=level, by=request.user)
         messages.success(request, f"Deleted level {level.value} · {level.name}.")
         return redirect(_competencies_url(org_slug, "#levels"))
-    return _confirm_page(
+    return confirm_page(
         request,
         title=f"Delete level {level.value} · {level.name}?",
         text="Mentors who rated a competency at this level keep their number.",

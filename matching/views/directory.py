@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mentorship.core.views import form_submit, list_template
+from mentorship.core.views import action_submit, form_submit, list_template
 from mentorship.tenancy.access import member_required
 from mentorship.tenancy.pagination import paginate
 
@@ -191,12 +191,20 @@ def my_offering_toggle(request, org_slug, offering_id):
     offering = access_offering_by_id(
         membership=request.membership, offering_id=offering_id, own=True
     )
-    services.offering_set_active(offering=offering, active=not offering.active, by=request.user)
-    if offering.active:
-        messages.success(request, f"“{offering.topic}” is back in the directory.")
-    else:
-        messages.success(request, f"“{offering.topic}” is paused: hidden from the directory.")
-    return redirect("my_offerings", org_slug=org_slug)
+
+    def message(saved):
+        if saved.active:
+            return f"“{saved.topic}” is back in the directory."
+        return f"“{saved.topic}” is paused: hidden from the directory."
+
+    return action_submit(
+        request,
+        lambda: services.offering_set_active(
+            offering=offering, active=not offering.active, by=request.user
+        ),
+        redirect_to=reverse("my_offerings", args=[org_slug]),
+        message=message,
+    )
 
 
 # --- requests --------------------------------------------------------------------------

@@ -181,6 +181,17 @@ def access_assessments_by_id(*, membership, participant_id):
     return participant, can_record
 
 
+def access_participant_to_assess_by_id(*, membership, participant_id):
+    """A participant the person may record an assessment of (an admin, or a mentor of the
+    same cohort; nobody records their own), or 404, the same as for a participant they may
+    not see: whether someone else may assess them is not theirs to know."""
+    participant = access_participant_by_id(membership=membership, participant_id=participant_id)
+    _can_view, can_record = assessment_permissions(membership=membership, participant=participant)
+    if not can_record:
+        raise Http404
+    return participant
+
+
 # The request-taking names the views used before the ``*_by_id`` getters; kept while the
 # callers move over.
 def access_program(request, program_id):

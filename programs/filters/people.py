@@ -9,8 +9,8 @@ INTAKE_CHOICES = [("done", "Intake done"), ("pending", "Intake not finished")]
 
 
 class ParticipantFilter(django_filters.FilterSet):
-    """Filters a queryset from ``programs.selectors.people.participants_with_state`` (it relies on the
-    ``intake_done_at`` annotation)."""
+    """Filters a queryset from ``programs.selectors.people.participants_with_state`` (it
+    relies on the ``intake_done_at`` annotation)."""
 
     q = django_filters.CharFilter(method="search", label="Search")
     role = django_filters.ChoiceFilter(

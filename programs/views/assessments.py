@@ -9,7 +9,7 @@ their pages are open to every member and the getter answers 404 to anyone else.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,7 +18,11 @@ from mentorship.core.views import error_text, form_submit
 from mentorship.tenancy.access import admin_required, leader_required, member_required
 
 from .. import builtins
-from ..access import access_assessments_by_id, access_rubric_by_id
+from ..access import (
+    access_assessments_by_id,
+    access_participant_to_assess_by_id,
+    access_rubric_by_id,
+)
 from ..forms.learning import (
     AssessmentForm,
     RubricChoiceForm,
@@ -195,12 +199,9 @@ def participant_assessments(request, org_slug, participant_id):
 
 @member_required
 def assessment_create(request, org_slug, participant_id):
-    participant, can_record = access_assessments_by_id(
+    participant = access_participant_to_assess_by_id(
         membership=request.membership, participant_id=participant_id
     )
-    if not can_record:
-        # They may see these assessments (a leader, the participant), not record one.
-        raise PermissionDenied
     organization = request.organization
     program = participant.cohort.program
     rubric, chooser = None, None

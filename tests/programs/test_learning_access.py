@@ -213,8 +213,8 @@ def test_a_participant_reads_their_own_assessments_but_does_not_record(org, memb
         == 200
     )
     new = reverse("assessment_create", args=[org.slug, own.pk])
-    assert as_member.get(new).status_code == 403
-    assert as_member.post(new).status_code == 403
+    assert as_member.get(new).status_code == 404
+    assert as_member.post(new).status_code == 404
 
 
 def test_a_leader_reads_assessments_but_does_not_record(org, things, as_leader):
@@ -222,4 +222,4 @@ def test_a_leader_reads_assessments_but_does_not_record(org, things, as_leader):
     url = reverse("participant_assessments", args=[org.slug, participant_id])
     assert as_leader.get(url).status_code == 200
     new = reverse("assessment_create", args=[org.slug, participant_id])
-    assert as_leader.get(new).status_code == 403
+    assert as_leader.get(new).status_code == 404

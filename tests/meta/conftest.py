@@ -29,6 +29,7 @@ class Tenants:
     alpha_member: object = None
     beta_strings: set = field(default_factory=set)
     _clients: dict = field(default_factory=dict)
+    visitors: dict = field(default_factory=dict)  # pattern id -> the person who visits it
 
     def sign_in_everyone(self):
         """A signed-in client for every person of alpha, made while the module's

@@ -14,7 +14,9 @@ a. alpha's admin asking for beta's page (beta's slug, beta's objects) gets 404, 
 b. alpha's admin asking for alpha's page with beta's object in ONE argument (alpha's objects
    in the others; each argument in turn, and all of them at once) gets 404 (405 is accepted
    for GET on a POST-only view), and nothing of beta changes (GET and POST). A person's own
-   page (``/me/``) is visited as the person alpha's row belongs to (``owner_of``);
+   page (``/me/``) is visited as the person alpha's row belongs to (``owner_of``); a page
+   that answers alpha's own objects 404 for that person too is visited as the first person of
+   alpha it does not (``visitor``: e.g. only a participant's facilitator may assess them);
 c. an anonymous person is sent to sign in, never shown the page, and the redirect for an
    organisation that does not exist has the same shape (no hint that a slug is taken);
 d. beta's ids in the form body and in the query string of every view that takes a POST:
@@ -107,11 +109,33 @@ def _request(client, method, url, data=None, **extra):
     return getattr(client, method)(url, data or {}, **extra)
 
 
-def _client(tenants, pattern, own_values):
+def _first_visitor(pattern, own_values, tenants):
     """alpha's admin; for a person's own page, the person alpha's row belongs to."""
     if pattern.personal and pattern.object_kwargs:
-        return tenants.client_for(owner_of(pattern, own_values) or tenants.alpha_admin)
-    return tenants.client_for(tenants.alpha_admin)
+        return owner_of(pattern, own_values) or tenants.alpha_admin
+    return tenants.alpha_admin
+
+
+def visitor(tenants, pattern, own_values):
+    """The person who visits alpha's page: the first visitor (see ``_first_visitor``) if the
+    page, built with alpha's own objects, does not answer them 404; else the first person of
+    alpha it does not (e.g. a participant's facilitator, for a page only they may use; the
+    answer 404 to everyone else). Found once per pattern; the demo does not change."""
+    cache = tenants.visitors
+    if pattern.id not in cache:
+        url = build_url(pattern, own_values)
+        first = _first_visitor(pattern, own_values, tenants)
+        people = get_user_model()._base_manager.filter(memberships__organization=tenants.alpha)
+        candidates = [first, *people.exclude(pk=first.pk).distinct().order_by("pk")]
+        cache[pattern.id] = next(
+            (user for user in candidates if tenants.client_for(user).get(url).status_code != 404),
+            first,
+        )
+    return cache[pattern.id]
+
+
+def _client(tenants, pattern, own_values):
+    return tenants.client_for(visitor(tenants, pattern, own_values))
 
 
 # --- a. another organisation's pages --------------------------------------------------------
@@ -383,7 +407,8 @@ def leaks(text, tenants):
 
 
 def viewers(tenants, pattern, values):
-    """(label, user) for every role of alpha and, for a person's own page, its owner."""
+    """(label, user) for every role of alpha, for a person's own page its owner, and the
+    page's visitor (``visitor``) if they are none of those."""
     people = [
         ("admin", tenants.alpha_admin),
         ("leader", tenants.alpha_leader),
@@ -393,6 +418,9 @@ def viewers(tenants, pattern, values):
         owner = owner_of(pattern, values)
         if owner is not None:
             people.append(("owner", owner))
+    chosen = visitor(tenants, pattern, values)
+    if chosen.pk not in {user.pk for _, user in people}:
+        people.append(("the person the page is for", chosen))
     return people
 
 

@@ -9,8 +9,9 @@ once for the module), so a page added tomorrow is covered with no edit here.
   ``__wrapped__``). A view without it fails.
 * A GET by a role below ``read`` answers 403; a POST by a role below ``write`` answers 403
   and changes nothing of the organisation (its fingerprint).
-* A person's own page with a row in its URL (``/me/.../<id>/``) is refused (403 or 404) to a
-  member the row does not name, for GET and POST, and changes nothing.
+* A person's own page with a row in its URL (``/me/.../<id>/``) is refused (403 or 404; 405
+  for GET on a POST-only view) to a member the row does not name, for GET and POST, and
+  changes nothing.
 * A GET by a role at or above ``read`` answers anything but 403 (405 for a POST-only view is
   fine); a POST by a role at or above ``write`` anything but 403. On a person's own page with
   a row, "at or above" is checked as the row's owner (anyone else is a stranger to it); when
@@ -44,14 +45,11 @@ from .urlwalk import (
 
 # {url_name: {method: reason}}: a view whose declaration is not what it does, in the test
 # "a role at or above ... is let in" (see /work/helpers/H5-findings.md). Only ever remove.
-KNOWN_WRONG = {
-    "assessment_create": {
-        "get": "member_required, but answers 403 to an admin or leader who is not the "
-        "participant's facilitator/mentor (a relation check inside the view)",
-        "post": "member_required, but answers 403 to an admin or leader who is not the "
-        "participant's facilitator/mentor (a relation check inside the view)",
-    },
-}
+KNOWN_WRONG = {}
+
+
+# {url_name: reason}: a view that declares no roles yet. Only ever remove.
+KNOWN_UNDECLARED = {}
 
 
 def _params(patterns, methods=("get", "post"), known=None):
@@ -99,7 +97,19 @@ def _stranger(pattern, values, tenants):
 # --- the declaration -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("pattern", ORG_PATTERNS, ids=lambda p: p.id)
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        pytest.param(
+            p,
+            id=p.id,
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_UNDECLARED[p.name])]
+            if p.name in KNOWN_UNDECLARED
+            else [],
+        )
+        for p in ORG_PATTERNS
+    ],
+)
 def test_every_view_declares_who_may_read_and_write(pattern):
     access = view_access(pattern.callback)
     assert access is not None, (

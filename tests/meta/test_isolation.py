@@ -469,3 +469,8 @@ def test_the_leak_check_sees_beta(tenants, db):
     response = client.get(build_url(pattern, url_kwargs(pattern, tenants.beta, tenants.alpha)))
     assert response.status_code == 200
     assert len(leaks(body_text(response), tenants)) >= 2  # the marker and the e-mail domain
+    # Every renamed name, title and e-mail carries the marker, so looking for the marker
+    # looks for each of them (even shortened with an ellipsis, the marker comes first).
+    mark = marker(tenants.beta).lower()
+    assert len(tenants.beta_strings) > 50
+    assert all(value.lower().startswith(mark) for value in tenants.beta_strings)

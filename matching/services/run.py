@@ -17,12 +17,12 @@ from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import register_audit_actions
 
 from ..engine.optimiser import solve
-from ..engine.scoring import Weights, constraint_violation, score_pair
+from ..engine.scoring import Weights, score_pair
 from ..models import WEIGHT_FIELDS, MatchingSettings, MatchRun, Proposal
 from ..selectors.engine_input import CohortProfiles, cohort_profiles, exclusion_pairs, rules_of
 from ..selectors.settings import matching_settings
 from .rules import name_of as _name
-from .rules import run_check, snapshot_rules, snapshot_weights
+from .rules import pair_rule_problem, run_check, snapshot_rules, snapshot_weights
 
 register_audit_actions({"matchrun.started": "Ran matching for a cohort"})
 
@@ -207,7 +207,7 @@ def _solve_run(run, profiles: CohortProfiles | None = None, progress=None) -> _P
         elif room[mentor_id] <= 0:
             why = "the mentor has no place left"
         else:
-            why = constraint_violation(e, r, exclusions=exclusions, **rules)
+            why = pair_rule_problem(run, e, r, exclusions)
         if why:
             names = [
                 _name(profiles.participants[pk].user) if pk in profiles.participants else "?"

@@ -18,6 +18,7 @@ from mentorship.tenancy.access import (
 )
 from mentorship.tenancy.pagination import paginate
 from programs.access import access_cohort, access_program
+from programs.models import Participant
 
 from ..access import (
     access_exclusion_by_id,
@@ -361,8 +362,8 @@ def my_mentoring(request, org_slug):
     as_mentor, as_mentee = my_mentoring_read(organization=organization, user=request.user)
     # Which sides to show: the roles the person takes in active cohorts.
     roles = my_active_roles(organization=organization, user=request.user)
-    show_mentor_side = bool(as_mentor) or "mentor" in roles
-    show_mentee_side = bool(as_mentee) or "mentee" in roles
+    show_mentor_side = bool(as_mentor) or Participant.Role.MENTOR in roles
+    show_mentee_side = bool(as_mentee) or Participant.Role.MENTEE in roles
     return render(
         request,
         "matching/runs/my_mentoring.html",

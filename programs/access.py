@@ -190,25 +190,3 @@ def access_participant_to_assess_by_id(*, membership, participant_id):
     if not can_record:
         raise Http404
     return participant
-
-
-# The request-taking names the views used before the ``*_by_id`` getters; kept while the
-# callers move over.
-def access_program(request, program_id):
-    return access_program_by_id(membership=request.membership, program_id=program_id)
-
-
-def access_cohort(request, cohort_id):
-    return access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
-
-
-def access_participant(request, participant_id, *, cohort=None):
-    return access_participant_by_id(
-        membership=request.membership, participant_id=participant_id, cohort=cohort
-    )
-
-
-def access_own_participation(request, participant_id):
-    return access_own_participation_by_id(
-        membership=request.membership, participant_id=participant_id
-    )

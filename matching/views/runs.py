@@ -17,7 +17,7 @@ from mentorship.tenancy.access import (
     member_required,
 )
 from mentorship.tenancy.pagination import paginate
-from programs.access import access_cohort, access_program
+from programs.access import access_cohort_by_id, access_program_by_id
 from programs.models import Participant
 
 from ..access import (
@@ -58,7 +58,7 @@ REVIEW_ACTIONS = {
 @leader_reads_admin_writes
 def matching_settings(request, org_slug, program_id):
     """Leaders read a program's matching settings; admins change them."""
-    program = access_program(request, program_id)
+    program = access_program_by_id(membership=request.membership, program_id=program_id)
     current = matching_settings_read(program=program)
     form = MatchingSettingsForm(
         request.POST if request.method == "POST" else None,
@@ -135,7 +135,7 @@ def exclusion_delete(request, org_slug, exclusion_id):
 
 @leader_required
 def cohort_matching(request, org_slug, cohort_id):
-    cohort = access_cohort(request, cohort_id)
+    cohort = access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
     context = {
         "cohort": cohort,
         "program": cohort.program,
@@ -151,7 +151,7 @@ def cohort_matching(request, org_slug, cohort_id):
 @admin_required
 @require_POST
 def matchrun_start(request, org_slug, cohort_id):
-    cohort = access_cohort(request, cohort_id)
+    cohort = access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
     try:
         run = start_run(cohort=cohort, by=request.user)
     except ValidationError as error:

@@ -15,19 +15,8 @@ from tests.utils import assert_flat_queries
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def setup(org, admin):
-    cohort, mentors, mentees, comps = cohort_with_people(org, mentors=3, mentees=3)
-    pairing = pair(mentees[0], mentors[0], days_ago=31)
-    return cohort, mentors, mentees, comps, pairing
-
-
-def _url(name, org, *args):
-    return reverse(name, args=[org.slug, *args])
-
-
-def test_mentee_answers_low_and_the_admin_sees_the_flag(org, as_admin, setup):
-    _, _, mentees, _, pairing = setup
+def test_mentee_answers_low_and_the_admin_sees_the_flag(org, as_admin, paired_cohort):
+    _, _, mentees, _, pairing = paired_cohort
     mentee = client_for(mentees[0].user)
     url = reverse("pairing_calibration", args=[org.slug, pairing.pk])
     assert mentee.get(url).status_code == 200
@@ -39,16 +28,16 @@ def test_mentee_answers_low_and_the_admin_sees_the_flag(org, as_admin, setup):
     assert "We never meet." in page.content.decode()
 
 
-def test_calibration_answer_needs_a_value(org, setup):
-    _, mentors, _, _, pairing = setup
+def test_calibration_answer_needs_a_value(org, paired_cohort):
+    _, mentors, _, _, pairing = paired_cohort
     response = client_for(mentors[0].user).post(
         reverse("pairing_calibration", args=[org.slug, pairing.pk]), {}
     )
     assert response.status_code == 400
 
 
-def test_calibration_query_budget(org, as_admin, setup):
-    cohort, mentors, mentees, _, _ = setup
+def test_calibration_query_budget(org, as_admin, paired_cohort):
+    cohort, mentors, mentees, _, _ = paired_cohort
 
     def grow():
         for _ in range(2):
@@ -61,8 +50,8 @@ def test_calibration_query_budget(org, as_admin, setup):
     assert_flat_queries(as_admin, reverse("calibration", args=[org.slug]), grow, n=14)
 
 
-def test_pair_pages_query_budget(org, setup):
-    cohort, mentors, mentees, comps, pairing = setup
+def test_pair_pages_query_budget(org, paired_cohort):
+    cohort, mentors, mentees, comps, pairing = paired_cohort
     client = client_for(mentees[0].user)
 
     def grow():

@@ -4,36 +4,21 @@ import pytest
 from django.urls import reverse
 
 from matching.models import Circle
-from tests.matching.factories import (
-    cohort_with_people,
-    pair,
-)
 from tests.utils import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def setup(org, admin):
-    cohort, mentors, mentees, comps = cohort_with_people(org, mentors=3, mentees=3)
-    pairing = pair(mentees[0], mentors[0], days_ago=31)
-    return cohort, mentors, mentees, comps, pairing
-
-
-def _url(name, org, *args):
-    return reverse(name, args=[org.slug, *args])
-
-
-def test_circles_page_splits(org, as_admin, setup):
-    cohort = setup[0]
+def test_circles_page_splits(org, as_admin, paired_cohort):
+    cohort = paired_cohort[0]
     response = as_admin.post(reverse("cohort_circles", args=[org.slug, cohort.pk]))
     assert response.status_code == 302
     page = as_admin.get(reverse("cohort_circles", args=[org.slug, cohort.pk])).content.decode()
     assert "Circle 1" in page
 
 
-def test_circles_query_budget(org, as_admin, setup):
-    cohort, mentors, mentees, comps, pairing = setup
+def test_circles_query_budget(org, as_admin, paired_cohort):
+    cohort, mentors, mentees, comps, pairing = paired_cohort
 
     def grow():
         for i in range(2):

@@ -6,27 +6,13 @@ import pytest
 from django.urls import reverse
 
 from matching.models import Circle, Pairing, UnresponsiveReport
-from tests.matching.factories import (
-    cohort_with_people,
-    pair,
-)
+from tests.matching.pages import page_url as _url
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def setup(org, admin):
-    cohort, mentors, mentees, comps = cohort_with_people(org, mentors=3, mentees=3)
-    pairing = pair(mentees[0], mentors[0], days_ago=31)
-    return cohort, mentors, mentees, comps, pairing
-
-
-def _url(name, org, *args):
-    return reverse(name, args=[org.slug, *args])
-
-
-def test_stranger_gets_404_everywhere(org, as_stranger, setup):
-    cohort, _, _, _, pairing = setup
+def test_stranger_gets_404_everywhere(org, as_stranger, paired_cohort):
+    cohort, _, _, _, pairing = paired_cohort
     for name, args in [
         ("calibration", ()),
         ("pairing_repair", (pairing.pk,)),
@@ -39,8 +25,8 @@ def test_stranger_gets_404_everywhere(org, as_stranger, setup):
         assert as_stranger.get(_url(name, org, *args)).status_code == 404, name
 
 
-def test_member_gets_403_on_admin_pages(org, as_member, setup):
-    cohort, _, _, _, pairing = setup
+def test_member_gets_403_on_admin_pages(org, as_member, paired_cohort):
+    cohort, _, _, _, pairing = paired_cohort
     for name, args in [
         ("calibration", ()),
         ("pairing_repair", (pairing.pk,)),
@@ -50,8 +36,10 @@ def test_member_gets_403_on_admin_pages(org, as_member, setup):
         assert as_member.get(_url(name, org, *args)).status_code == 403, name
 
 
-def test_leader_reads_circles_and_topics_but_not_calibration_nor_writes(org, as_leader, setup):
-    cohort, mentors, mentees, comps, pairing = setup
+def test_leader_reads_circles_and_topics_but_not_calibration_nor_writes(
+    org, as_leader, paired_cohort
+):
+    cohort, mentors, mentees, comps, pairing = paired_cohort
     # Rematch requests are for admins only: the calibration page is closed to leaders.
     assert as_leader.get(reverse("calibration", args=[org.slug])).status_code == 403
     assert as_leader.get(reverse("cohort_circles", args=[org.slug, cohort.pk])).status_code == 200
@@ -71,8 +59,8 @@ def test_leader_reads_circles_and_topics_but_not_calibration_nor_writes(org, as_
     assert not Pairing.objects.for_org(org).filter(kind="topic").exists()
 
 
-def test_pair_pages_are_only_for_the_two_people(org, as_member, as_admin, setup):
-    _, _, _, _, pairing = setup
+def test_pair_pages_are_only_for_the_two_people(org, as_member, as_admin, paired_cohort):
+    _, _, _, _, pairing = paired_cohort
     for client in (as_member, as_admin):
         for name in ("pairing_calibration", "pairing_rematch"):
             assert client.get(_url(name, org, pairing.pk)).status_code == 404

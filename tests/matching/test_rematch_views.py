@@ -8,26 +8,15 @@ from matching.services import calibration, rematch
 from tests.matching.factories import (
     client_for,
     cohort_with_people,
-    pair,
 )
+from tests.matching.pages import page_url as _url
 from tests.utils import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def setup(org, admin):
-    cohort, mentors, mentees, comps = cohort_with_people(org, mentors=3, mentees=3)
-    pairing = pair(mentees[0], mentors[0], days_ago=31)
-    return cohort, mentors, mentees, comps, pairing
-
-
-def _url(name, org, *args):
-    return reverse(name, args=[org.slug, *args])
-
-
-def test_rematch_is_confidential(org, as_admin, setup):
-    _, mentors, mentees, _, pairing = setup
+def test_rematch_is_confidential(org, as_admin, paired_cohort):
+    _, mentors, mentees, _, pairing = paired_cohort
     mentee = client_for(mentees[0].user)
     mentee.post(
         reverse("pairing_rematch", args=[org.slug, pairing.pk]), {"reason": "Secret reason"}
@@ -41,8 +30,8 @@ def test_rematch_is_confidential(org, as_admin, setup):
     assert "Secret reason" in as_admin.get(reverse("calibration", args=[org.slug])).content.decode()
 
 
-def test_repair_in_two_clicks(org, as_admin, setup):
-    _, mentors, mentees, _, pairing = setup
+def test_repair_in_two_clicks(org, as_admin, paired_cohort):
+    _, mentors, mentees, _, pairing = paired_cohort
     calibration.calibration_answer(pairing=pairing, answer=1, by=mentees[0].user)
     url = reverse("pairing_repair", args=[org.slug, pairing.pk])
     first = as_admin.get(url, headers={"HX-Request": "true"})
@@ -56,8 +45,8 @@ def test_repair_in_two_clicks(org, as_admin, setup):
     assert Pairing.objects.for_org(org).live().get(mentee=mentees[0]).mentor == mentors[1]
 
 
-def test_repair_with_a_mentor_of_another_org_is_404(org, other_org, as_admin, setup):
-    _, _, _, _, pairing = setup
+def test_repair_with_a_mentor_of_another_org_is_404(org, other_org, as_admin, paired_cohort):
+    _, _, _, _, pairing = paired_cohort
     _, other_mentors, _, _ = cohort_with_people(other_org, mentors=1, mentees=1)
     response = as_admin.post(
         reverse("pairing_repair", args=[org.slug, pairing.pk]), {"mentor": other_mentors[0].pk}
@@ -65,8 +54,8 @@ def test_repair_with_a_mentor_of_another_org_is_404(org, other_org, as_admin, se
     assert response.status_code == 404
 
 
-def test_repair_query_budget(org, as_admin, setup):
-    cohort, mentors, mentees, comps, pairing = setup
+def test_repair_query_budget(org, as_admin, paired_cohort):
+    cohort, mentors, mentees, comps, pairing = paired_cohort
     from tests.programs.factories import enrol
 
     def grow():
@@ -78,8 +67,8 @@ def test_repair_query_budget(org, as_admin, setup):
     )
 
 
-def test_pair_rematch_page_query_budget(org, setup):
-    cohort, mentors, mentees, comps, pairing = setup
+def test_pair_rematch_page_query_budget(org, paired_cohort):
+    cohort, mentors, mentees, comps, pairing = paired_cohort
     client = client_for(mentees[0].user)
 
     def grow():
@@ -89,9 +78,9 @@ def test_pair_rematch_page_query_budget(org, setup):
 
 
 def test_admin_marks_a_rematch_request_handled_without_re_pairing(
-    org, as_admin, as_leader, as_member, setup
+    org, as_admin, as_leader, as_member, paired_cohort
 ):
-    _, mentors, mentees, _, pairing = setup
+    _, mentors, mentees, _, pairing = paired_cohort
     client_for(mentees[0].user).post(
         reverse("pairing_rematch", args=[org.slug, pairing.pk]), {"reason": "Shifts never overlap"}
     )

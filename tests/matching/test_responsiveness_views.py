@@ -9,7 +9,6 @@ from django.utils import timezone
 from matching.models import Pairing, UnresponsiveReport
 from tests.matching.factories import (
     client_for,
-    cohort_with_people,
     pair,
 )
 from tests.utils import assert_flat_queries
@@ -17,19 +16,8 @@ from tests.utils import assert_flat_queries
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def setup(org, admin):
-    cohort, mentors, mentees, comps = cohort_with_people(org, mentors=3, mentees=3)
-    pairing = pair(mentees[0], mentors[0], days_ago=31)
-    return cohort, mentors, mentees, comps, pairing
-
-
-def _url(name, org, *args):
-    return reverse(name, args=[org.slug, *args])
-
-
-def test_report_unresponsive_partner(org, as_admin, setup):
-    _, mentors, _, _, pairing = setup
+def test_report_unresponsive_partner(org, as_admin, paired_cohort):
+    _, mentors, _, _, pairing = paired_cohort
     response = client_for(mentors[0].user).post(
         reverse("pairing_report", args=[org.slug, pairing.pk]), {"note": "No answer twice."}
     )
@@ -43,8 +31,8 @@ def test_report_unresponsive_partner(org, as_admin, setup):
     assert report.resolved_at is not None
 
 
-def test_my_mentoring_with_care_actions_query_budget(org, setup):
-    cohort, mentors, mentees, comps, pairing = setup
+def test_my_mentoring_with_care_actions_query_budget(org, paired_cohort):
+    cohort, mentors, mentees, comps, pairing = paired_cohort
     client = client_for(mentors[0].user)
     from tests.programs.factories import enrol
 
@@ -55,8 +43,8 @@ def test_my_mentoring_with_care_actions_query_budget(org, setup):
     assert_flat_queries(client, reverse("my_mentoring", args=[org.slug]), grow, n=10)
 
 
-def test_either_side_says_the_pair_met_and_the_idle_clock_restarts(org, setup):
-    _, mentors, mentees, _, pairing = setup
+def test_either_side_says_the_pair_met_and_the_idle_clock_restarts(org, paired_cohort):
+    _, mentors, mentees, _, pairing = paired_cohort
     Pairing.objects.for_org(org).filter(pk=pairing.pk).update(
         last_activity_at=timezone.now() - timedelta(days=20)
     )
@@ -73,8 +61,8 @@ def test_either_side_says_the_pair_met_and_the_idle_clock_restarts(org, setup):
     assert b"We met" in response.content
 
 
-def test_a_pending_pair_cannot_say_it_met(org, setup):
-    _, mentors, mentees, _, pairing = setup
+def test_a_pending_pair_cannot_say_it_met(org, paired_cohort):
+    _, mentors, mentees, _, pairing = paired_cohort
     Pairing.objects.for_org(org).filter(pk=pairing.pk).update(status=Pairing.Status.PENDING)
     response = client_for(mentors[0].user).post(
         reverse("pairing_met", args=[org.slug, pairing.pk]), follow=True

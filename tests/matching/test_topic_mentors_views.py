@@ -7,7 +7,6 @@ from matching.models import Pairing
 from matching.services import topic_mentors
 from tests.matching.factories import (
     client_for,
-    cohort_with_people,
     pair,
 )
 from tests.utils import assert_flat_queries
@@ -15,19 +14,8 @@ from tests.utils import assert_flat_queries
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def setup(org, admin):
-    cohort, mentors, mentees, comps = cohort_with_people(org, mentors=3, mentees=3)
-    pairing = pair(mentees[0], mentors[0], days_ago=31)
-    return cohort, mentors, mentees, comps, pairing
-
-
-def _url(name, org, *args):
-    return reverse(name, args=[org.slug, *args])
-
-
-def test_topic_mentor_page_adds_and_ends(org, as_admin, setup):
-    cohort, mentors, mentees, comps, pairing = setup
+def test_topic_mentor_page_adds_and_ends(org, as_admin, paired_cohort):
+    cohort, mentors, mentees, comps, pairing = paired_cohort
     data = {"mentee": mentees[0].pk, "mentor": mentors[1].pk, "topic": comps[1].pk}
     assert (
         as_admin.post(reverse("cohort_topic_mentors", args=[org.slug, cohort.pk]), data).status_code
@@ -43,8 +31,8 @@ def test_topic_mentor_page_adds_and_ends(org, as_admin, setup):
     assert response.status_code == 400
 
 
-def test_mentee_sees_core_and_topic_mentors(org, admin, setup):
-    _, mentors, mentees, comps, _ = setup
+def test_mentee_sees_core_and_topic_mentors(org, admin, paired_cohort):
+    _, mentors, mentees, comps, _ = paired_cohort
     topic = topic_mentors.topic_mentor_add(
         mentee=mentees[0], mentor=mentors[2], topic=comps[2], by=admin
     )
@@ -57,8 +45,8 @@ def test_mentee_sees_core_and_topic_mentors(org, admin, setup):
     assert body.count("How is it going?") == 2 and body.count("Ask for a rematch") == 2
 
 
-def test_topic_mentors_query_budget(org, as_admin, setup):
-    cohort, mentors, mentees, comps, pairing = setup
+def test_topic_mentors_query_budget(org, as_admin, paired_cohort):
+    cohort, mentors, mentees, comps, pairing = paired_cohort
     from tests.programs.factories import enrol
 
     def grow():

@@ -12,39 +12,11 @@ from programs.services import reminders
 from tests.programs.factories import (
     acknowledged,
     enrol,
-    make_cohort,
     make_competencies,
 )
 from tests.utils import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
-
-HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def cohort(org):
-    return make_cohort(org, name="Spring trainers")
-
-
-@pytest.fixture
-def mentee(cohort, member):
-    """The ``member`` fixture takes part as a mentee."""
-    return enrol(cohort, user=member)
-
-
-@pytest.fixture
-def mentor(cohort):
-    return enrol(cohort, role=Participant.Role.MENTOR)
-
-
-@pytest.fixture
-def ids(cohort, mentee):
-    return {"cohort_id": cohort.pk, "participant_id": mentee.pk}
-
-
-def _url(name, org, ids, kwargs):
-    return reverse(name, kwargs={"org_slug": org.slug, **{k: ids[k] for k in kwargs}})
 
 
 # --- intake status and reminders ---------------------------------------------------------

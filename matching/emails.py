@@ -1,81 +1,11 @@
 """The e-mails matching sends: every kind declared here once, named ``"matching.<event>"``,
-its text in ``templates/matching/email/<event>[_<audience>].txt``.
-
-A template's first line is the subject; the body follows after one blank line. Templates
-are plain text (``{% autoescape off %}``). Sending goes through
-:func:`mentorship.notifications.services.message_queue`, so a kind sent twice under the
-same subject key (and period) reaches a person once.
-
-Areas add their kinds with :func:`declare`; :func:`email_send` refuses a kind that is not
-declared, so every e-mail matching sends is listed in :data:`KINDS`.
+its text in ``templates/matching/email/<event>[_<audience>].txt`` (the first line is the
+subject). The registry, rendering and sending are :mod:`mentorship.notifications.emails`.
 """
 
-from __future__ import annotations
+from mentorship.notifications.emails import declare, email_render, email_send
 
-from dataclasses import dataclass
-
-from django.template.loader import render_to_string
-
-from mentorship.notifications.services import message_queue
-
-PREFIX = "matching."
-
-
-@dataclass(frozen=True)
-class EmailKind:
-    kind: str
-    description: str
-    audiences: tuple[str, ...] = ()
-
-    @property
-    def event(self):
-        return self.kind.removeprefix(PREFIX)
-
-    def template(self, audience=""):
-        if self.audiences and audience not in self.audiences:
-            raise ValueError(f"{self.kind} is written for {self.audiences}, not {audience!r}")
-        suffix = f"_{audience}" if audience else ""
-        return f"matching/email/{self.event}{suffix}.txt"
-
-    def templates(self):
-        return [self.template(a) for a in self.audiences] or [self.template()]
-
-
-KINDS: dict[str, EmailKind] = {}
-
-
-def declare(kind, description, *, audiences=()):
-    """Declare one kind of e-mail (once): ``"matching.<event>"``."""
-    if not kind.startswith(PREFIX):
-        raise ValueError(f"A matching e-mail kind starts with {PREFIX!r}: {kind!r}")
-    if kind in KINDS:
-        raise ValueError(f"E-mail kind {kind!r} is declared twice")
-    KINDS[kind] = EmailKind(kind, description, tuple(audiences))
-    return KINDS[kind]
-
-
-def email_render(email_kind, context, *, audience=""):
-    """(subject, body) of one e-mail from its template."""
-    text = render_to_string(email_kind.template(audience), context)
-    subject, _, body = text.lstrip("\n").partition("\n")
-    return subject.strip(), body.lstrip("\n")
-
-
-def email_send(email_kind, *, organization, subject_key, user, context, audience="", period=""):
-    """Queue one e-mail of a declared kind to ``user``; returns ``(message, created)``."""
-    if KINDS.get(email_kind.kind) is not email_kind:
-        raise ValueError(f"E-mail kind {email_kind.kind!r} is not declared in matching.emails")
-    subject, body = email_render(email_kind, context, audience=audience)
-    return message_queue(
-        organization=organization,
-        kind=email_kind.kind,
-        subject_key=subject_key,
-        recipient_email=user.email,
-        recipient=user,
-        subject=subject,
-        body=body,
-        period=period,
-    )
+__all__ = ["email_render", "email_send"]
 
 
 # --- the runs area ---------------------------------------------------------------------------

@@ -1,22 +1,12 @@
-"""The e-mails the accounts app sends.
-
-Each kind is named ``"accounts.<event>"`` and stored as ``notifications.Message.kind``; the
-text of each is a template under ``templates/accounts/email/``. Sending goes through
-``mentorship.notifications.services.message_queue`` (a row with a unique key first).
+"""The e-mails the accounts app sends, each kind declared once (``"accounts.<event>"``), its
+text in ``templates/accounts/email/<event>.txt`` (the first line is the subject). The
+registry, rendering and sending are :mod:`mentorship.notifications.emails`.
 """
 
-from django.template.loader import render_to_string
+from mentorship.notifications.emails import declare
 
-# An invitation to join an organisation: its link, its role, the inviter's note.
-INVITATION = "accounts.invitation"
-
-KINDS = {
-    INVITATION: "accounts/email/invitation.txt",
-}
-
-
-def invitation_email(*, invitation, link):
-    """The invitation e-mail's ``(subject, body)``: ``link`` is the absolute accept link."""
-    subject = f"You are invited to {invitation.organization.name}"
-    body = render_to_string(KINDS[INVITATION], {"invitation": invitation, "link": link})
-    return subject, body
+INVITATION = declare(
+    "accounts.invitation",
+    "An invitation to join an organisation: its link, its role, the inviter's note. Sent to "
+    "an address that may have no account yet.",
+)

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from mentorship.core.urls import absolute_url
-from mentorship.notifications.services import message_queue
+from mentorship.notifications.emails import email_send
 from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import Membership, Role
 
@@ -21,15 +21,13 @@ def _send_invitation(invitation, *, site_url):
     # Built outside a request (a task, the demo, a shell), there is no site_url: the
     # configured address of the site is used.
     link = absolute_url("invitation_accept", invitation_token(invitation), site_url=site_url)
-    subject, body = emails.invitation_email(invitation=invitation, link=link)
-    message_queue(
+    email_send(
+        emails.INVITATION,
         organization=invitation.organization,
-        kind=emails.INVITATION,
         subject_key=f"invitation:{invitation.pk}",
         period=f"send-{invitation.sent_count}",
         recipient_email=invitation.email,
-        subject=subject,
-        body=body,
+        context={"invitation": invitation, "link": link},
     )
 
 

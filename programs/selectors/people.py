@@ -224,7 +224,7 @@ def reminded_today(*, cohort, participant_ids=None):
     """Ids of the cohort's participants whose person already got an intake reminder today
     (from this cohort or any other of the organisation). One query."""
     reminded_people = Message.objects.for_org(cohort.organization).filter(
-        kind=INTAKE_REMINDER,
+        kind=INTAKE_REMINDER.kind,
         period=reminder_period(cohort.organization),
         subject_key__startswith=reminder_key(""),
     )

@@ -15,11 +15,11 @@ from django.utils import timezone
 from mentorship.accounts.models import Invitation, User
 from mentorship.accounts.services import invitation_create
 from mentorship.core.urls import absolute_url
-from mentorship.notifications.services import message_queue
+from mentorship.notifications.emails import email_send
 from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import Membership, Role, register_audit_actions
 
-from ..emails import ENROLMENT_REFUSED, email_body
+from ..emails import ENROLMENT_REFUSED
 from ..models import Cohort, Participant, PendingEnrolment
 from ..selectors.cohorts import SEATED_ROLES, cohort_seats, open_pending_enrolments
 from ..signals import participant_status_changed
@@ -359,42 +359,32 @@ def _enrolment_refused(*, pending, user, seats, site_url=""):
         "person": user,
         "inviter": inviter if inviter is not None and inviter.pk != user.pk else None,
     }
-    message_queue(
+    email_send(
+        ENROLMENT_REFUSED,
         organization=organization,
-        kind=ENROLMENT_REFUSED,
         subject_key=f"invitation:{invitation.pk}",
-        recipient_email=user.email,
-        recipient=user,
-        subject=f"{cohort.name} was full: you are not enrolled in it yet",
-        body=email_body(
-            ENROLMENT_REFUSED,
-            {
-                **context,
-                "recipient": user,
-                "for_inviter": False,
-                "link": absolute_url("org_home", organization.slug, site_url=site_url),
-            },
-        ),
+        user=user,
+        audience="person",
+        context={
+            **context,
+            "recipient": user,
+            "link": absolute_url("org_home", organization.slug, site_url=site_url),
+        },
     )
     if context["inviter"] is not None:
-        message_queue(
+        email_send(
+            ENROLMENT_REFUSED,
             organization=organization,
-            kind=ENROLMENT_REFUSED,
             subject_key=f"invitation:{invitation.pk}",
-            recipient_email=inviter.email,
-            recipient=inviter,
-            subject=f"{user} joined, but {cohort.name} was full: they are not enrolled",
-            body=email_body(
-                ENROLMENT_REFUSED,
-                {
-                    **context,
-                    "recipient": inviter,
-                    "for_inviter": True,
-                    "link": absolute_url(
-                        "cohort_participants", organization.slug, cohort.pk, site_url=site_url
-                    ),
-                },
-            ),
+            user=inviter,
+            audience="inviter",
+            context={
+                **context,
+                "recipient": inviter,
+                "link": absolute_url(
+                    "cohort_participants", organization.slug, cohort.pk, site_url=site_url
+                ),
+            },
         )
 
 

@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mentorship.core.urls import absolute_url
-from mentorship.notifications.services import enqueue_on_commit, message_queue
+from mentorship.notifications.emails import email_send
+from mentorship.notifications.services import enqueue_on_commit
 from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import register_audit_actions
 
-from ..emails import INTAKE_REMINDER, email_body
+from ..emails import INTAKE_REMINDER
 from ..models import Participant
 from ..selectors.people import (
     INTAKE_ROLES,
@@ -31,12 +32,6 @@ from ..selectors.people import (
 register_audit_actions({"intake.reminded": "Reminded people to finish their intake"})
 
 
-def _reminder_subject(participants):
-    if len(participants) == 1:
-        return f"Your intake for {participants[0].cohort.name} is waiting"
-    return f"Your intakes for {len(participants)} cohorts are waiting"
-
-
 def _remind(participants, *, organization, site_url):
     """Queue today's reminder for one person, naming each of their open ``participants``
     (all of the same person, in ``organization``). Returns (message, created)."""
@@ -45,17 +40,12 @@ def _remind(participants, *, organization, site_url):
         (p, absolute_url("participant_intake", organization.slug, p.pk, site_url=site_url))
         for p in participants
     ]
-    body = email_body(
-        INTAKE_REMINDER, {"person": user, "intakes": intakes, "organization": organization}
-    )
-    return message_queue(
+    return email_send(
+        INTAKE_REMINDER,
         organization=organization,
-        kind=INTAKE_REMINDER,
         subject_key=reminder_key(user.pk),
-        recipient_email=user.email,
-        recipient=user,
-        subject=_reminder_subject(participants),
-        body=body,
+        user=user,
+        context={"person": user, "intakes": intakes, "organization": organization},
         period=reminder_period(organization),
     )
 

@@ -8,6 +8,7 @@ from django.core import mail
 
 from mentorship.accounts import emails
 from mentorship.accounts.services import invitation_create
+from mentorship.notifications.emails import email_render
 from mentorship.notifications.models import Message
 from mentorship.tenancy.models import Role
 from tests.factories import InvitationFactory, MessageFactory
@@ -25,13 +26,15 @@ def test_the_invitation_email_is_stored_under_its_kind(
     assert list(Message.objects.for_org(org).values_list("kind", flat=True)) == [
         "accounts.invitation"
     ]
-    assert emails.INVITATION == "accounts.invitation"
+    assert emails.INVITATION.kind == "accounts.invitation"
     assert mail.outbox[0].subject == "You are invited to Acme Mentoring"
 
 
 def test_the_invitation_email_reads_its_template(org, admin):
     invitation = InvitationFactory(organization=org, name="Nia", invited_by=admin, note="Hi!")
-    subject, body = emails.invitation_email(invitation=invitation, link="https://x.test/i/t/")
+    subject, body = email_render(
+        emails.INVITATION, {"invitation": invitation, "link": "https://x.test/i/t/"}
+    )
     assert subject == "You are invited to Acme Mentoring"
     assert body.startswith("Hello Nia,")
     assert "Hi!" in body and "https://x.test/i/t/" in body

@@ -7,6 +7,7 @@ import pytest
 from django.apps import apps
 
 from matching import emails
+from mentorship.notifications.emails import KINDS
 from mentorship.notifications.models import Message
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ FOLLOW_UP_KINDS = [emails.PAIRING_IDLE, emails.PAIRING_CONCLUDED_IDLE, emails.CA
 @pytest.mark.parametrize("email_kind", DIRECTORY_KINDS + FOLLOW_UP_KINDS, ids=lambda k: k.kind)
 def test_each_kind_is_declared_with_its_template(email_kind):
     assert email_kind.kind.startswith("matching.")
-    assert emails.KINDS[email_kind.kind] is email_kind
+    assert KINDS[email_kind.kind] is email_kind
     assert email_kind.template() == f"matching/email/{email_kind.event}.txt"
 
 

@@ -54,10 +54,12 @@ beside a free place (if so, arcs from them to mentors with room are added). Then
 **pricing** (column generation): the optimal flow gives each mentor a price and each
 mentee a utility (the LP duals, recovered by a shortest-path pass over the mentors),
 and a pair outside the graph could improve the answer only if its value exceeds the
-mentee's utility plus the mentor's price. Every such pair is found in one pass over the
-quantised fits (kept in memory as int16 when they fit, else scored again; from memory,
-two threads share the pass, see :func:`_worker`); the best few per mentee, and pairs
-that nearly improve, are added and the flow is solved again.
+mentee's utility plus the mentor's price (a forbidden pair is never such a pair, though
+in the coverage priority the bonus of a match would outweigh its negative mark). Every
+such pair is found in one pass over the quantised fits (kept in memory as int16 when
+they fit, else scored again; from memory, two threads share the pass, see
+:func:`_worker`); the best few per mentee, and pairs that nearly improve, are added and
+the flow is solved again.
 When a pass finds none, the number matched and the total fit are proven optimal for
 the whole cohort, not just for the graph: ``MatchResult.optimal`` is True. On the
 benchmark (20 000 x 5 000) this takes three passes. The worst-off protection then runs

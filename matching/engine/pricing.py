@@ -9,7 +9,7 @@ import numpy as np
 
 from .flow import _Flow
 from .graph import _Graph, _in_pairs, _kth_largest
-from .problem import _SLICE, BLOCK_SIZE, _Problem
+from .problem import _SLICE, BLOCK_SIZE, FIT_SCALE, _Problem
 
 # Pairs added per mentee and pricing pass: the most valuable ones first.
 PRICED_PER_MENTEE = 12
@@ -112,7 +112,9 @@ def _price(
     n, m = problem.scorer.n_mentees, problem.scorer.n_mentors
     near = NEAR_GAIN * flow.scale
     in_graph = np.sort(graph.rows * max(m, 1) + graph.cols)
-    open_ = price < _INF  # full mentors keep an infinite price: nothing is added to them
+    # Full mentors keep an infinite price, and mentors no pair may reach (closed by a rule
+    # or with no place left) are skipped the same way: nothing is added to them.
+    open_ = (price < _INF) & problem.scorer.mentor_ok & (problem.residual > 0)
     centre = int(np.median(price[open_])) if open_.any() else 0
     row_part = (utility - flow.offset + centre) / flow.scale
     col_part = (price - centre) / flow.scale
@@ -121,6 +123,9 @@ def _price(
     row_part = (row_part - margin - NEAR_GAIN).astype(np.float32)
     col_part = np.where(open_, col_part, np.inf).astype(np.float32)
 
+    # In the fit priority a forbidden pair's value is far below zero and never passes the
+    # screen; in the coverage priority the bonus per match (the offset) could lift it.
+    forbidden_passes = flow.offset > flow.scale * FIT_SCALE
     limit_per_row = PRICED_PER_MENTEE * 4
     # Two scratch sets: the two threads work on an even and an odd block at a time.
     height = min(BLOCK_SIZE, n)
@@ -145,6 +150,10 @@ def _price(
             part, mask = slack[lo:hi], hits[: hi - lo]
             np.subtract(fit[lo:hi], row_part[start + lo : start + hi, None], out=part)
             part -= col_part[None, :]
+            if forbidden_passes:
+                # A forbidden pair's fit is negative, but in the coverage priority the
+                # bonus of a match outweighs it: such pairs are never candidates.
+                np.putmask(part, fit[lo:hi] < 0, -np.inf)
             np.greater(part, 0, out=mask)
             count += np.count_nonzero(mask)
             if count and count <= limit:

@@ -5,6 +5,7 @@ taking the organisation or an object reached through it; nothing here writes."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from ..engine.scoring import score_pair
 from ..models import Exclusion, MatchRun, Pairing, Proposal
@@ -14,7 +15,11 @@ from ..services.rules import (
     pair_rule_problem,
     snapshot_weights,
 )
+from ..services.run import fit_histogram
 from .engine_input import cohort_profiles, exclusion_pairs
+
+# Fits closer than this are the same figure on the page (two decimals are shown).
+SAME_FIT = 0.005
 
 
 def program_recent_cohorts(*, program, limit=10):
@@ -54,6 +59,61 @@ def run_proposals(*, run):
     """A run's proposals, best fit first, with both people."""
     return list(
         run.proposals.select_related("mentee__user", "mentor__user").order_by("-score", "id")
+    )
+
+
+@dataclass
+class RunFigures:
+    """A run's figures as its pairs now stand (after swaps, rejections and pairs made by
+    hand): what the page shows, beside the optimiser's (``run.min_fit`` and friends)."""
+
+    mentees: int = 0
+    matched: int = 0
+    mean_fit: float | None = None
+    min_fit: float | None = None
+    histogram: list = field(default_factory=list)
+    # The optimiser's figures, for the page to show beside.
+    optimiser_mean: float | None = None
+    optimiser_min: float | None = None
+
+    @property
+    def match_rate(self):
+        return self.matched / self.mentees if self.mentees else 0.0
+
+    @property
+    def changed(self):
+        """True when the pairs no longer have the optimiser's figures."""
+        return any(
+            (a is None) != (b is None) or (a is not None and abs(a - b) >= SAME_FIT)
+            for a, b in ((self.mean_fit, self.optimiser_mean), (self.min_fit, self.optimiser_min))
+        )
+
+    @property
+    def protected(self):
+        """True when the worst-off mentee fits as well as the optimiser left them."""
+        if self.min_fit is None or self.optimiser_min is None:
+            return False
+        return self.min_fit > self.optimiser_min - SAME_FIT
+
+
+def run_figures(*, run):
+    """The run's match rate, mean and lowest fit and histogram of the pairs that would be
+    published now (rejected and unmatched mentees left out). One query."""
+    scores = [
+        s
+        for s, held in run.proposals.values_list("score", "mentor_id").filter(
+            status__in=PUBLISHABLE_STATUSES
+        )
+        if held is not None and s is not None
+    ]
+    return RunFigures(
+        mentees=(run.stats or {}).get("mentees", 0),
+        matched=len(scores),
+        mean_fit=sum(scores) / len(scores) if scores else None,
+        min_fit=min(scores) if scores else None,
+        histogram=fit_histogram(scores),
+        optimiser_mean=run.mean_fit,
+        optimiser_min=run.min_fit,
     )
 
 

@@ -161,7 +161,8 @@ def matchrun_execute(*, run):
         raise
 
 
-def _histogram(scores):
+def fit_histogram(scores):
+    """How many of ``scores`` (fits in [0, 1]) fall in each tenth."""
     bins = [0] * HISTOGRAM_BINS
     for s in scores:
         bins[min(int(s * HISTOGRAM_BINS), HISTOGRAM_BINS - 1)] += 1
@@ -284,7 +285,7 @@ def _store_run(run, plan: _Plan):
         "skipped": [
             {"id": p.pk, "name": _name(p.user), "role": p.role} for p in profiles.missing_intake
         ],
-        "histogram": _histogram(fits),
+        "histogram": fit_histogram(fits),
         "optimal": result.optimal,
         "solve_s": round(float(result.stats.get("solve_s", 0.0)), 4),
     }

@@ -168,8 +168,8 @@ def matchrun_start(request, org_slug, cohort_id):
 # --- a run's review ------------------------------------------------------------------------
 
 
-def _histogram_bars(run):
-    bins = (run.stats or {}).get("histogram") or []
+def _histogram_bars(bins):
+    bins = bins or []
     top = max(bins) if bins else 0
     return [
         {
@@ -192,6 +192,7 @@ def matchrun_detail(request, org_slug, matchrun_id):
             return response
         return render(request, "matching/runs/run_detail.html#progress", {"run": run})
     proposals = selectors.run_proposals(run=run)
+    figures = selectors.run_figures(run=run)
     matched = [p for p in proposals if p.mentor_id]
     unmatched = [p for p in proposals if not p.mentor_id]
     context = {
@@ -202,7 +203,8 @@ def matchrun_detail(request, org_slug, matchrun_id):
         "unmatched": unmatched,
         "publishable": sum(1 for p in matched if p.status in PUBLISHABLE_STATUSES),
         "proposed_count": sum(1 for p in matched if p.status == Proposal.Status.PROPOSED),
-        "bars": _histogram_bars(run),
+        "figures": figures,
+        "bars": _histogram_bars(figures.histogram),
         "reviewable": run.status == MatchRun.Status.REVIEW,
     }
     return render(request, "matching/runs/run_detail.html", context)

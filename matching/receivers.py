@@ -4,7 +4,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from programs.models import Participant, Program
-from programs.signals import participant_status_changed
+from programs.signals import cohort_completed, participant_status_changed
 
 from .services import rematch
 from .services.settings import matching_settings_create
@@ -16,6 +16,13 @@ def end_pairings_of_a_leaver(sender, participant, previous, by, **kwargs):
     live pairings in it; a withdrawn mentor's mentees are offered the next best mentor."""
     if previous == Participant.Status.ACTIVE and participant.status != previous:
         rematch.pairings_end_for_leaver(participant=participant, by=by)
+
+
+@receiver(cohort_completed)
+def end_pairings_of_a_completed_cohort(sender, cohort, by, **kwargs):
+    """A completed cohort's live pairings end with the reason; pending offers are withdrawn
+    (nobody is offered a next mentor)."""
+    rematch.pairings_end_for_cohort(cohort=cohort, by=by)
 
 
 @receiver(post_save, sender=Program)

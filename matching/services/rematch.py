@@ -114,6 +114,27 @@ def pairings_end_for_leaver(*, participant, by, now=None):
 
 
 @transaction.atomic
+def pairings_end_for_cohort(*, cohort, by, now=None):
+    """End every live pairing of a cohort that was completed: an accepted one concludes,
+    a pending offer is withdrawn, each with the reason. Returns the pairings ended."""
+    now = now or timezone.now()
+    ended = list(
+        Pairing.objects.for_org(cohort.organization).live().filter(cohort=cohort).order_by("pk")
+    )
+    for pairing in ended:
+        reason = f"{cohort.name} was completed"
+        if pairing.status == Pairing.Status.PENDING:
+            reason = f"Offer withdrawn: {reason}"
+        pairing.status = Pairing.Status.CONCLUDED
+        pairing.ended_at = now
+        pairing.end_reason = reason[:200]
+    Pairing.objects.for_org(cohort.organization).bulk_update(
+        ended, ["status", "ended_at", "end_reason"]
+    )
+    return ended
+
+
+@transaction.atomic
 def rematch_request(*, pairing, reason="", by):
     """Ask confidentially for another partner: stored for admins only; the partner is never
     told. Asking twice keeps one open request."""

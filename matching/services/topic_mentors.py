@@ -31,6 +31,8 @@ def topic_mentor_add(*, mentee, mentor, topic, by, now=None):
     """Add a rotating topic mentor for ``mentee`` on competency ``topic`` (M6): a pending
     pairing the mentor accepts on My mentoring, as with a core mentor; both are told once."""
     now = now or timezone.now()
+    if mentee.cohort.status == mentee.cohort.Status.COMPLETED:
+        raise ValidationError(f"{mentee.cohort.name} is completed: it takes no new mentors.")
     if mentee.role != Participant.Role.MENTEE or mentor.cohort_id != mentee.cohort_id:
         raise ValidationError({"mentor": "Choose a mentor of the mentee's cohort."})
     live = Pairing.objects.for_org(mentee.organization).live().filter(mentee=mentee)

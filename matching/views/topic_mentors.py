@@ -17,6 +17,10 @@ from ..services import topic_mentors as services
 @leader_reads_admin_writes
 def cohort_topic_mentors(request, org_slug, cohort_id):
     cohort = access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
+    if cohort.status == cohort.Status.COMPLETED:
+        # the cohort is over: its pairings have ended, and it takes no new topic mentor
+        context = {"cohort": cohort, "form": None, "pairings": []}
+        return render(request, "matching/topic_mentors/topic_mentors.html", context)
     form = TopicMentorForm(
         request.POST if request.method == "POST" else None,
         organization=request.organization,

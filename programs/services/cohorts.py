@@ -20,6 +20,7 @@ from mentorship.tenancy.models import register_audit_actions
 from ..models import Blueprint, Cohort, Milestone, Participant
 from ..selectors.cohorts import cohort_seats
 from ..selectors.programs import cohort_counts
+from ..signals import cohort_completed
 from . import enrolment
 
 register_audit_actions(
@@ -236,8 +237,21 @@ def cohort_transition(*, cohort, to, by):
     if problems:
         raise ValidationError(problems)
     _cohort_move(locked, to, by)
+    if to == Cohort.Status.COMPLETED:
+        _cohort_close_out(locked, by)
     cohort.status = locked.status
     return cohort
+
+
+def _cohort_close_out(cohort, by):
+    """A completed cohort is over for its people: its pairings end with the reason (pending
+    offers are withdrawn) and every active participant is completed, each audited."""
+    cohort_completed.send(sender=Cohort, cohort=cohort, by=by)
+    active = cohort.participants.filter(status=Participant.Status.ACTIVE).select_related(
+        "user", "cohort"
+    )
+    for participant in active.order_by("pk"):
+        enrolment.participant_complete(participant=participant, by=by)
 
 
 def _cohort_move(cohort, to, by):

@@ -161,7 +161,11 @@ def participant_intake(request, org_slug, participant_id):
     if not selectors.participant_charter_done(participant):
         messages.info(request, services.CHARTER_FIRST)
         return redirect("participant_charter", org_slug=org_slug, participant_id=participant.pk)
-    if participant.status == Participant.Status.WITHDRAWN:
+    if (
+        participant.status != Participant.Status.ACTIVE
+        or participant.cohort.status == participant.cohort.Status.COMPLETED
+    ):
+        # withdrawn, or the cohort is over: nothing to fill in (a POST changes nothing)
         return render(request, "programs/people/intake_none.html", context)
     is_mentor = participant.role == Participant.Role.MENTOR
     intake = selectors.intake_of(participant)

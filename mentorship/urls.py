@@ -5,6 +5,7 @@ keeps its organisation URLs in its own ``urls`` module, included here."""
 from django.urls import include, path
 
 from mentorship.accounts import views as account_views
+from mentorship.core.views import health
 from mentorship.tenancy import views as tenancy_views
 
 org_patterns = [
@@ -16,6 +17,7 @@ org_patterns = [
 
 urlpatterns = [
     path("", tenancy_views.home, name="home"),
+    path("healthz/", health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("orgs/new/", tenancy_views.organization_create, name="organization_create"),
     path("invitations/<str:token>/", account_views.invitation_accept, name="invitation_accept"),

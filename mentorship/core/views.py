@@ -24,6 +24,7 @@ the service's refusal becomes an error message on the page it redirects to.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect
 
 
@@ -94,3 +95,9 @@ def list_template(request, template, target):
 def form_status(form):
     """400 when the form shows errors, so tests and tools can tell a refusal from a page."""
     return 400 if form.is_bound and form.errors else 200
+
+
+def health(request):
+    """``/healthz/``: the process answers (no database, no session): what a load balancer
+    polls, and the trivial view ``bench/pages.py`` measures the pages against."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,341 @@
+"""Benchmark of the main pages as a user gets them: gunicorn, PostgreSQL, DEBUG off.
+
+    python -m bench.pages                      # the demo organisation
+    python -m bench.pages --requests 60 --clients 50 --seconds 5
+
+What it does, in order:
+
+1. builds a fresh PostgreSQL database (``--database-url``, default
+   ``postgres://postgres@127.0.0.1:5432/mentorship_bench``; it is dropped and created), migrates
+   it and loads the demo organisation;
+2. serves it with gunicorn (``--workers``, default 2) with production settings (``DEBUG=0``;
+   requests say ``X-Forwarded-Proto: https``, as a proxy would, so the secure cookies and the
+   HTTPS redirect behave as in production);
+3. signs in as the demo admin and the demo mentee, and for each main page:
+   * ``median_ms`` / ``p95_ms``: the time of ``--requests`` requests one after another, as the
+     client sees it over loopback (the server's time plus a fraction of a millisecond);
+   * ``queries``: the page's number of queries, counted in this process with Django's test
+     client against the same database;
+   * ``ratio``: the page's throughput under ``--clients`` concurrent clients for ``--seconds``,
+     divided by the throughput of the trivial view (``/healthz/``) measured the same way in
+     the same run, so the figure does not depend on how fast this machine is today.
+
+It prints one line per page (``page: median_ms=.. p95_ms=.. queries=.. rps=.. ratio=..``) and
+the trivial view's figures; nothing is timed by a test.
+"""
+
+import argparse
+import http.client
+import os
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "mentor-demo-2026"
+ADMIN = "amara.okafor@northwind.example"
+
+# (label, who, path): the pages people open most, as the demo's admin and a demo mentee.
+PAGES = [
+    ("org home (admin)", "admin", "/o/northwind/"),
+    ("programs", "admin", "/o/northwind/programs/"),
+    ("cohorts", "admin", "/o/northwind/cohorts/"),
+    ("cohort", "admin", "/o/northwind/cohorts/{active_cohort}/"),
+    ("cohort participants", "admin", "/o/northwind/cohorts/{active_cohort}/participants/"),
+    ("cohort matching", "admin", "/o/northwind/cohorts/{matching_cohort}/matching/"),
+    ("members", "admin", "/o/northwind/members/"),
+    ("invitations", "admin", "/o/northwind/invitations/"),
+    ("audit log", "admin", "/o/northwind/audit/"),
+    ("org home (mentee)", "mentee", "/o/northwind/"),
+    ("my programs (mentee)", "mentee", "/o/northwind/me/programs/"),
+    ("my mentoring (mentee)", "mentee", "/o/northwind/me/mentoring/"),
+]
+TRIVIAL = "/healthz/"
+
+
+def log(*args):
+    print(*args, file=sys.stderr, flush=True)
+
+
+# --- the database and the server -----------------------------------------------------------
+
+
+def prepare_database(database_url):
+    parts = urlsplit(database_url)
+    name = parts.path.lstrip("/")
+    admin_url = parts._replace(path="/postgres").geturl()
+    env = {**os.environ, "DATABASE_URL": admin_url}
+    drop = f'DROP DATABASE IF EXISTS "{name}"'
+    create = f'CREATE DATABASE "{name}"'
+    for sql in (drop, create):
+        subprocess.run([sys.executable, "-c", _SQL_SNIPPET, sql], check=True, env=env, cwd=ROOT)
+    env = {**os.environ, "DATABASE_URL": database_url, "CELERY_BROKER_URL": "", "REDIS_URL": ""}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], check=True, env=env, cwd=ROOT
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "load_demo"],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+_SQL_SNIPPET = """
+import sys, psycopg, os
+from urllib.parse import urlsplit
+u = urlsplit(os.environ["DATABASE_URL"])
+with psycopg.connect(host=u.hostname, port=u.port or 5432, user=u.username or "postgres",
+                     password=u.password, dbname="postgres", autocommit=True) as c:
+    c.execute(sys.argv[1])
+"""
+
+
+def production_env(database_url):
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "CELERY_BROKER_URL": "",
+        "REDIS_URL": "",
+        "EMAIL_URL": "console:",
+    }
+
+
+def start_server(database_url, port, workers):
+    # Production settings serve hashed static files (whitenoise's manifest): collect them.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        check=True,
+        env=production_env(database_url),
+        cwd=ROOT,
+    )
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "mentorship.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, env=production_env(database_url), cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            status, _, _ = Client(port).get(TRIVIAL)
+            if status == 200:
+                return server
+        except OSError:
+            pass
+        time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer within 30 s")
+
+
+# --- an HTTP client with cookies, as a browser behind an HTTPS proxy --------------------------
+
+
+class Client:
+    def __init__(self, port):
+        self.port = port
+        self.cookies = {}
+        self.connection = None
+
+    def _connection(self):
+        if self.connection is None:
+            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        return self.connection
+
+    def request(self, method, path, body=None, headers=None):
+        headers = {
+            "Host": "127.0.0.1",
+            "X-Forwarded-Proto": "https",
+            **(headers or {}),
+        }
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        for attempt in range(2):
+            connection = self._connection()
+            try:
+                connection.request(method, path, body=body, headers=headers)
+                response = connection.getresponse()
+                content = response.read()
+                break
+            except (http.client.HTTPException, OSError):
+                self.connection = None
+                if attempt:
+                    raise
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, dict(response.getheaders()), content
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def sign_in(self, email):
+        _, _, page = self.get("/accounts/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        body = urlencode({"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token})
+        status, headers, _ = self.request(
+            "POST",
+            "/accounts/login/",
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": "https://127.0.0.1/accounts/login/",
+            },
+        )
+        if status != 302:
+            raise SystemExit(f"signing in as {email} answered {status}")
+
+
+# --- the figures -----------------------------------------------------------------------------
+
+
+def latency(client, path, n):
+    for _ in range(3):
+        client.get(path)  # warm the worker's caches and the connection
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        status, _, _ = client.get(path)
+        times.append((time.perf_counter() - start) * 1000)
+        if status != 200:
+            raise SystemExit(f"GET {path} answered {status}")
+    times.sort()
+    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
+
+
+def throughput(port, cookies, path, clients, seconds):
+    counts = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def work(i):
+        client = Client(port)
+        client.cookies = dict(cookies)
+        while time.monotonic() < stop:
+            status, _, _ = client.get(path)
+            if status == 200:
+                counts[i] += 1
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / seconds
+
+
+def query_counts(database_url, people, pages):
+    """Each page's queries, counted in-process by Django's test client (same database)."""
+    os.environ.update(production_env(database_url))
+    os.environ["DEBUG"] = "1"  # the test client speaks plain HTTP
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client as TestClient
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    counts = {}
+    clients = {}
+    for who, email in people.items():
+        client = TestClient()
+        client.force_login(get_user_model().objects.get(email=email))
+        clients[who] = client
+    for label, who, path in pages:
+        clients[who].get(path)
+        with CaptureQueriesContext(connection) as context:
+            clients[who].get(path)
+        counts[label] = len(context.captured_queries)
+    return counts
+
+
+def demo_facts(database_url):
+    """The demo's active and matching cohorts and a mentee (read with psycopg)."""
+    import psycopg
+
+    u = urlsplit(database_url)
+    with psycopg.connect(
+        host=u.hostname,
+        port=u.port or 5432,
+        user=u.username or "postgres",
+        password=u.password,
+        dbname=u.path.lstrip("/"),
+    ) as c:
+        cohort = dict(c.execute("SELECT status, min(id) FROM programs_cohort GROUP BY status"))
+        mentee = c.execute(
+            "SELECT u.email FROM programs_participant p JOIN accounts_user u ON u.id = p.user_id "
+            "JOIN matching_pairing m ON m.mentee_id = p.id "
+            "WHERE p.role = 'mentee' AND m.status = 'active' ORDER BY p.id LIMIT 1"
+        ).fetchone()[0]
+    return {"active_cohort": cohort["active"], "matching_cohort": cohort["matching"]}, mentee
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--database-url", default="postgres://postgres@127.0.0.1:5432/mentorship_bench"
+    )
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--requests", type=int, default=40, help="sequential requests a page")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
+    parser.add_argument("--seconds", type=float, default=3.0, help="throughput window a page")
+    parser.add_argument("--skip-build", action="store_true", help="reuse the database")
+    args = parser.parse_args(argv)
+
+    if not args.skip_build:
+        log("building the demo database ...")
+        prepare_database(args.database_url)
+    facts, mentee = demo_facts(args.database_url)
+    pages = [(label, who, path.format(**facts)) for label, who, path in PAGES]
+    people = {"admin": ADMIN, "mentee": mentee}
+
+    server = start_server(args.database_url, args.port, args.workers)
+    try:
+        clients = {}
+        for who, email in people.items():
+            clients[who] = Client(args.port)
+            clients[who].sign_in(email)
+        trivial_rps = throughput(args.port, {}, TRIVIAL, args.clients, args.seconds)
+        trivial_median, trivial_p95 = latency(Client(args.port), TRIVIAL, args.requests)
+        print(
+            f"trivial view {TRIVIAL}: median_ms={trivial_median:.1f} p95_ms={trivial_p95:.1f} "
+            f"rps={trivial_rps:.0f}"
+        )
+        rows = []
+        for label, who, path in pages:
+            median, p95 = latency(clients[who], path, args.requests)
+            rps = throughput(args.port, clients[who].cookies, path, args.clients, args.seconds)
+            rows.append((label, path, median, p95, rps))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    queries = query_counts(args.database_url, people, pages)
+    for label, path, median, p95, rps in rows:
+        print(
+            f"{label} {path}: median_ms={median:.1f} p95_ms={p95:.1f} queries={queries[label]} "
+            f"rps={rps:.0f} ratio={rps / trivial_rps:.3f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

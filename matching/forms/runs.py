@@ -76,21 +76,30 @@ class ExclusionForm(forms.Form):
 
 
 class ProposalChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, notes=None, **kwargs):
+        self.notes = notes or {}
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj):
         mentee = obj.mentee.user
         mentor = obj.mentor.user
-        return f"{mentee.name or mentee.email} (now with {mentor.name or mentor.email})"
+        label = f"{mentee.name or mentee.email} (now with {mentor.name or mentor.email})"
+        note = self.notes.get(obj.pk)
+        return f"{label}: {note}" if note else label
 
 
 class SwapForm(forms.Form):
     other = ProposalChoiceField(
         queryset=Proposal.objects.none(),
+        widget=forms.RadioSelect,
         label="Swap mentors with",
-        help_text="Each mentee takes the other's mentor. Rules are checked before saving.",
+        help_text="Each mentee takes the other's mentor; each choice shows both mentees' fit "
+        "now and after the swap. Rules are checked before saving.",
     )
 
-    def __init__(self, *args, proposal, organization, **kwargs):
+    def __init__(self, *args, proposal, organization, notes=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["other"].notes = notes or {}
         self.fields["other"].queryset = (
             Proposal.objects.for_org(organization)
             .filter(run=proposal.run, mentor__isnull=False)

@@ -154,3 +154,49 @@ def proposal_mentor_notes(*, proposal):
         left = f"{places} place{'s' if places != 1 else ''} left" if places > 0 else "full"
         notes[mentor_id] = f"fit {fit:.2f}, {left}"
     return notes
+
+
+def proposal_swap_notes(*, proposal):
+    """Per other pair of the run that ``proposal`` could swap mentors with, what the swap
+    would make of both mentees' fits, or the rule it breaks: the words of the swap
+    control, checked as the service checks them on save (:func:`pair_rule_problem`)."""
+    run = proposal.run
+    if proposal.mentor_id is None:
+        return {}
+    profiles = cohort_profiles(run.cohort)
+    mentees, mentors = profiles.by_id()
+    exclusions = exclusion_pairs(run.organization, profiles)
+    weights = snapshot_weights(run)
+    me = mentees.get(proposal.mentee_id)
+    my_mentor = mentors.get(proposal.mentor_id)
+    others = (
+        run.proposals.filter(mentor__isnull=False)
+        .exclude(pk=proposal.pk)
+        .exclude(mentor_id=proposal.mentor_id)
+        .exclude(status=Proposal.Status.REJECTED)
+        .select_related("mentee__user")
+    )
+    notes = {}
+    for other in others:
+        them, their_mentor = mentees.get(other.mentee_id), mentors.get(other.mentor_id)
+        if None in (me, my_mentor, them, their_mentor):
+            notes[other.pk] = "not allowed (no longer active in the cohort, or no intake)"
+            continue
+        rule = pair_rule_problem(run, me, their_mentor, exclusions) or pair_rule_problem(
+            run, them, my_mentor, exclusions
+        )
+        if rule:
+            notes[other.pk] = f"not allowed ({rule})"
+            continue
+        mine = score_pair(me, their_mentor, weights, profiles.competency_names).total
+        theirs = score_pair(them, my_mentor, weights, profiles.competency_names).total
+        notes[other.pk] = (
+            f"{_first_name(proposal.mentee.user)}'s fit {proposal.score or 0:.2f} → {mine:.2f}, "
+            f"{_first_name(other.mentee.user)}'s {other.score or 0:.2f} → {theirs:.2f}"
+        )
+    return notes
+
+
+def _first_name(user):
+    name = user.name or user.email
+    return name.split()[0] if user.name else name

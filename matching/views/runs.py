@@ -290,6 +290,9 @@ def proposal_swap(request, org_slug, proposal_id):
         request.POST if request.method == "POST" else None,
         proposal=proposal,
         organization=request.organization,
+        notes=selectors.proposal_swap_notes(proposal=proposal)
+        if run.status == MatchRun.Status.REVIEW
+        else {},
     )
     if request.method == "POST" and form.is_valid():
         other = form.cleaned_data["other"]

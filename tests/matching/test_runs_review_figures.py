@@ -59,3 +59,31 @@ def test_the_run_page_shows_the_pairs_figures_beside_the_optimisers(org, admin, 
     mean = page.split("Mean fit")[1].split('<div class="stat">')[0]
     assert f"{(pa.score + pb.score) / 2:.2f}" in mean
     assert f"optimiser: {run.mean_fit:.2f}" in mean
+
+
+def test_the_swap_control_shows_each_choice_with_the_resulting_fits(org, admin, as_admin):
+    from matching.engine.scoring import score_pair
+    from matching.selectors.engine_input import cohort_profiles
+    from matching.services.rules import snapshot_weights
+
+    run, pa, pb = _swapped_run(org, admin)
+    profiles = cohort_profiles(run.cohort)
+    weights = snapshot_weights(run)
+    a_new = score_pair(
+        profiles.mentee(pa.mentee_id),
+        profiles.mentor(pb.mentor_id),
+        weights,
+        profiles.competency_names,
+    ).total
+    b_new = score_pair(
+        profiles.mentee(pb.mentee_id),
+        profiles.mentor(pa.mentor_id),
+        weights,
+        profiles.competency_names,
+    ).total
+    page = as_admin.get(reverse("proposal_swap", args=[org.slug, pa.pk])).content.decode()
+    assert "---------" not in page
+    assert 'type="radio"' in page
+    label = page.split(f'value="{pb.pk}"')[1].split("</label>")[0]
+    assert f"{a_new:.2f}" in label and f"{pa.score:.2f}" in label
+    assert f"{b_new:.2f}" in label and f"{pb.score:.2f}" in label

@@ -135,8 +135,8 @@ PASSWORD_HASHERS = (
     ]
 )
 
-# django-allauth: e-mail is the login; verification is mandatory; rate limits stay at
-# allauth's defaults (login failures, sign-ups, resets, confirmation mails).
+# django-allauth: e-mail is the login; verification is mandatory; rate limits on login
+# failures, sign-ups, resets and confirmation mails, counted in the shared cache (CACHES).
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -154,6 +154,13 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# The client's address, which the per-address limits count by. Behind proxies, set
+# TRUSTED_PROXY_COUNT to the number of proxies that append to X-Forwarded-For (or
+# TRUSTED_CLIENT_IP_HEADER to a header one trusted proxy sets, e.g. X-Real-IP); else every
+# client counts as the proxy's address and one shared address locks everyone out. Without
+# a proxy keep 0: X-Forwarded-For from a client is not to be believed.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Mentorship")
 LOGIN_URL = "account_login"
@@ -246,11 +253,25 @@ CELERY_BEAT_SCHEDULE = {
 # The site's public address, for links in e-mails sent outside a request (tasks, beat).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("CACHE_URL", "").startswith("redis"):
-    CACHES["default"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ["CACHE_URL"],
+# One cache shared by every worker and host: allauth counts failed sign-ins there, so a
+# per-process cache would multiply its limits by the number of workers. Redis when
+# CACHE_URL (or else REDIS_URL) names one; otherwise the database, in the table
+# mentorship.tenancy's migration 0003 creates, so `migrate` is the only step.
+CACHE_TABLE = "mentorship_cache"
+_cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
+if _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+        }
     }
 
 INVITATION_MAX_AGE_DAYS = int(os.environ.get("INVITATION_MAX_AGE_DAYS", "14"))

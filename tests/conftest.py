@@ -20,6 +20,7 @@ from mentorship.tenancy.models import Role
 from .factories import MembershipFactory, OrganizationFactory, UserFactory
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def pytest_configure(config):
@@ -31,6 +32,15 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True, scope="session")
 def _fast_password_hasher():
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _local_memory_cache():
+    """The site's cache is shared (the database or Redis); tests use one in memory, so a test
+    without the database can clear it (tests/accounts/test_rate_limits.py runs the shared one
+    in separate processes)."""
+    with override_settings(CACHES=LOCAL_CACHE):
         yield
 
 

@@ -194,3 +194,22 @@ def test_settings_accept_the_stacks_environment_and_pass_deploy_checks(services)
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_the_app_shares_one_cache_on_redis_apart_from_the_broker(services, name):
+    """allauth's sign-in limits count in the cache: every worker and host must share it."""
+    env = environment(services[name])
+    cache = interpolate(env["CACHE_URL"], {})
+    assert cache.startswith("redis://redis:6379/")
+    assert cache != interpolate(env["CELERY_BROKER_URL"], {}), "the cache has its own Redis db"
+
+
+def test_web_reads_the_client_address_from_the_trusted_proxy(services):
+    """The stack expects one TLS proxy in front (see the file's header): the client's address
+    is the last one that proxy appended to X-Forwarded-For, so one shared proxy address does
+    not lock everyone out. Another layout sets TRUSTED_PROXY_COUNT or the trusted header."""
+    env = environment(services["web"])
+    assert interpolate(env["TRUSTED_PROXY_COUNT"], {}) == "1"
+    assert interpolate(env["TRUSTED_PROXY_COUNT"], {"TRUSTED_PROXY_COUNT": "2"}) == "2"
+    assert interpolate(env["TRUSTED_CLIENT_IP_HEADER"], {}) == ""

@@ -27,6 +27,8 @@ CONFIG_VARIABLES = {
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_PRELOAD",
+    "TRUSTED_PROXY_COUNT",
+    "TRUSTED_CLIENT_IP_HEADER",
 }
 PRODUCTION = {
     "DEBUG": "0",
@@ -69,10 +71,15 @@ def run(args, env=None):
     )
 
 
-def settings_with(env=None):
-    result = run([sys.executable, "-c", PRINT_SETTINGS], env)
+def settings_with_code(code, env=None):
+    """Run ``code`` (which prints JSON) in a fresh process with only ``env`` configured."""
+    result = run([sys.executable, "-c", code], env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def settings_with(env=None):
+    return settings_with_code(PRINT_SETTINGS, env)
 
 
 def test_check_deploy_is_silent_with_production_values():

@@ -122,9 +122,15 @@ def exact_dense(
     pairs: dict[int, int] = {}
     if len(slots) and ok.any():
         chosen = _exact_primary(f, ok, priority, int(problem.free.sum()))
-        count = len(chosen)
         total = sum(int(f[i, s]) for i, s in chosen)
         floor = total - math.floor(fairness_budget * total + 1e-9)
+        # The most matches of any solution within the budget (more than the primary's
+        # only in the fit priority): the protection never leaves a placeable mentee out.
+        while (more := _exact_count(f, ok, len(chosen) + 1)) is not None and sum(
+            int(f[i, s]) for i, s in more
+        ) >= floor:
+            chosen = more
+        count = len(chosen)
         for t in sorted({int(v) for v in f[ok]}, reverse=True):
             candidate = _exact_count(f, ok & (f >= t), count)
             if candidate is not None and sum(int(f[i, s]) for i, s in candidate) >= floor:

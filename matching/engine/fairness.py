@@ -20,8 +20,12 @@ def _protect_worst_off(
 ) -> np.ndarray:
     """Raise the lowest fit as far as the number matched and the fit budget allow.
 
-    ``chosen`` solves the primary objective, with ``count`` matches and total fit
-    ``best``. A threshold ``t`` is feasible when some solution using only arcs with fit
+    ``chosen`` solves the primary objective, with total fit ``best``. First ``count``,
+    the most mentees any solution of total >= best - budget x best matches (see
+    :func:`_most_matched`: in the coverage priority, or without a budget, it is the
+    primary's own count). So the protection never leaves out a mentee who could still be
+    placed beside a free place: that would be a solution within the budget with one more
+    match. A threshold ``t`` is feasible when some solution using only arcs with fit
     >= t has exactly ``count`` matches and total >= best - budget x best. Raising ``t``
     only removes arcs, so feasibility is monotone and the largest feasible threshold is
     found by binary search over the distinct fits: first with max flows (the number
@@ -32,11 +36,13 @@ def _protect_worst_off(
     needed. The answer is the most-fit solution at that threshold; its lowest fit
     is the threshold itself, else a higher one would have been feasible.
     """
-    count = len(chosen)
-    if count == 0:
+    if len(chosen) == 0:
         return chosen
     best_total = int(flow.fit[chosen].sum())
     floor = best_total - math.floor(budget * best_total + 1e-9)
+    chosen = _most_matched(flow, chosen, floor)
+    count = len(chosen)
+    stats["fairness_matched"] = count
     values = np.unique(flow.fit[flow.fit >= flow.fit[chosen].min()])  # values[0] is feasible
 
     bound = max(int(np.searchsorted(values, _count_bound(flow, count), side="right")) - 1, 0)
@@ -81,6 +87,44 @@ def _protect_worst_off(
     stats["threshold_bound"] = float(values[top]) / FIT_SCALE
     stats["threshold"] = float(values[lo]) / FIT_SCALE
     stats["fit_given_up"] = (best_total - int(flow.fit[best].sum())) / FIT_SCALE
+    return best
+
+
+def _most_matched(flow: _Flow, chosen: np.ndarray, floor: int) -> np.ndarray:
+    """The most-fit solution with the most matches among those of total fit >= ``floor``.
+
+    ``chosen`` is the primary solution (total >= floor). In the coverage priority it
+    already matches the most anyone can; in the fit priority it matches the most among
+    the best totals, and a solution within the budget may match more. The best total
+    with exactly k matches is concave in k and, past the primary's count, decreasing, so
+    the k that stay above ``floor`` are an interval: one max flow bounds it, and a binary
+    search of min-cost flows finds its end (none when the bound itself fits, as it does
+    whenever placing the rest costs nothing).
+    """
+    count = len(chosen)
+    if flow.priority == "coverage" or floor >= int(flow.fit[chosen].sum()):
+        return chosen
+    most = flow.max_matches(np.ones(len(flow.fit), bool))
+    if most <= count:
+        return chosen
+
+    def attempt(k: int) -> np.ndarray | None:
+        candidate = flow.best(exact=k)
+        if candidate is None or int(flow.fit[candidate].sum()) < floor:
+            return None
+        return candidate
+
+    best = attempt(most)
+    if best is not None:
+        return best
+    lo, hi, best = count, most - 1, chosen
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        candidate = attempt(mid)
+        if candidate is None:
+            hi = mid - 1
+        else:
+            best, lo = candidate, mid
     return best
 
 

@@ -35,10 +35,13 @@ weakest pair is much better usually costs very little total fit. It is found by 
 threshold search: drop every arc below a fit ``t`` and ask the flow for exactly the
 same number of matches with the most fit; the largest ``t`` that still meets the number
 and the budget wins (max-flow checks bound the search first, so only a few min-cost
-flows are solved). The number matched never goes down; when not everyone can be
-matched, who is left out may change (the worst-off is measured among the matched, and
-every unmatched person is listed with the reason). Fits are compared as integers in
-units of 1e-4 (:data:`FIT_SCALE`).
+flows are solved). The number matched never goes down, and it is the most that any
+solution within the budget matches: in the fit priority that can be more than the best
+total alone places, so protecting the worst-off never leaves out someone who could be
+placed beside a free place. When not everyone can be matched, who is left out may
+change (the worst-off is measured among the matched, and every unmatched person is
+listed with the reason). Fits are compared as integers in units of 1e-4
+(:data:`FIT_SCALE`).
 
 Large cohorts: candidates and pricing
 -------------------------------------

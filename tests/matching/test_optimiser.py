@@ -68,6 +68,8 @@ def brute_force(mentees, mentors, weights, *, priority, budget, exclusions=(), t
     else:
         total, count = max((t, c) for c, _, t in solutions)
     floor = total - int(budget * total + 1e-9)
+    # The most matched within the budget (more than ``count`` only in the fit priority).
+    count = max(c for c, _, t in solutions if t >= floor)
     kept = [s for s in solutions if s[0] == count and s[2] >= floor]
     return max(kept, key=lambda s: (-1 if s[1] is None else s[1], s[2]))
 

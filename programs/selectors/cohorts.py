@@ -1,4 +1,4 @@
-"""Reads of a cohort: its seats."""
+"""Reads of a cohort: its seats, and who has yet to finish their intake."""
 
 from dataclasses import dataclass
 
@@ -56,3 +56,28 @@ def cohort_seats(*, cohort, excluding=None):
     if excluding is not None:
         invited = invited.exclude(pk=excluding.pk)
     return Seats(capacity=cohort.capacity, enrolled=enrolled, invited=invited.count())
+
+
+def intake_unfinished(*, cohort):
+    """The cohort's active mentors and mentees and whether each finished their intake:
+    ``{"mentor": (finished count, [names still to finish]), "mentee": (...)}`` (one query).
+    Matching needs at least one of each with a finished intake."""
+    rows = (
+        cohort.participants.filter(status=Participant.Status.ACTIVE, role__in=SEATED_ROLES)
+        .values_list(
+            "role",
+            "user__name",
+            "user__email",
+            "mentee_intake__completed_at",
+            "mentor_intake__completed_at",
+        )
+        .order_by("user__name", "user__email")
+    )
+    result = {Participant.Role.MENTOR: (0, []), Participant.Role.MENTEE: (0, [])}
+    for role, name, email, mentee_done, mentor_done in rows:
+        finished, waiting = result[role]
+        if (mentor_done if role == Participant.Role.MENTOR else mentee_done) is not None:
+            result[role] = (finished + 1, waiting)
+        else:
+            waiting.append(name or email)
+    return result

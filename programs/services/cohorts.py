@@ -18,7 +18,7 @@ from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import register_audit_actions
 
 from ..models import Blueprint, Cohort, Milestone, Participant
-from ..selectors.cohorts import cohort_seats
+from ..selectors.cohorts import cohort_seats, intake_unfinished
 from ..selectors.programs import cohort_counts
 from ..signals import cohort_completed
 from . import enrolment
@@ -217,8 +217,28 @@ def cohort_transition_problems(*, cohort, to, counts=None):
             problems.append("Enrol at least one mentee first.")
         if not counts["mentors"]:
             problems.append("Enrol at least one mentor first.")
+    if to == Status.MATCHING and counts["mentees"] and counts["mentors"]:
+        problems.extend(_intake_problems(cohort))
     if to == Status.ACTIVE and not cohort.pairings.live().exists():
         problems.append("Publish the cohort's matching first: no mentee has a mentor yet.")
+    return problems
+
+
+def _intake_problems(cohort, shown=5):
+    """Matching needs a mentee and a mentor who finished their intake; the words name who
+    has yet to finish (the first ``shown`` of them)."""
+    problems, state = [], intake_unfinished(cohort=cohort)
+    for role, noun in ((Participant.Role.MENTEE, "mentee"), (Participant.Role.MENTOR, "mentor")):
+        finished, waiting = state[role]
+        if finished:
+            continue
+        names = ", ".join(waiting[:shown])
+        if len(waiting) > shown:
+            names += f" and {len(waiting) - shown} more"
+        problems.append(
+            f"No {noun} has finished their intake yet"
+            + (f" (still to finish: {names})." if names else ".")
+        )
     return problems
 
 

@@ -20,6 +20,8 @@ from programs.services import enrolment
 from programs.services import programs as program_services
 from tests.programs.factories import (
     MONDAY,
+    MenteeIntakeFactory,
+    MentorIntakeFactory,
     enrol,
     make_person,
     make_program,
@@ -276,8 +278,9 @@ def test_the_lifecycle_moves_step_by_step_with_its_checks(org, admin):
     assert _messages(excinfo) == "Enrol at least one mentee first. Enrol at least one mentor first."
     assert Cohort.objects.for_org(org).get().status == Status.ENROLLING
 
-    mentee = enrol(cohort)
+    mentee = MenteeIntakeFactory(participant=enrol(cohort)).participant
     mentor = enrol(cohort, role=Participant.Role.MENTOR)
+    MentorIntakeFactory(participant=mentor)
     cohort_services.cohort_transition(cohort=cohort, to=Status.MATCHING, by=admin)
     with pytest.raises(ValidationError) as excinfo:
         cohort_services.cohort_transition(cohort=cohort, to=Status.ACTIVE, by=admin)
@@ -306,6 +309,30 @@ def test_withdrawn_people_do_not_count_for_matching(org, admin):
     with pytest.raises(ValidationError) as excinfo:
         cohort_services.cohort_transition(cohort=cohort, to=Status.MATCHING, by=admin)
     assert _messages(excinfo) == "Enrol at least one mentee first."
+
+
+def test_matching_needs_a_mentee_and_a_mentor_with_finished_intake(org, admin):
+    """Enrolled is not enough: the message names who has yet to finish their intake."""
+    cohort = make_cohort(org, status=Status.ENROLLING)
+    enrol(cohort, user=make_person(org, name="Ana Lopez"))
+    enrol(cohort, user=make_person(org, name="Ben Ross"))
+    mentor = enrol(cohort, role=Participant.Role.MENTOR, user=make_person(org, name="Ken Ito"))
+    with pytest.raises(ValidationError) as excinfo:
+        cohort_services.cohort_transition(cohort=cohort, to=Status.MATCHING, by=admin)
+    assert _messages(excinfo) == (
+        "No mentee has finished their intake yet (still to finish: Ana Lopez, Ben Ross). "
+        "No mentor has finished their intake yet (still to finish: Ken Ito)."
+    )
+    assert Cohort.objects.for_org(org).get().status == Status.ENROLLING
+    MentorIntakeFactory(participant=mentor)
+    with pytest.raises(ValidationError) as excinfo:
+        cohort_services.cohort_transition(cohort=cohort, to=Status.MATCHING, by=admin)
+    assert "mentor" not in _messages(excinfo)
+    unfinished = enrol(cohort, role=Participant.Role.MENTOR)
+    MentorIntakeFactory(participant=unfinished, completed_at=None)
+    MenteeIntakeFactory(participant=enrol(cohort))
+    cohort_services.cohort_transition(cohort=cohort, to=Status.MATCHING, by=admin)
+    assert Cohort.objects.for_org(org).get().status == Status.MATCHING
 
 
 def test_activation_needs_mentees_and_mentors(org, admin):

@@ -203,7 +203,11 @@ def test_program_cohort_import_intake_and_matching(
     assert sorted(noah.mentee_intake.availability) == ["thu-pm", "tue-am"]
     assert noah.mentee_intake.goal_items.get().priority == 1
 
-    # 7. The admin opens enrolment, then starts matching (a mentor and a mentee enrolled).
+    # 7. The admin opens enrolment, then starts matching (a mentor and a mentee enrolled,
+    #    each with a finished intake: the mentor's is written directly here).
+    from tests.programs.factories import MentorIntakeFactory
+
+    MentorIntakeFactory(participant=enrolled.get(role="mentor"))
     admin.goto(f"{home}/cohorts/{cohort.pk}/")
     admin.get_by_role("button", name="Open enrolment").click()
     expect(admin.get_by_role("status")).to_contain_text("nrolling")

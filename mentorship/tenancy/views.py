@@ -13,6 +13,7 @@ from mentorship.core.views import error_text, form_submit, list_template
 
 from . import selectors, services
 from .access import access_membership_by_id, admin_required, member_required
+from .audit_display import audit_describe
 from .filters import AuditEventFilter, MembershipFilter
 from .forms import OrganizationCreateForm, OrganizationSettingsForm, RoleForm
 from .home import home_panels
@@ -166,5 +167,6 @@ def audit_log(request, org_slug):
         organization=organization,
     )
     page = paginate(request, event_filter.qs, per_page=50)
+    page.object_list = audit_describe(page.object_list, organization=organization)
     template = list_template(request, "tenancy/audit_log.html", "audit-results")
     return render(request, template, {"filter": event_filter, "page": page})

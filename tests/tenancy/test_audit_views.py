@@ -113,3 +113,101 @@ def test_audit_log_query_budget(org, admin, as_admin):
             AuditEventFactory(organization=org, actor=person, action=action)
 
     assert_flat_queries(as_admin, reverse("audit_log", args=[org.slug]), grow, n=9)
+
+
+# --- values as people read them --------------------------------------------------------------
+
+
+def _details(response):
+    """The Details cells of the page, as text."""
+    import re  # noqa: PLC0415
+
+    cells = re.findall(r'<td class="small muted">(.*?)</td>', response.content.decode(), re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", cell)).strip() for cell in cells]
+
+
+def test_audit_details_read_as_words_not_python(org, admin, as_admin):
+    """None, booleans, empty lists and ISO timestamps are stored as JSON; the page shows
+    "none", "yes"/"no", dates in the organisation's time zone and changes as before → after.
+    The stored row is not rewritten."""
+    data = {
+        "due_on": None,
+        "passed": True,
+        "new_member": False,
+        "skipped": [],
+        "starts_on": "2026-07-05",
+        "sent_at": "2026-07-05T14:30:00+00:00",
+        "title": ["Old title", "New title"],
+        "ends_on": [None, "2026-09-01"],
+    }
+    event = AuditEventFactory(
+        organization=org, actor=admin, action="resource.updated", data=dict(data)
+    )
+    response = as_admin.get(url("audit_log", org))
+    (details,) = _details(response)
+    for shown in [
+        "Due on: none",
+        "Passed: yes",
+        "New member: no",
+        "Skipped: none",
+        "Starts on: 5 Jul 2026",
+        "Sent at: 5 Jul 2026, 15:30",  # Europe/London in summer
+        "Title: Old title → New title",
+        "Ends on: none → 1 Sep 2026",
+    ]:
+        assert shown in details, details
+    for python in ["None", "True", "False", "[]", "2026-07-05", "due_on", "_"]:
+        assert python not in details, details
+    event.refresh_from_db()
+    assert event.data == data
+
+
+def test_audit_lists_read_as_lists_even_with_two_items(org, admin, as_admin):
+    AuditEventFactory(
+        organization=org,
+        actor=admin,
+        action="rubric.updated",
+        data={"criteria": ["Clarity", "Depth"], "scale_max": [4, 5]},
+    )
+    (details,) = _details(as_admin.get(url("audit_log", org)))
+    assert "Criteria: Clarity, Depth" in details
+    assert "Scale max: 4 → 5" in details
+
+
+def test_audit_log_names_people_by_name(org, admin, as_admin):
+    admin.name = "Ada Lovelace"
+    admin.save(update_fields=["name"])
+    member = MembershipFactory(organization=org, user__name="Grace Hopper").user
+    AuditEventFactory(
+        organization=org,
+        actor=admin,
+        action="invitation.accepted",
+        data={"email": member.email, "role": "member"},
+    )
+    AuditEventFactory(
+        organization=org,
+        actor=admin,
+        action="invitation.created",
+        data={"email": "new.person@example.org"},
+    )
+    response = as_admin.get(url("audit_log", org))
+    table = response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+    assert "<td>Ada Lovelace</td>" in table
+    assert admin.email not in table
+    invited, accepted = _details(response)  # newest first
+    assert f"E-mail: Grace Hopper ({member.email})" in accepted
+    assert "E-mail: new.person@example.org" in invited
+
+
+def test_audit_log_with_details_keeps_its_query_budget(org, admin, as_admin):
+    def grow():
+        for _ in range(2):
+            person = MembershipFactory(organization=org).user
+            AuditEventFactory(
+                organization=org,
+                actor=person,
+                action="invitation.accepted",
+                data={"email": person.email, "new_member": True, "at": "2026-03-01T10:00:00"},
+            )
+
+    assert_flat_queries(as_admin, reverse("audit_log", args=[org.slug]), grow, n=10)

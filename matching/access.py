@@ -21,6 +21,7 @@ from .models import (
     OfferingRequest,
     Pairing,
     Proposal,
+    RejectedPair,
     RematchRequest,
     UnresponsiveReport,
 )
@@ -91,6 +92,17 @@ def access_exclusion_by_id(*, membership, exclusion_id):
         Exclusion.objects.select_related("mentee", "mentor"),
         membership.organization,
         pk=exclusion_id,
+    )
+
+
+def access_rejected_pair_by_id(*, membership, rejected_pair_id):
+    """A pair rejected in a review of the member's organisation (admins only), or 404."""
+    if not has_role(membership, Role.ADMIN):
+        raise Http404
+    return get_for_org_or_404(
+        RejectedPair.objects.select_related("cohort", "mentee__user", "mentor__user"),
+        membership.organization,
+        pk=rejected_pair_id,
     )
 
 

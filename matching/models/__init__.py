@@ -5,7 +5,7 @@ cohort circles, and the network directory with time-banking credits. One module 
 from .circles import Circle, CircleMentee
 from .directory import Offering, OfferingCompetency, OfferingRequest, TimeCredit
 from .pairings import CalibrationCheck, Pairing, PairingQuerySet, RematchRequest, UnresponsiveReport
-from .runs import WEIGHT_FIELDS, Exclusion, MatchingSettings, MatchRun, Proposal
+from .runs import WEIGHT_FIELDS, Exclusion, MatchingSettings, MatchRun, Proposal, RejectedPair
 
 __all__ = [
     "WEIGHT_FIELDS",
@@ -21,6 +21,7 @@ __all__ = [
     "Pairing",
     "PairingQuerySet",
     "Proposal",
+    "RejectedPair",
     "RematchRequest",
     "TimeCredit",
     "UnresponsiveReport",

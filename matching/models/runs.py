@@ -193,3 +193,30 @@ class Proposal(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["run", "mentee"], name="proposal_once_per_mentee")
         ]
+
+
+class RejectedPair(TenantModel):
+    """A pair the admin rejected during a run's review: later runs of the cohort never
+    propose it again, until the admin lifts it (M4)."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="rejected_pairs")
+    mentee = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(
+        MatchRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "mentee", "mentor"], name="rejected_pair_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.mentee} not with {self.mentor} in {self.cohort}"

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..engine.scoring import score_pair
-from ..models import Exclusion, MatchRun, Pairing, Proposal
+from ..models import Exclusion, MatchRun, Pairing, Proposal, RejectedPair
 from ..services.rules import (
     FREE_STATUSES,
     PUBLISHABLE_STATUSES,
@@ -41,6 +41,15 @@ def cohort_runs(*, cohort):
         MatchRun.objects.for_org(cohort.organization_id)
         .filter(cohort=cohort)
         .select_related("created_by", "published_by")
+    )
+
+
+def cohort_rejections(*, cohort):
+    """The pairs rejected in a review of the cohort that later runs keep out, newest first."""
+    return list(
+        RejectedPair.objects.for_org(cohort.organization_id)
+        .filter(cohort=cohort)
+        .select_related("mentee__user", "mentor__user", "created_by")
     )
 
 

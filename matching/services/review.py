@@ -12,7 +12,7 @@ from mentorship.tenancy.models import register_audit_actions
 from programs.models import Participant
 
 from ..engine.scoring import score_pair
-from ..models import MatchRun, Proposal
+from ..models import MatchRun, Proposal, RejectedPair
 from ..selectors.engine_input import cohort_profiles, exclusion_pairs
 from .rules import capacity_problem, rule_problem, snapshot_weights
 from .rules import name_of as _name
@@ -22,6 +22,7 @@ register_audit_actions(
         "proposal.reviewed": "Reviewed a proposed pair",
         "proposal.swapped": "Swapped two mentees' mentors",
         "proposal.assigned": "Paired a mentee with a mentor by hand",
+        "rejection.lifted": "Let a rejected pair be proposed again",
     }
 )
 
@@ -55,6 +56,7 @@ def proposal_set_status(*, proposal, status, by):
     proposal.status = status
     proposal.full_clean()
     proposal.save(update_fields=["status"])
+    _remember_rejection(proposal, rejected=status == Proposal.Status.REJECTED, by=by)
     audit_record(
         organization=proposal.organization,
         actor=by,
@@ -63,6 +65,35 @@ def proposal_set_status(*, proposal, status, by):
         data={"mentee": _name(proposal.mentee.user), "from": before, "to": status},
     )
     return proposal
+
+
+def _remember_rejection(proposal, *, rejected, by):
+    """A rejected pair is kept out of the cohort's later runs; taking the rejection back in
+    the same review lets it be proposed again."""
+    run = proposal.run
+    pair = {"cohort_id": run.cohort_id, "mentee_id": proposal.mentee_id}
+    pair["mentor_id"] = proposal.mentor_id
+    rows = RejectedPair.objects.for_org(run.organization_id).filter(**pair)
+    if not rejected:
+        rows.filter(run=run).delete()
+        return
+    if not rows.exists():
+        row = RejectedPair(organization_id=run.organization_id, run=run, created_by=by, **pair)
+        row.full_clean()
+        row.save()
+
+
+@transaction.atomic
+def rejection_lift(*, rejection, by):
+    """Let a pair rejected in an earlier review be proposed again by the next run."""
+    audit_record(
+        organization=rejection.organization,
+        actor=by,
+        action="rejection.lifted",
+        target=rejection.cohort,
+        data={"mentee": _name(rejection.mentee.user), "mentor": _name(rejection.mentor.user)},
+    )
+    rejection.delete()
 
 
 def _rescore(run, profiles, proposal, mentor_id):

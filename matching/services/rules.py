@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from programs.models import Participant
 
 from ..engine.scoring import ALL_WEIGHTS_ZERO, Weights, constraint_violation
-from ..models import WEIGHT_FIELDS, MatchingSettings, Proposal
+from ..models import WEIGHT_FIELDS, MatchingSettings, Proposal, RejectedPair
 from ..selectors.engine_input import CohortProfiles, cohort_profiles, exclusion_pairs
 from ..selectors.settings import matching_settings
 
@@ -98,6 +98,16 @@ def run_check(cohort, profiles: CohortProfiles, current: MatchingSettings) -> Ru
             profiles.participants[m.id] for m in to_match if ruled_out[m.id] >= len(mentor_ids)
         ]
     return check
+
+
+def rejected_pairs(cohort) -> set[tuple[int, int]]:
+    """The pairs the admin rejected in a review of this cohort and has not lifted, as
+    (mentee participant pk, mentor participant pk): a run never proposes them."""
+    return set(
+        RejectedPair.objects.for_org(cohort.organization_id)
+        .filter(cohort=cohort)
+        .values_list("mentee_id", "mentor_id")
+    )
 
 
 def matchrun_problems(cohort) -> RunCheck:

@@ -22,7 +22,7 @@ from ..models import WEIGHT_FIELDS, MatchingSettings, MatchRun, Proposal
 from ..selectors.engine_input import CohortProfiles, cohort_profiles, exclusion_pairs, rules_of
 from ..selectors.settings import matching_settings
 from .rules import name_of as _name
-from .rules import pair_rule_problem, run_check, snapshot_rules, snapshot_weights
+from .rules import pair_rule_problem, rejected_pairs, run_check, snapshot_rules, snapshot_weights
 
 register_audit_actions({"matchrun.started": "Ran matching for a cohort"})
 
@@ -193,7 +193,8 @@ def _solve_run(run, profiles: CohortProfiles | None = None, progress=None) -> _P
     profiles = profiles or cohort_profiles(cohort)
     snapshot = run.settings_snapshot
     weights = snapshot_weights(run)
-    exclusions = exclusion_pairs(cohort.organization, profiles)
+    # The admin's exclusions, and the pairs rejected in an earlier review of the cohort.
+    exclusions = exclusion_pairs(cohort.organization, profiles) | rejected_pairs(cohort)
     mentees = [m for m in profiles.mentees if m.id not in profiles.paired_mentee_ids]
     mentee_by_id = {m.id: m for m in mentees}
     mentor_by_id = {m.id: m for m in profiles.mentors}

@@ -14,6 +14,11 @@ urlpatterns = [
     ),
     path("cohorts/<int:cohort_id>/matching/", views.cohort_matching, name="cohort_matching"),
     path("cohorts/<int:cohort_id>/matching/run/", views.matchrun_start, name="matchrun_start"),
+    path(
+        "matching/rejections/<int:rejectedpair_id>/lift/",
+        views.rejection_lift,
+        name="rejection_lift",
+    ),
     path("matching/runs/<int:matchrun_id>/", views.matchrun_detail, name="matchrun_detail"),
     path(
         "matching/runs/<int:matchrun_id>/publish/",

@@ -25,6 +25,7 @@ from ..access import (
     access_match_run_by_id,
     access_pairing_by_id,
     access_proposal_by_id,
+    access_rejected_pair_by_id,
 )
 from ..forms.runs import AssignForm, ExclusionForm, MatchingSettingsForm, SwapForm
 from ..models import MatchRun, Pairing, Proposal
@@ -39,6 +40,7 @@ from ..services.publish import matchrun_publish as publish_run
 from ..services.review import proposal_assign as assign
 from ..services.review import proposal_set_status
 from ..services.review import proposal_swap as swap
+from ..services.review import rejection_lift as lift_rejection
 from ..services.rules import PUBLISHABLE_STATUSES, matchrun_problems
 from ..services.run import inline_limit
 from ..services.run import matchrun_start as start_run
@@ -142,6 +144,7 @@ def cohort_matching(request, org_slug, cohort_id):
         "check": matchrun_problems(cohort),
         "page": paginate(request, selectors.cohort_runs(cohort=cohort)),
         "pairings": selectors.cohort_live_pairings(cohort=cohort),
+        "rejections": selectors.cohort_rejections(cohort=cohort),
         "settings": matching_settings_read(program=cohort.program),
         "inline_limit": inline_limit(),
     }
@@ -163,6 +166,23 @@ def matchrun_start(request, org_slug, cohort_id):
     else:
         messages.info(request, "Matching is running in the background: this page updates itself.")
     return redirect("matchrun_detail", org_slug=org_slug, matchrun_id=run.pk)
+
+
+@admin_required
+@require_POST
+def rejection_lift(request, org_slug, rejectedpair_id):
+    """Let a pair rejected in an earlier review be proposed again by the next run."""
+    rejection = access_rejected_pair_by_id(
+        membership=request.membership, rejected_pair_id=rejectedpair_id
+    )
+    cohort_id = rejection.cohort_id
+    return action_submit(
+        request,
+        lambda: lift_rejection(rejection=rejection, by=request.user),
+        redirect_to=reverse("cohort_matching", args=[org_slug, cohort_id]),
+        message=f"{rejection.mentee.user} and {rejection.mentor.user} may be proposed again "
+        "by the next run.",
+    )
 
 
 # --- a run's review ------------------------------------------------------------------------

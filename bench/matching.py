@@ -296,6 +296,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--capacity", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--priority", choices=["coverage", "fit"], default="coverage")
+    parser.add_argument(
+        "--readiness",
+        type=float,
+        default=0.0,
+        help="readiness threshold (mentor readiness is 2.5 to 5; 3.0 rules out a fifth)",
+    )
     parser.add_argument("--skip-greedy", action="store_true", help="time the optimiser only")
     args = parser.parse_args(argv)
 
@@ -306,7 +312,12 @@ def main(argv: list[str] | None = None) -> int:
     built = time.perf_counter()
     cpu = time.process_time()
     result = solve(
-        mentees, mentors, weights=Weights(), priority=args.priority, exclusions=exclusions
+        mentees,
+        mentors,
+        weights=Weights(),
+        priority=args.priority,
+        exclusions=exclusions,
+        readiness_threshold=args.readiness,
     )
     cpu_s = time.process_time() - cpu
     total_s = time.perf_counter() - started
@@ -317,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         "capacity_total": sum(r.capacity for r in mentors),
         "seed": args.seed,
         "priority": args.priority,
+        "readiness": args.readiness,
         "build_s": round(built - started, 3),
         "scoring_s": round(stats["scoring_s"], 3),
         "solve_s": round(stats["solve_s"], 3),
@@ -331,7 +343,13 @@ def main(argv: list[str] | None = None) -> int:
     }
     if not args.skip_greedy:
         greedy_started = time.perf_counter()
-        baseline = greedy(mentees, mentors, weights=Weights(), exclusions=exclusions)
+        baseline = greedy(
+            mentees,
+            mentors,
+            weights=Weights(),
+            exclusions=exclusions,
+            readiness_threshold=args.readiness,
+        )
         figures["greedy_s"] = round(time.perf_counter() - greedy_started, 3)
         figures.update(_figures("greedy_", baseline))
     figures["peak_mb"] = round(_peak_mb(), 1)

@@ -71,6 +71,25 @@ def run_proposals(*, run):
     )
 
 
+def run_pairs(*, run):
+    """A run's proposed pairs (a mentor proposed), best fit first, with both people: a
+    queryset, for the run page to show a page at a time."""
+    return (
+        run.proposals.filter(mentor__isnull=False)
+        .select_related("mentee__user", "mentor__user")
+        .order_by("-score", "id")
+    )
+
+
+def run_unmatched(*, run):
+    """A run's mentees with no mentor proposed, by name, with the reason."""
+    return list(
+        run.proposals.filter(mentor__isnull=True)
+        .select_related("mentee__user")
+        .order_by("mentee__user__name", "id")
+    )
+
+
 @dataclass
 class RunFigures:
     """A run's figures as its pairs now stand (after swaps, rejections and pairs made by

@@ -41,10 +41,13 @@ from ..services.review import proposal_assign as assign
 from ..services.review import proposal_set_status
 from ..services.review import proposal_swap as swap
 from ..services.review import rejection_lift as lift_rejection
-from ..services.rules import PUBLISHABLE_STATUSES, matchrun_problems
+from ..services.rules import matchrun_problems
 from ..services.run import inline_limit
 from ..services.run import matchrun_start as start_run
 from ..services.settings import SETTINGS_FIELDS, matching_settings_update
+
+# Proposed pairs a run page shows at a time: a large run's page stays small and fast.
+RUN_PAGE_SIZE = 40
 
 REVIEW_ACTIONS = {
     "approve": Proposal.Status.APPROVED,
@@ -211,18 +214,17 @@ def matchrun_detail(request, org_slug, matchrun_id):
             response["HX-Refresh"] = "true"
             return response
         return render(request, "matching/runs/run_detail.html#progress", {"run": run})
-    proposals = selectors.run_proposals(run=run)
     figures = selectors.run_figures(run=run)
-    matched = [p for p in proposals if p.mentor_id]
-    unmatched = [p for p in proposals if not p.mentor_id]
+    page = paginate(request, selectors.run_pairs(run=run), per_page=RUN_PAGE_SIZE)
     context = {
         "run": run,
         "cohort": run.cohort,
         "busy": busy,
-        "matched": matched,
-        "unmatched": unmatched,
-        "publishable": sum(1 for p in matched if p.status in PUBLISHABLE_STATUSES),
-        "proposed_count": sum(1 for p in matched if p.status == Proposal.Status.PROPOSED),
+        "page": page,
+        "matched": page.object_list,
+        "unmatched": selectors.run_unmatched(run=run),
+        "publishable": selectors.publishable_count(run=run),
+        "proposed_count": selectors.proposed_count(run=run),
         "figures": figures,
         "bars": _histogram_bars(figures.histogram),
         "reviewable": run.status == MatchRun.Status.REVIEW,

@@ -382,10 +382,11 @@ def _format(mentee: MenteeProfile, mentor: MentorProfile) -> tuple[float, str]:
     if mentee.learning_style:
         style_ok = mentee.learning_style in mentor.styles
         style = STYLE_LABELS.get(mentee.learning_style, mentee.learning_style.replace("_", " "))
+        style = f"{'an' if style[:1].lower() in 'aeiou' else 'a'} {style}"
         style_text = (
-            f"coaching style suits a {style} learner"
+            f"coaching style suits {style} learner"
             if style_ok
-            else f"no coaching style for a {style} learner"
+            else f"no coaching style for {style} learner"
         )
     else:
         style_ok, style_text = True, "no learning style preference"

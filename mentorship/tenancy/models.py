@@ -50,10 +50,12 @@ class Role(models.TextChoices):
     MEMBER = "member", "Member"
 
 
+# What each role does, as the home page's subtitle says it to the person ("You are an admin
+# here. You set up ...").
 ROLE_HELP = {
-    Role.ADMIN: "Configures programs, invites people, runs matching, sees the audit log.",
-    Role.LEADER: "Reads dashboards and program health across the organisation.",
-    Role.MEMBER: "Takes part in programs as mentor, mentee or facilitator.",
+    Role.ADMIN: "You set up programs, invite people, run matching and see the audit log.",
+    Role.LEADER: "You see every program, cohort and matching run, without changing them.",
+    Role.MEMBER: "You take part in programs as a mentor, a mentee or a facilitator.",
 }
 
 

@@ -120,7 +120,7 @@ class ProgramForm(forms.Form):
         label="The program is judged by",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Dashboards show these for the program.",
+        help_text="Shown on the program's page, under “Judged by”.",
     )
     rubric = forms.ModelChoiceField(
         queryset=Rubric.objects.none(),

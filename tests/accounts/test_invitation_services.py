@@ -82,7 +82,7 @@ def test_create_stores_audits_and_mails_once_after_commit(
     assert sent.to == ["new.person@example.org"]
     assert sent.subject == "You are invited to Acme Mentoring"
     assert "Hello Nia" in sent.body
-    assert "as leader" in sent.body
+    assert "as a leader" in sent.body
     assert invitation_by_token(token=link_in(sent).split("/")[2]) == invitation
 
 

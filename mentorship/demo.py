@@ -126,7 +126,28 @@ def build_demo(
     return organization
 
 
-def demo_logins(organization):
-    """(role, e-mail) lines to print after loading."""
-    rows = Membership.objects.for_org(organization).select_related("user").order_by("role")
-    return [(m.get_role_display(), m.user.email) for m in rows]
+# A person's roles in the demo, in this order: the organisation's (admin, leader), then the
+# cohorts' (programs.Participant.Role); a member in no cohort is a "member".
+DEMO_ROLES = ("admin", "leader", "facilitator", "mentor", "mentee", "member")
+
+
+def demo_people(organization):
+    """``(name, e-mail, roles)`` of every demo person, the admin first, then by role and name:
+    what `load_demo` prints so each role can be tried."""
+    memberships = Membership.objects.for_org(organization).select_related("user")
+    cohort_roles = {}
+    if apps.is_installed("programs"):
+        Participant = apps.get_model("programs", "Participant")
+        for user_id, role in (
+            Participant.objects.for_org(organization).values_list("user_id", "role").distinct()
+        ):
+            cohort_roles.setdefault(user_id, set()).add(role)
+    people = []
+    for membership in memberships:
+        roles = set(cohort_roles.get(membership.user_id, ()))
+        if membership.role != Role.MEMBER:
+            roles.add(membership.role)
+        ordered = [role for role in DEMO_ROLES if role in (roles or {"member"})]
+        people.append((str(membership.user), membership.user.email, ordered))
+    people.sort(key=lambda row: (DEMO_ROLES.index(row[2][0]), row[0]))
+    return people

@@ -3,12 +3,18 @@
 Anonymous people are sent to sign in (whether or not the slug exists, so nothing is
 revealed); signed-in non-members get 404. The organisation's time zone is activated for
 the request.
+
+With DEBUG on, Django answers a 404 with its technical page; under /o/ the product's own
+page answers instead (as it does with DEBUG off), so what a person meets while the site is
+developed or demonstrated is what they meet in production.
 """
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.views.defaults import page_not_found
 
 from .selectors import membership_by_slug
 
@@ -22,6 +28,13 @@ class OrganizationMiddleware:
         request.membership = None
         try:
             response = self.get_response(request)
+            if (
+                settings.DEBUG
+                and response.status_code == 404
+                and request.path_info.startswith("/o/")
+            ):
+                # No view answers 404 itself (they raise Http404): this is Django's page.
+                response = page_not_found(request, Http404())
         finally:
             timezone.deactivate()
         # Lists answer an htmx request with a fragment at the same URL as the page: caches

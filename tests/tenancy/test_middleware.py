@@ -70,3 +70,38 @@ def test_the_organisations_time_zone_is_active_for_the_request(org, admin, as_ad
 def test_pages_vary_on_htmx_so_a_fragment_is_never_served_as_the_page(org, as_member):
     response = as_member.get(reverse("org_home", args=[org.slug]))
     assert "HX-Request" in response.headers["Vary"]
+
+
+# --- the product's 404 page, with DEBUG on too -------------------------------------------------
+
+
+def _is_product_404(response):
+    content = response.content.decode()
+    return (
+        response.status_code == 404
+        and "Page not found" in content
+        and "There is nothing at this address" in content
+        and "DEBUG = True" not in content
+        and "URLconf" not in content
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/o/globex/",  # another organisation's home: the admin of acme is no member there
+        "/o/no-such-org/",
+        "/o/acme/no-such-page/",
+        "/o/acme/members/999999/remove/",  # a view's access getter raises Http404
+    ],
+    ids=["other-org", "unknown-org", "unknown-page", "unknown-object"],
+)
+def test_with_debug_on_a_404_under_o_is_the_products_page(settings, org, other_org, as_admin, path):
+    settings.DEBUG = True
+    response = as_admin.get(path)
+    assert _is_product_404(response), response.content.decode()[:300]
+    assert "404.html" in [t.name for t in response.templates]
+
+
+def test_with_debug_off_the_404_is_the_products_page_too(org, as_admin):
+    assert _is_product_404(as_admin.get("/o/acme/no-such-page/"))

@@ -97,3 +97,17 @@ def test_an_invitation_names_the_role_with_its_article(
     assert f"join {words}." in text
     (email,) = [m for m in mailoutbox if "new.person@example.org" in m.to]
     assert f"on Mentorship {words}." in email.body
+
+
+def test_the_landing_page_promises_only_what_exists(db):
+    """No sessions or dashboards exist yet: the landing page does not sell them."""
+    page = Client().get(reverse("home")).content.decode()
+    assert "Match mentors and mentees" in page or "match mentors and mentees" in page
+    assert "dashboard" not in page.lower()
+    assert "sessions from timed templates" not in page
+
+
+def test_the_home_of_a_member_in_no_cohort_promises_no_sessions(org, as_member):
+    page = as_member.get(url("org_home", org)).content.decode()
+    assert "once an admin enrols you in a cohort" in page
+    assert "sessions" not in page

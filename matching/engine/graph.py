@@ -85,7 +85,8 @@ class _Graph:
     fit: np.ndarray
     coverage_bound: int
     complete: bool
-    cache: np.ndarray | None  # int16 fits of every pair, when small enough to keep
+    cache: np.ndarray | None  # every pair's fit, when small enough to keep (see _FitCache)
+    unit: int = 1  # the cache holds fit // unit: 1 is exact (int16), more is coarse (int8)
 
     def add(self, rows: np.ndarray, cols: np.ndarray, fit: np.ndarray, m: int) -> int:
         """Add arcs (duplicates ignored); return how many were new."""
@@ -120,12 +121,16 @@ def _scan(problem: _Problem, k_mentee: int, k_mentor: int, cache: _FitCache | No
     for start in range(0, n, BLOCK_SIZE):
         stop = min(start + BLOCK_SIZE, n)
         scores = problem.score_block(start, stop)
-        fit = cache.rows(start, stop) if cache is not None else np.empty(scores.shape, np.int16)
+        exact = cache is not None and cache.unit == 1
+        fit = cache.rows(start, stop) if exact else np.empty(scores.shape, np.int16)
+        coarse = cache.rows(start, stop) if cache is not None and not exact else None
         # Every pass over the block, slice by slice while the slice is in the CPU cache.
         for lo in range(0, stop - start, _SLICE):
             hi = min(lo + _SLICE, stop - start)
             part = scores[lo:hi]
             _to_int(part, np.int16, out=fit[lo:hi])
+            if coarse is not None:
+                coarse[lo:hi] = fit[lo:hi] // cache.unit  # forbidden stays negative
             row_best = part.max(axis=1, initial=-1.0)
             row_has[start + lo : start + hi] = row_best >= 0
             np.maximum(col_best, part.max(axis=0, initial=-1.0), out=col_best)
@@ -155,6 +160,7 @@ def _scan(problem: _Problem, k_mentee: int, k_mentor: int, cache: _FitCache | No
         coverage_bound=min(int(row_has.sum()), int(problem.residual[col_best >= 0].sum())),
         complete=k_e >= m,
         cache=cache.fits if cache is not None else None,
+        unit=cache.unit if cache is not None else 1,
     )
     graph.add(
         np.concatenate([*row_parts, rows_m]).astype(np.int64),
@@ -166,15 +172,21 @@ def _scan(problem: _Problem, k_mentee: int, k_mentor: int, cache: _FitCache | No
 
 
 class _FitCache:
-    """The int16 fits of every pair, whose pages the worker thread writes in advance.
+    """The fits of every pair, whose pages the worker thread writes in advance.
 
+    With ``unit=1`` the exact int16 fits (1e-4 units, negative = no arc). With a larger
+    unit, one byte a pair: ``fit // unit`` as int8 (COARSE_UNIT = 80 keeps 0..125, a
+    forbidden pair stays negative), half the memory, so that cohorts too large for the
+    exact cache are still not scored again by every pricing pass; pricing then screens
+    with the upper bound ``(q + 1) x unit - 1`` and computes the few pairs that pass.
     The kernel zeroes fresh memory on its first write (about 0.3 s for 200 MB); done
     block by block in the worker thread while the cohort is encoded, it is off the
     critical path. :meth:`rows` waits until a block's pages are written.
     """
 
-    def __init__(self, n: int, m: int) -> None:
-        self.fits = np.empty((n, m), np.int16)
+    def __init__(self, n: int, m: int, unit: int = 1) -> None:
+        self.unit = unit
+        self.fits = np.empty((n, m), np.int16 if unit == 1 else np.int8)
         pool = _worker()
         self.ready = [
             pool.submit(_touch, self.fits[start : start + BLOCK_SIZE])

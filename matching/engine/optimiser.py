@@ -60,8 +60,9 @@ and a pair outside the graph could improve the answer only if its value exceeds 
 mentee's utility plus the mentor's price (a forbidden pair is never such a pair, though
 in the coverage priority the bonus of a match would outweigh its negative mark). Every
 such pair is found in one pass over the quantised fits (kept in memory as int16 when
-they fit, else scored again; from memory, two threads share the pass, see
-:func:`_worker`); the best few per mentee, and pairs that nearly improve, are added and
+they fit, as one coarse byte a pair for larger cohorts, with the few pairs that pass
+the screen then scored exactly, else scored again; from memory, two threads share the
+pass, see :func:`_worker`); the best few per mentee, and pairs that nearly improve, are added and
 the flow is solved again.
 When a pass finds none, the number matched and the total fit are proven optimal for
 the whole cohort, not just for the graph: ``MatchResult.optimal`` is True. On the
@@ -133,6 +134,10 @@ COMPLETE_GRAPH_LIMIT = 100_000
 # Quantised fits are kept in memory (2 bytes a pair) up to this many pairs, so pricing
 # passes do not score the cohort again: 20 000 x 5 000 takes 200 MB.
 FIT_CACHE_LIMIT = 150_000_000
+# Above it, one byte a pair (fit // COARSE_UNIT, see graph._FitCache) up to this many
+# pairs: 50 000 x 12 500 takes 625 MB, and pricing passes still do not score again.
+COARSE_CACHE_LIMIT = 800_000_000
+COARSE_UNIT = 80
 # Max-flow passes that add arcs for people left out beside a free place.
 MAX_REPAIRS = 3
 
@@ -174,7 +179,8 @@ def solve(
     # the worker thread prepares that memory while this one encodes the cohort.
     n, m = len(mentees), len(mentors)
     likely = pricing_rounds > 0 and candidates_per_mentee < m
-    cache = _FitCache(n, m) if likely and complete_graph_limit < n * m <= FIT_CACHE_LIMIT else None
+    unit = _cache_unit(n * m)
+    cache = _FitCache(n, m, unit) if likely and unit and complete_graph_limit < n * m else None
     problem = _prepare(
         mentees,
         mentors,
@@ -194,11 +200,11 @@ def solve(
         k_mentor = (
             candidates_per_mentor if candidates_per_mentor is not None else max(8, 3 * largest)
         )
-    keep_cache = not k_mentee >= m and pricing_rounds > 0 and n * m <= FIT_CACHE_LIMIT
+    keep_cache = not k_mentee >= m and pricing_rounds > 0 and unit is not None
     if not keep_cache:
         cache = None
     elif cache is None:
-        cache = _FitCache(n, m)
+        cache = _FitCache(n, m, unit)
     graph = _scan(problem, k_mentee, k_mentor, cache)
     scored = time.perf_counter()
     stats: dict[str, Any] = {
@@ -260,6 +266,16 @@ def solve(
     graph.cache = None
     pairs = dict(zip(flow.rows[chosen].tolist(), flow.cols[chosen].tolist(), strict=True))
     return _result(problem, pairs, priority=priority, method="flow", optimal=certified, stats=stats)
+
+
+def _cache_unit(pairs: int) -> int | None:
+    """How the fits of ``pairs`` pairs are kept for pricing: 1 (exact, int16), a coarse
+    unit (one byte a pair), or None (not kept: every pricing pass scores again)."""
+    if pairs <= FIT_CACHE_LIMIT:
+        return 1
+    if pairs <= COARSE_CACHE_LIMIT:
+        return COARSE_UNIT
+    return None
 
 
 def _arcs_to_room(

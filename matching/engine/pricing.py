@@ -9,7 +9,7 @@ import numpy as np
 
 from .flow import _Flow
 from .graph import _Graph, _in_pairs, _kth_largest
-from .problem import _SLICE, BLOCK_SIZE, FIT_SCALE, _Problem
+from .problem import _SLICE, BLOCK_SIZE, FIT_SCALE, _Problem, _to_int
 
 # Pairs added per mentee and pricing pass: the most valuable ones first.
 PRICED_PER_MENTEE = 12
@@ -120,8 +120,14 @@ def _price(
     col_part = (price - centre) / flow.scale
     spread = np.abs(row_part).max(initial=0) + np.abs(col_part[open_]).max(initial=0)
     margin = 2.0 + 2.0**-20 * spread  # float32 keeps 24 bits: this covers its rounding
-    row_part = (row_part - margin - NEAR_GAIN).astype(np.float32)
-    col_part = np.where(open_, col_part, np.inf).astype(np.float32)
+    row_part = row_part - margin - NEAR_GAIN
+    # A coarse cache holds q = fit // unit: screen with the upper bound q x unit + unit - 1,
+    # everything divided by the unit (the slack keeps its sign); below, slack and the
+    # near-gain bar are in those units.
+    unit = graph.unit if graph.cache is not None else 1
+    near_bar = NEAR_GAIN / unit
+    row_part = ((row_part - (unit - 1)) / unit).astype(np.float32)
+    col_part = np.where(open_, col_part / unit, np.inf).astype(np.float32)
 
     # In the fit priority a forbidden pair's value is far below zero and never passes the
     # screen; in the coverage priority the bonus per match (the offset) could lift it.
@@ -171,13 +177,18 @@ def _price(
             # Every pair above NEAR_GAIN is a hit: unchecked unless all of them are chosen.
             # (Once a block has found one, the round proves nothing: others need not look.)
             if not any_unchecked:
-                above = np.count_nonzero(slack > NEAR_GAIN)
-                unchecked = above > np.count_nonzero(v[chosen] > NEAR_GAIN)
+                above = np.count_nonzero(slack > near_bar)
+                unchecked = above > np.count_nonzero(v[chosen] > near_bar)
                 if unchecked:
                     any_unchecked.append(True)
         else:
             r, c = np.divmod(np.concatenate(found_at), m)
-        f = fit[r, c].astype(np.int64)
+        if unit == 1:
+            f = fit[r, c].astype(np.int64)
+        else:
+            # Only the pairs that passed the screen are scored, exactly as reported
+            # (they are allowed: a forbidden pair's q is negative and never passes).
+            f = _to_int(problem.scorer.pair_scores(r + start, c))
         gain = f * flow.scale + flow.offset - utility[r + start] - price[c]
         keys = (r + start) * max(m, 1) + c
         at = np.minimum(np.searchsorted(in_graph, keys), max(len(in_graph) - 1, 0))

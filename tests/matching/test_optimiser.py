@@ -460,13 +460,17 @@ def test_arguments_are_checked():
         solve([], [], fairness_budget=1.5)
 
 
-@pytest.mark.parametrize("cache_limit", [10**9, 0])
-def test_larger_cohort_priced_from_a_pruned_graph_is_proven_optimal(monkeypatch, cache_limit):
+@pytest.mark.parametrize("cache_limit,coarse_limit", [(10**9, 10**9), (0, 10**9), (0, 0)])
+def test_larger_cohort_priced_from_a_pruned_graph_is_proven_optimal(
+    monkeypatch, cache_limit, coarse_limit
+):
     """A few hundred people, forced through pricing, against the complete graph.
 
-    With ``cache_limit=0`` the fits are not kept in memory and pricing scores again.
+    With ``cache_limit=0`` the fits are kept as one coarse byte a pair; with both limits
+    0 they are not kept in memory and pricing scores again.
     """
     monkeypatch.setattr(optimiser, "FIT_CACHE_LIMIT", cache_limit)
+    monkeypatch.setattr(optimiser, "COARSE_CACHE_LIMIT", coarse_limit)
     rng = random.Random(4)
     mentees = [
         mentee(

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from matching.engine import optimiser
 from matching.engine.optimiser import FIT_SCALE, exact_dense, solve
 from matching.engine.scoring import MenteeProfile, MentorProfile, Weights, constraint_violation
 from tests.matching import test_engine_fairness as seen
@@ -152,22 +153,36 @@ def test_complete_graph_equals_the_exact_dense_solver(cohort, options):
     close(summary(result), summary(exact))
 
 
+CACHES = {"exact": (10**9, 10**9), "coarse": (0, 10**9), "none": (0, 0)}
+
+
 @HARD
-@given(cohort=skewed_cohorts(), options=hard_options, k=st.integers(1, 2))
-@example(cohort=SEEN_COHORT, options=SEEN_OPTIONS, k=1)
-def test_pruned_graph_ends_certified_at_the_exact_optimum(cohort, options, k):
+@given(
+    cohort=skewed_cohorts(),
+    options=hard_options,
+    k=st.integers(1, 2),
+    cache=st.sampled_from(sorted(CACHES)),
+)
+@example(cohort=SEEN_COHORT, options=SEEN_OPTIONS, k=1, cache="exact")
+def test_pruned_graph_ends_certified_at_the_exact_optimum(cohort, options, k, cache):
     """From one or two candidates a side, pricing must reach the exact primary optimum and
-    say so; the protection then keeps every rule and leaves nobody out beside room."""
+    say so, whichever way the fits are kept; the protection then keeps every rule and
+    leaves nobody out beside room."""
     mentees, mentors, exclusions = cohort
-    pruned = solve(
-        mentees,
-        mentors,
-        exclusions=exclusions,
-        complete_graph_limit=0,
-        candidates_per_mentee=k,
-        candidates_per_mentor=k,
-        **options,
-    )
+    kept = optimiser.FIT_CACHE_LIMIT, optimiser.COARSE_CACHE_LIMIT
+    optimiser.FIT_CACHE_LIMIT, optimiser.COARSE_CACHE_LIMIT = CACHES[cache]
+    try:
+        pruned = solve(
+            mentees,
+            mentors,
+            exclusions=exclusions,
+            complete_graph_limit=0,
+            candidates_per_mentee=k,
+            candidates_per_mentor=k,
+            **options,
+        )
+    finally:
+        optimiser.FIT_CACHE_LIMIT, optimiser.COARSE_CACHE_LIMIT = kept
     assert pruned.optimal
     check_rules(pruned, mentees, mentors, exclusions, options)
     primary = exact_dense(
@@ -180,7 +195,7 @@ def test_pruned_graph_ends_certified_at_the_exact_optimum(cohort, options, k):
     assert len(pruned.assignments) == len(exact.assignments)
 
 
-def test_a_few_thousand_mentees_with_a_readiness_threshold_end_certified():
+def test_a_few_thousand_mentees_with_a_readiness_threshold_end_certified(monkeypatch):
     """3 000 mentees, 800 mentors, a third below the readiness threshold, some exclusions:
     a pruned graph priced to a certificate, equal to the complete graph's optimum."""
     rng = np.random.default_rng(8)
@@ -208,8 +223,10 @@ def test_a_few_thousand_mentees_with_a_readiness_threshold_end_certified():
     ]
     exclusions = {(int(rng.integers(n)), 10_000 + int(rng.integers(m))) for _ in range(3000)}
     options = {"weights": COMPETENCY_ONLY, "readiness_threshold": 3.0, "exclusions": exclusions}
-    for priority in ("coverage", "fit"):
+    for priority, cache in (("coverage", "exact"), ("fit", "exact"), ("coverage", "coarse")):
+        monkeypatch.setattr(optimiser, "FIT_CACHE_LIMIT", CACHES[cache][0])
         pruned = solve(mentees, mentors, priority=priority, complete_graph_limit=0, **options)
+        monkeypatch.undo()
         assert pruned.optimal, priority
         assert pruned.stats["pricing_rounds"] >= 1
         assert pruned.stats["improving_pairs"] == 0

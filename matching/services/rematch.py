@@ -215,6 +215,11 @@ def pairing_repair(*, pairing, mentor, by, now=None):
         actor=by,
         action="matching.repair",
         target=new,
-        data={"old_pairing": pairing.pk, "mentor": mentor.pk, "score": round(new.score, 4)},
+        data={
+            "mentee": _name(pairing.mentee),
+            "previous_mentor": _name(pairing.mentor),
+            "mentor": _name(mentor),
+            "score": round(new.score, 4),
+        },
     )
     return new

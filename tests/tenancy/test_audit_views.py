@@ -211,3 +211,21 @@ def test_audit_log_with_details_keeps_its_query_budget(org, admin, as_admin):
             )
 
     assert_flat_queries(as_admin, reverse("audit_log", args=[org.slug]), grow, n=10)
+
+
+def test_a_re_pairing_is_logged_with_names_not_ids(org, admin, as_admin):
+    from matching.services import rematch  # noqa: PLC0415
+    from tests.matching.factories import cohort_with_people, pair  # noqa: PLC0415
+
+    _cohort, mentors, mentees, _ = cohort_with_people(org, mentors=2, mentees=1)
+    pairing = pair(mentees[0], mentors[0], days_ago=31)
+    rematch.pairing_repair(pairing=pairing, mentor=mentors[1], by=admin)
+
+    event = AuditEvent.objects.for_org(org).get(action="matching.repair")
+    mentor_name = mentors[1].user.name or mentors[1].user.email
+    old_name = mentors[0].user.name or mentors[0].user.email
+    assert event.data["mentor"] == mentor_name
+    (details,) = _details(as_admin.get(url("audit_log", org), {"action": "matching.repair"}))
+    assert f"Previous mentor: {old_name}" in details
+    assert f"Mentor: {mentor_name}" in details
+    assert "pairing" not in details.lower()

@@ -18,6 +18,7 @@ ISO_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$"
 )
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+CODE = re.compile(r"^[a-z]+(_[a-z]+)+$")  # a stored choice such as "one_to_one"
 
 # Actions whose data holds a change as ``{field: [before, after]}`` (``model_update``'s
 # format): the services name them ``<thing>.updated`` or ``<thing>.<part>_updated``.
@@ -83,6 +84,8 @@ def audit_text(value, *, zone, names=None):
             return shown
         if value.lower() in names:
             return f"{names[value.lower()]} ({value})"
+        if CODE.match(value):
+            return value.replace("_", " ")
     return str(value)
 
 

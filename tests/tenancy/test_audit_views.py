@@ -139,6 +139,7 @@ def test_audit_details_read_as_words_not_python(org, admin, as_admin):
         "sent_at": "2026-07-05T14:30:00+00:00",
         "title": ["Old title", "New title"],
         "ends_on": [None, "2026-09-01"],
+        "format": "one_to_one",
     }
     event = AuditEventFactory(
         organization=org, actor=admin, action="resource.updated", data=dict(data)
@@ -154,6 +155,7 @@ def test_audit_details_read_as_words_not_python(org, admin, as_admin):
         "Sent at: 5 Jul 2026, 15:30",  # Europe/London in summer
         "Title: Old title → New title",
         "Ends on: none → 1 Sep 2026",
+        "Format: one to one",
     ]:
         assert shown in details, details
     for python in ["None", "True", "False", "[]", "2026-07-05", "due_on", "_"]:

@@ -137,6 +137,8 @@ class MatchRun(TenantModel):
         DISCARDED = "discarded", "Discarded"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="match_runs")
+    # The run's number within its cohort (Run 1, Run 2, ...), as people name it.
+    number = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
     settings_snapshot = models.JSONField(default=dict)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -162,9 +164,16 @@ class MatchRun(TenantModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "number"],
+                condition=models.Q(number__gt=0),
+                name="matchrun_number_once_per_cohort",
+            )
+        ]
 
     def __str__(self):
-        return f"Match run {self.pk} of {self.cohort}"
+        return f"Run {self.number or self.pk} of {self.cohort}"
 
 
 class Proposal(TenantModel):

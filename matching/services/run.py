@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from mentorship.notifications.services import enqueue_on_commit
@@ -63,6 +64,19 @@ def _kept_pairs(cohort) -> dict[int, int]:
     )
 
 
+def _next_number(cohort):
+    """The next run's number within the cohort, the cohort's row locked so that two admins
+    starting a run at once do not get the same one."""
+    Cohort = type(cohort)
+    Cohort.objects.for_org(cohort.organization_id).select_for_update().filter(pk=cohort.pk).first()
+    last = (
+        MatchRun.objects.for_org(cohort.organization_id)
+        .filter(cohort=cohort)
+        .aggregate(last=Max("number"))["last"]
+    )
+    return (last or 0) + 1
+
+
 @transaction.atomic
 def matchrun_start(*, cohort, by, inline=None):
     """Run matching for a cohort (M4): check, snapshot the settings, then solve inline or
@@ -78,6 +92,7 @@ def matchrun_start(*, cohort, by, inline=None):
     run = MatchRun(
         organization=organization,
         cohort=cohort,
+        number=_next_number(cohort),
         status=MatchRun.Status.QUEUED,
         settings_snapshot={**_snapshot(current), "kept": [[e, r] for e, r in kept.items()]},
         created_by=by,

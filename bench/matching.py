@@ -332,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
         "build_s": round(built - started, 3),
         "scoring_s": round(stats["scoring_s"], 3),
         "solve_s": round(stats["solve_s"], 3),
+        "pricing_s": round(stats["pricing_s"], 3),
+        "fairness_s": round(stats["fairness_s"], 3),
         "total_s": round(total_s, 3),
         "cpu_s": round(cpu_s, 3),
         "arcs": stats["arcs"],

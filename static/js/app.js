@@ -1,8 +1,49 @@
 // The little JavaScript the pages need; every page works without it.
-// Close an open header menu with Escape or a click elsewhere (keyboard and pointer users).
+const PHONE = window.matchMedia("(max-width: 860px)");
+
+// The sidebar is a <details> that is open in the HTML (usable without JavaScript); on a
+// phone it folds behind its Menu button, on a wide screen it stays open (its button hidden).
+function fitSidebar() {
+  document.querySelectorAll("details[data-sidebar]").forEach((menu) => {
+    if (PHONE.matches) menu.removeAttribute("open");
+    else menu.setAttribute("open", "");
+  });
+}
+fitSidebar();
+PHONE.addEventListener("change", fitSidebar);
+
+// A table wider than its box scrolls sideways inside it: the box then takes the keyboard
+// focus (arrow keys scroll it) and is named after its table, so every column can be reached.
+function fitScrollRegions(root = document) {
+  root.querySelectorAll(".table-wrap").forEach((box) => {
+    if (box.scrollWidth > box.clientWidth + 1) {
+      if (box.dataset.scrolls) return;
+      const table = box.querySelector("table");
+      const caption = table?.querySelector("caption")?.textContent.trim();
+      const name = table?.getAttribute("aria-label") || caption || "Table";
+      box.dataset.scrolls = "true";
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      box.setAttribute("aria-label", `${name} (scrolls sideways)`);
+    } else if (box.dataset.scrolls) {
+      delete box.dataset.scrolls;
+      ["tabindex", "role", "aria-label"].forEach((a) => box.removeAttribute(a));
+    }
+  });
+}
+fitScrollRegions();
+window.addEventListener("resize", () => fitScrollRegions());
+document.addEventListener("htmx:afterSettle", () => fitScrollRegions());
+
+// Close an open header menu (or the folded sidebar on a phone) with Escape or a click
+// elsewhere (keyboard and pointer users).
+function closable(menu) {
+  return !menu.hasAttribute("data-sidebar") || PHONE.matches;
+}
 document.addEventListener("keydown", (event) => {
   if (event.key !== "Escape") return;
   document.querySelectorAll("details[open]").forEach((menu) => {
+    if (!closable(menu)) return;
     menu.removeAttribute("open");
     menu.querySelector("summary")?.focus();
   });

@@ -11,6 +11,9 @@ How the pieces fit:
   used and cannot be fetched on these machines. Missing Chromium skips the journeys on a
   developer's machine and fails them in CI (``CI`` set), where nothing may skip.
 * A failed test leaves a screenshot and the page's HTML under ``test-results/``.
+* Every page a journey shows is checked by ``check_page`` (the ``snap`` fixture calls it):
+  axe-core (vendored under ``vendor/``) finds no serious or critical violation, and the
+  document is no wider than the viewport, at the desktop width and at a phone's (390 px).
 """
 
 import os
@@ -32,6 +35,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+DESKTOP = {"width": 1280, "height": 860}
+PHONE = {"width": 390, "height": 844}
+BLOCKING = ("serious", "critical")
 
 # The live server listens on IPv4 loopback; naming it avoids Chromium trying ::1 first.
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
@@ -114,7 +121,7 @@ def new_context(browser, request):
     contexts = []
 
     def make(**options):
-        options.setdefault("viewport", {"width": 1280, "height": 860})
+        options.setdefault("viewport", dict(DESKTOP))
         options.setdefault("locale", "en-GB")
         context = browser.new_context(**options)
         context.set_default_timeout(15_000)
@@ -142,13 +149,116 @@ def page(new_context):
     return new_context()
 
 
+def axe_violations(page):
+    """Run axe-core on the page as it stands; return its serious and critical violations,
+    one line each: rule, what it asks, and the elements that break it."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate(
+        """async () => {
+            const result = await window.axe.run(document, {resultTypes: ["violations"]});
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map((n) => n.target.join(" ") + (n.failureSummary
+                    ? " (" + n.failureSummary.replace(/\\s+/g, " ").trim() + ")" : "")),
+            }));
+        }"""
+    )
+    return [
+        f"{v['impact']} {v['id']}: {v['help']}\n      " + "\n      ".join(v["nodes"][:8])
+        for v in violations
+        if v["impact"] in BLOCKING
+    ]
+
+
+def overflow(page):
+    """How many CSS pixels the document is wider than the viewport (0 when it fits), and the
+    elements that stick out past its right edge (those no fitting ancestor clips)."""
+    return page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            const extra = document.documentElement.scrollWidth - width;
+            if (extra <= 0) return [0, []];
+            const sticksOut = (el) => {
+                if (!el.checkVisibility({contentVisibilityAuto: true})) return false;
+                const box = el.getBoundingClientRect();
+                if (box.width === 0 || box.right <= width + 1) return false;
+                for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+                    if (getComputedStyle(p).overflowX !== "visible"
+                        && p.getBoundingClientRect().right <= width + 1) return false;
+                }
+                return true;
+            };
+            const out = [...document.querySelectorAll("body *")].filter(sticksOut)
+                .filter((el) => ![...el.children].some(sticksOut))
+                .map((el) => {
+                    const cls = typeof el.className === "string" && el.className.trim()
+                        ? "." + el.className.trim().split(/\\s+/).join(".") : "";
+                    const text = (el.textContent || "").trim().slice(0, 30);
+                    return `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${cls}`
+                        + ` right=${Math.round(el.getBoundingClientRect().right)} "${text}"`;
+                });
+            if (!out.length) {
+                // Nothing visible sticks out: find it by hiding children, drilling down.
+                let node = document.body;
+                const path = [];
+                for (let depth = 0; depth < 25; depth++) {
+                    let found = null;
+                    for (const child of node.children) {
+                        const display = child.style.display;
+                        child.style.display = "none";
+                        const fits = document.documentElement.scrollWidth <= width;
+                        child.style.display = display;
+                        if (fits) { found = child; break; }
+                    }
+                    if (!found) break;
+                    node = found;
+                    const cls = typeof node.className === "string" && node.className.trim()
+                        ? "." + node.className.trim().split(/\\s+/).join(".") : "";
+                    path.push(node.tagName.toLowerCase() + (node.id ? "#" + node.id : "") + cls);
+                }
+                out.push("hidden culprit: " + path.join(" > "));
+            }
+            return [extra, out.slice(0, 8)];
+        }"""
+    )
+
+
+def check_page(page, name=None):
+    """Fail unless the page passes axe-core (no serious or critical violation) and fits its
+    viewport, at the desktop width and at a phone's width (390 px); the viewport is put back.
+    With ``name``, save a screenshot at each width under test-results/ (``<name>.png`` and
+    ``<name>-390.png``)."""
+    page.wait_for_load_state("load")
+    before = page.viewport_size or dict(DESKTOP)
+    problems = []
+    try:
+        for label, size in (("desktop", DESKTOP), ("390px", PHONE)):
+            page.set_viewport_size(size)
+            page.evaluate("() => new Promise((r) => requestAnimationFrame(() => r()))")
+            extra, culprits = overflow(page)
+            if extra > 0:
+                problems.append(
+                    f"[{label}] the document is {extra}px wider than the viewport: "
+                    + ", ".join(culprits)
+                )
+            problems += [f"[{label}] {v}" for v in axe_violations(page)]
+            if name:
+                RESULTS.mkdir(exist_ok=True)
+                suffix = "" if size is DESKTOP else f"-{size['width']}"
+                page.screenshot(path=str(RESULTS / f"{name}{suffix}.png"), full_page=True)
+    finally:
+        page.set_viewport_size(before)
+    assert not problems, f"{page.url}:\n  " + "\n  ".join(problems)
+
+
 @pytest.fixture
 def snap():
-    """Save a screenshot of a page under test-results/ to look at later."""
-    RESULTS.mkdir(exist_ok=True)
+    """Check a page (``check_page``: axe-core and no overflow, at desktop and phone widths)
+    and save its screenshots under test-results/ to look at later."""
 
     def save(page, name):
-        page.screenshot(path=str(RESULTS / f"{name}.png"), full_page=True)
+        check_page(page, name)
 
     return save
 

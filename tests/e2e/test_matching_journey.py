@@ -64,7 +64,8 @@ def test_run_swap_publish_accept_and_the_mentee_sees_their_mentor(
 
     # Swap Tess's mentor with Uma's.
     page.get_by_role("link", name="Swap Tess Mentee's mentor").click()
-    field(page, "Swap mentors with").select_option(index=1)
+    # Each choice shows both mentees' fits now and after the swap.
+    page.get_by_role("radio", name=re.compile(r"Uma Mentee \(now with")).check()
     snap(page, "matching-swap-in-place")
     page.get_by_role("button", name="Swap mentors").click()
     expect(page.get_by_text("Swapped: Tess Mentee and Uma Mentee")).to_be_visible()

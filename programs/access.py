@@ -71,6 +71,24 @@ def access_cohort_by_id(*, membership, cohort_id):
     )
 
 
+def access_cohort_as_staff_or_facilitator_by_id(*, membership, cohort_id):
+    """A cohort for its pages that a facilitator reads too (the cohort's page and its
+    participants): leaders and admins see every cohort of the organisation, a member only
+    the cohorts they facilitate (named as the facilitator, or taking part as one). Anyone
+    else gets 404, as for a cohort that does not exist."""
+    cohort = access_cohort_by_id(membership=membership, cohort_id=cohort_id)
+    if can_read_programs(membership) or cohort.facilitator_id == membership.user_id:
+        return cohort
+    facilitates = cohort.participants.filter(
+        user_id=membership.user_id,
+        role=Participant.Role.FACILITATOR,
+        status__in=Participant.ENROLLED_STATUSES,
+    ).exists()
+    if not facilitates:
+        raise Http404
+    return cohort
+
+
 def access_blueprint_by_id(*, membership, blueprint_id):
     return get_for_org_or_404(Blueprint.objects, membership.organization, pk=blueprint_id)
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mentorship.core.views import error_text, form_status, form_submit, list_template
-from mentorship.tenancy.access import admin_required, leader_required
+from mentorship.tenancy.access import admin_required, leader_required, role_required
+from mentorship.tenancy.models import Role
 from mentorship.tenancy.pagination import paginate
 
-from ..access import access_cohort_by_id
+from ..access import access_cohort_as_staff_or_facilitator_by_id, access_cohort_by_id
 from ..filters.catalogue import CohortFilter
 from ..forms.catalogue import CohortForm, CohortTransitionForm
 from ..models import Cohort
@@ -113,9 +114,11 @@ def _milestone_rows(milestones, today):
     return groups
 
 
-@leader_required
+@role_required(read=Role.MEMBER, write=Role.LEADER)  # members: their own cohort only
 def cohort_detail(request, org_slug, cohort_id):
-    cohort = access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
+    cohort = access_cohort_as_staff_or_facilitator_by_id(
+        membership=request.membership, cohort_id=cohort_id
+    )
     counts = selectors.cohort_counts(cohort=cohort)
     seats = cohort_seats(cohort=cohort)
     milestones = selectors.cohort_milestones(cohort=cohort)

@@ -10,10 +10,15 @@ from django.views.decorators.http import require_POST
 
 from mentorship.core.urls import site_root
 from mentorship.core.views import error_text, form_status, form_submit, list_template
-from mentorship.tenancy.access import admin_required, leader_required
+from mentorship.tenancy.access import admin_required, role_required
+from mentorship.tenancy.models import Role
 from mentorship.tenancy.pagination import paginate
 
-from ..access import access_cohort_by_id, access_participant_by_id
+from ..access import (
+    access_cohort_as_staff_or_facilitator_by_id,
+    access_cohort_by_id,
+    access_participant_by_id,
+)
 from ..filters.people import ParticipantFilter
 from ..forms.people import ParticipantAddForm, ParticipantInviteForm, ParticipantStatusForm
 from ..models import Participant
@@ -24,9 +29,11 @@ from ..services import enrolment as services
 INVITED_SHOWN = 8
 
 
-@leader_required
+@role_required(read=Role.MEMBER, write=Role.LEADER)  # members: their own cohort only
 def cohort_participants(request, org_slug, cohort_id):
-    cohort = access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
+    cohort = access_cohort_as_staff_or_facilitator_by_id(
+        membership=request.membership, cohort_id=cohort_id
+    )
     participant_filter = ParticipantFilter(
         request.GET, queryset=selectors.cohort_participants(cohort=cohort)
     )

@@ -132,9 +132,19 @@ def test_anonymous_people_are_sent_to_sign_in(org, ids, client):
     assert "/accounts/login/" in response.url
 
 
-@pytest.mark.parametrize(("name", "kwargs"), LEADER_PAGES + ADMIN_PAGES)
+# the cohort's facilitator reads cohort_detail (a 404 for other members, below)
+MEMBER_403 = [p for p in LEADER_PAGES + ADMIN_PAGES if p[0] != "cohort_detail"]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), MEMBER_403)
 def test_a_member_gets_403_on_every_configuration_page(name, kwargs, org, ids, as_member):
     assert as_member.get(_url(name, org, ids, kwargs)).status_code == 403
+
+
+def test_a_member_who_does_not_facilitate_gets_404_on_the_cohorts_detail_page(org, ids, as_member):
+    """The cohort's own facilitator reads it (tests/programs/test_facilitator_access.py);
+    any other member gets 404, as for a cohort that does not exist."""
+    assert as_member.get(_url("cohort_detail", org, ids, ["cohort_id"])).status_code == 404
 
 
 @pytest.mark.parametrize(("name", "kwargs"), ADMIN_POSTS)

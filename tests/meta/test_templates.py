@@ -101,5 +101,5 @@ def test_the_invitation_email_renders_in_plain_text():
     )
     assert "Hello Nina" in body
     assert "Ada Admin has invited you to join Acme & Sons" in body  # not HTML-escaped
-    assert "as leader" in body
+    assert "as a leader" in body
     assert "https://x.example/invitations/t/" in body

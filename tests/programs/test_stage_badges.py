@@ -12,11 +12,11 @@ from tests.programs.factories import client_for, enrol, make_cohort, make_person
 pytestmark = pytest.mark.django_db
 
 
+BADGE = r'<span class="badge people-(?:p?status)-[^"]*">(.*?)</span>'
+
+
 def _badges(html):
-    return [
-        re.sub(r"<[^>]+>", "", b).strip()
-        for b in re.findall(r'<span class="badge people-(?:p?status)-[^"]*">(.*?)</span>\s*(?=<|$)', html)
-    ]
+    return [re.sub(r"<[^>]+>", "", b).strip() for b in re.findall(BADGE, html)]
 
 
 @pytest.fixture

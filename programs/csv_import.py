@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 REQUIRED_COLUMNS = ("email", "name", "role")
+NUL = "\x00"
 OPTIONAL_COLUMNS = ("department", "manager_email")
 ROLES = ("mentor", "mentee", "facilitator")
 # Roles that take a place in the cohort (its capacity counts mentors and mentees).
@@ -159,6 +160,8 @@ def _check_row(line, values):
     role = values.get("role", "").strip().lower()
     department = values.get("department", "").strip()
     manager_email = values.get("manager_email", "").strip().lower()
+    if not name:
+        errors.append(RowError(line, "The name is missing.", email))
     if not email:
         errors.append(RowError(line, "The e-mail address is missing."))
     elif not _is_email(email):
@@ -210,6 +213,19 @@ def parse_participants(data, *, seats_left=None, capacity=None):
         for values in reader:
             line = reader.line_num - sum(v.count("\n") for v in values)
             if not any(value.strip() for value in values):
+                continue
+            if any(NUL in value for value in values):
+                # PostgreSQL stores no NUL in text: refuse the line (or the header) by name
+                result.errors.append(
+                    RowError(
+                        line,
+                        "The line contains a NUL character (often a sign of a spreadsheet "
+                        "file saved with the wrong encoding): save it again as CSV text.",
+                    )
+                )
+                if header is None:
+                    return result
+                data_lines += 1
                 continue
             if header is None:
                 header = values

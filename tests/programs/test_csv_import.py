@@ -14,7 +14,7 @@ def test_a_good_file_gives_every_row_cleaned():
         HEADER
         + "Priya.Nair@Example.org, Priya  Nair ,Mentor,Coaching,\n"
         + "tomasz@example.org,Tomasz Kowalski,mentee,Coaching,priya.nair@example.org\n"
-        + "jonas@example.org,,facilitator,,\n"
+        + "jonas@example.org,Jonas Berg,facilitator,,\n"
     ).encode()
 
     result = parse_participants(data)
@@ -30,7 +30,7 @@ def test_a_good_file_gives_every_row_cleaned():
             "Coaching",
             "priya.nair@example.org",
         ),
-        ImportRow(4, "jonas@example.org", "", "facilitator", "", ""),
+        ImportRow(4, "jonas@example.org", "Jonas Berg", "facilitator", "", ""),
     ]
     assert result.seated_count == 2  # facilitators take no place
 
@@ -203,3 +203,27 @@ def test_every_email_of_the_file_is_known_even_on_bad_rows():
     data = HEADER + "a@example.org,A,boss,,\nb@example.org,B,mentee,,a@example.org\n"
     result = parse_participants(data.encode())
     assert result.emails == {"a@example.org", "b@example.org"}
+
+
+# --- issue 8: an empty name and a NUL character are refused, naming the line ---------------
+
+
+def test_an_empty_name_is_refused_naming_the_line():
+    result = parse_participants("email,name,role\nana@example.org,Ana,mentee\nken@example.org, ,mentor\n")
+    assert not result.ok
+    assert [(e.line, e.message) for e in result.errors] == [(3, "The name is missing.")]
+
+
+def test_a_nul_character_is_refused_naming_the_line():
+    result = parse_participants("email,name,role\nana@example.org,An\x00a,mentee\n")
+    assert not result.ok
+    assert [e.line for e in result.errors] == [2]
+    assert "NUL" in result.errors[0].message
+    assert not result.rows
+
+
+def test_a_nul_character_in_the_header_is_refused():
+    result = parse_participants("email,na\x00me,role\nana@example.org,Ana,mentee\n")
+    assert not result.ok
+    assert result.errors[0].line == 1
+    assert "NUL" in result.errors[0].message

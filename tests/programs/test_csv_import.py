@@ -209,7 +209,8 @@ def test_every_email_of_the_file_is_known_even_on_bad_rows():
 
 
 def test_an_empty_name_is_refused_naming_the_line():
-    result = parse_participants("email,name,role\nana@example.org,Ana,mentee\nken@example.org, ,mentor\n")
+    data = "email,name,role\nana@example.org,Ana,mentee\nken@example.org, ,mentor\n"
+    result = parse_participants(data)
     assert not result.ok
     assert [(e.line, e.message) for e in result.errors] == [(3, "The name is missing.")]
 

@@ -7,12 +7,18 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+from django.db.models import Count, Q
+
+from ..engine.matrix import PairScorer
 from ..engine.scoring import score_pair
 from ..models import Exclusion, MatchRun, Pairing, Proposal, RejectedPair
 from ..services.rules import (
     FREE_STATUSES,
     PUBLISHABLE_STATUSES,
     pair_rule_problem,
+    rejected_pairs,
+    snapshot_rules,
     snapshot_weights,
 )
 from ..services.run import fit_histogram
@@ -103,6 +109,8 @@ class RunFigures:
     # The optimiser's figures, for the page to show beside.
     optimiser_mean: float | None = None
     optimiser_min: float | None = None
+    # The fits of the pairs each mentor holds, by mentor id.
+    held: dict = field(default_factory=dict)
 
     @property
     def match_rate(self):
@@ -127,14 +135,15 @@ class RunFigures:
 def run_figures(*, run):
     """The run's match rate, mean and lowest fit and histogram of the pairs that would be
     published now (rejected and unmatched mentees left out). One query."""
-    scores = [
-        s
-        for s, held in run.proposals.values_list("score", "mentor_id").filter(
-            status__in=PUBLISHABLE_STATUSES
-        )
-        if held is not None and s is not None
-    ]
+    held = {}
+    for score, mentor_id in run.proposals.filter(status__in=PUBLISHABLE_STATUSES).values_list(
+        "score", "mentor_id"
+    ):
+        if mentor_id is not None and score is not None:
+            held.setdefault(mentor_id, []).append(score)
+    scores = [score for fits in held.values() for score in fits]
     return RunFigures(
+        held=held,
         mentees=(run.stats or {}).get("mentees", 0),
         matched=len(scores),
         mean_fit=sum(scores) / len(scores) if scores else None,
@@ -143,6 +152,15 @@ def run_figures(*, run):
         optimiser_mean=run.mean_fit,
         optimiser_min=run.min_fit,
     )
+
+
+def review_counts(*, run):
+    """(pairs to publish, pairs still "proposed") of a run, in one query."""
+    counts = run.proposals.aggregate(
+        publishable=Count("pk", filter=Q(status__in=PUBLISHABLE_STATUSES, mentor__isnull=False)),
+        proposed=Count("pk", filter=Q(status=Proposal.Status.PROPOSED)),
+    )
+    return counts["publishable"], counts["proposed"]
 
 
 def publishable_count(*, run):
@@ -228,3 +246,74 @@ def proposal_swap_notes(*, proposal):
 def _first_name(user):
     name = user.name or user.email
     return name.split()[0] if user.name else name
+
+
+def best_fit_notes(*, run, proposals, held=None):
+    """Per proposal of ``proposals`` (the page's) whose mentee has a better-fitting mentor
+    the run's rules allow, why they did not get that mentor, in one sentence: the mentor is
+    full (with mentees who fit them better, or who would lose more than this mentee gains),
+    has a place left now (after a change in review), or the pair was made by hand.
+    ``held``: the fits each mentor holds (``RunFigures.held``), when the caller has them."""
+    rows = [p for p in proposals if p.mentor_id and p.score is not None]
+    if not rows:
+        return {}
+    profiles = cohort_profiles(run.cohort)
+    mentees, mentors = profiles.by_id()
+    exclusions = exclusion_pairs(run.organization_id, profiles) | rejected_pairs(run.cohort)
+    weights = snapshot_weights(run)
+    if held is None:
+        held = run_figures(run=run).held
+    page_mentees = [mentees[p.mentee_id] for p in rows if p.mentee_id in mentees]
+    mentor_list = list(mentors.values())
+    if not page_mentees or not mentor_list:
+        return {}
+    # Every page mentee against every mentor in one block, the run's hard rules applied.
+    scorer = PairScorer(
+        page_mentees, mentor_list, weights, exclusions=exclusions, **snapshot_rules(run)
+    )
+    fits, allowed = scorer.block(0, len(page_mentees))
+    kept = {mentee_id for mentee_id, _ in (run.settings_snapshot or {}).get("kept", [])}
+    notes = {}
+    for p in rows:
+        if p.mentee_id not in mentees:
+            continue
+        i = scorer.mentee_index[p.mentee_id]
+        better = allowed[i] & (fits[i] > p.score + SAME_FIT)
+        if p.mentor_id in scorer.mentor_index:
+            better[scorer.mentor_index[p.mentor_id]] = False
+        if not better.any():
+            continue
+        best = mentor_list[int(np.argmax(np.where(better, fits[i], -np.inf)))]
+        mentee = mentees[p.mentee_id]
+        if pair_rule_problem(run, mentee, best, exclusions):
+            continue
+        best_fit = score_pair(mentee, best, weights, profiles.competency_names).total
+        who = _first_name(p.mentee.user)
+        their = _first_name(profiles.participants[best.id].user)
+        lead = f"{who}'s best fit, {their} ({best_fit:.2f}),"
+        others = held.get(best.id, [])
+        if p.status == Proposal.Status.MANUAL:
+            notes[p.pk] = f"{lead} was not chosen: this pair was made by hand."
+        elif p.mentee_id in kept:
+            notes[p.pk] = f"{lead} was not chosen: this pair was locked in the run before."
+        elif len(others) < best.capacity:
+            notes[p.pk] = (
+                f"{lead} has a place left now, after the changes in review: change "
+                f"{who}'s mentor to give {who} that fit."
+            )
+        elif all(o > best_fit + SAME_FIT for o in others):
+            notes[p.pk] = (
+                f"{lead} is full with mentees who fit {their} better; the whole cohort's fit "
+                "is higher this way."
+            )
+        elif all(o > best_fit - SAME_FIT for o in others):
+            notes[p.pk] = (
+                f"{lead} is full with mentees who fit {their} at least as well; the whole "
+                "cohort's fit is higher this way."
+            )
+        else:
+            notes[p.pk] = (
+                f"{lead} is full: {their}'s mentees would lose more fit elsewhere than {who} "
+                "would gain; the whole cohort's fit is higher this way."
+            )
+    return notes

@@ -204,6 +204,13 @@ def _histogram_bars(bins):
     ]
 
 
+def _note_best_fits(run, proposals, held=None):
+    """Each proposal's ``best_fit_note``: why its mentee did not get their best fit, if not."""
+    notes = selectors.best_fit_notes(run=run, proposals=proposals, held=held)
+    for p in proposals:
+        p.best_fit_note = notes.get(p.pk, "")
+
+
 @leader_required
 def matchrun_detail(request, org_slug, matchrun_id):
     run = access_match_run_by_id(membership=request.membership, match_run_id=matchrun_id)
@@ -216,6 +223,9 @@ def matchrun_detail(request, org_slug, matchrun_id):
         return render(request, "matching/runs/run_detail.html#progress", {"run": run})
     figures = selectors.run_figures(run=run)
     page = paginate(request, selectors.run_pairs(run=run), per_page=RUN_PAGE_SIZE)
+    page.object_list = list(page.object_list)
+    _note_best_fits(run, page.object_list, held=figures.held)
+    publishable, proposed_count = selectors.review_counts(run=run)
     context = {
         "run": run,
         "cohort": run.cohort,
@@ -223,8 +233,8 @@ def matchrun_detail(request, org_slug, matchrun_id):
         "page": page,
         "matched": page.object_list,
         "unmatched": selectors.run_unmatched(run=run),
-        "publishable": selectors.publishable_count(run=run),
-        "proposed_count": selectors.proposed_count(run=run),
+        "publishable": publishable,
+        "proposed_count": proposed_count,
         "figures": figures,
         "bars": _histogram_bars(figures.histogram),
         "reviewable": run.status == MatchRun.Status.REVIEW,
@@ -260,6 +270,7 @@ def _proposal_page(request, context):
 def _review_row(request, proposal, error):
     """The reviewed row, and the publish button and its help out of band (htmx)."""
     run = proposal.run
+    _note_best_fits(run, [proposal])
     context = {
         "p": proposal,
         "run": run,

@@ -403,7 +403,8 @@ def test_query_budgets(org, admin, as_admin):
                 components=[["competency", "Competency fit", 0.5, 1.0, "Some fit"]],
             )
 
-    assert_flat_queries(as_admin, detail_url, grow=grow_proposals, n=15)
+    # The cohort's profiles (six queries) give the "best fit" explanations of the page's rows.
+    assert_flat_queries(as_admin, detail_url, grow=grow_proposals, n=20)
 
     def grow_exclusions():
         for _ in range(2):

@@ -5,6 +5,7 @@ membership's organisation, or 404. Missing and forbidden answer the same 404, so
 tells whether another organisation's (or another person's) row exists.
 """
 
+from django.db.models import Q
 from django.http import Http404
 
 from mentorship.tenancy.access import get_for_org_or_404, has_role
@@ -167,25 +168,36 @@ def access_rubric_by_id(*, membership, rubric_id):
 def assessment_permissions(*, membership, participant):
     """``(can_view, can_record)`` for the signed-in person and a participant's assessments.
 
-    Admins record and read; leaders read; a mentor of the same cohort records and reads;
-    the participant reads their own. Nobody records their own.
+    Only a mentee is assessed (nobody assesses a mentor on a mentee's rubric). An admin, the
+    cohort's facilitator and the mentee's own mentors (a pairing they accepted, core or
+    topic) record and read; leaders read; the participant reads their own. Nobody records
+    their own; another mentor of the cohort neither reads nor records.
     """
     user = membership.user
     own = participant.user_id == user.pk
+    is_mentee = participant.role == Participant.Role.MENTEE
     if has_role(membership, Role.ADMIN):
-        return True, not own
-    mentor = (
-        not own
-        and Participant.objects.for_org(participant.organization)
-        .filter(
-            cohort_id=participant.cohort_id,
-            user=user,
-            role=Participant.Role.MENTOR,
-            status__in=Participant.ENROLLED_STATUSES,
+        return True, is_mentee and not own
+    assessor = False
+    if is_mentee and not own:
+        assessor = participant.cohort.facilitator_id == user.pk or (
+            Participant.objects.for_org(participant.organization)
+            .filter(
+                cohort_id=participant.cohort_id,
+                user=user,
+                status__in=Participant.ENROLLED_STATUSES,
+            )
+            .filter(
+                Q(role=Participant.Role.FACILITATOR)
+                | Q(
+                    role=Participant.Role.MENTOR,
+                    pairings_as_mentor__mentee=participant,
+                    pairings_as_mentor__accepted_at__isnull=False,
+                )
+            )
+            .exists()
         )
-        .exists()
-    )
-    return mentor or own or has_role(membership, Role.LEADER), mentor
+    return assessor or own or has_role(membership, Role.LEADER), assessor
 
 
 def access_assessments_by_id(*, membership, participant_id):
@@ -200,9 +212,10 @@ def access_assessments_by_id(*, membership, participant_id):
 
 
 def access_participant_to_assess_by_id(*, membership, participant_id):
-    """A participant the person may record an assessment of (an admin, or a mentor of the
-    same cohort; nobody records their own), or 404, the same as for a participant they may
-    not see: whether someone else may assess them is not theirs to know."""
+    """A mentee the person may record an assessment of (an admin, the cohort's facilitator
+    or one of the mentee's own mentors; nobody records their own), or 404, the same as for
+    a participant they may not see: whether someone else may assess them is not theirs to
+    know."""
     participant = access_participant_by_id(membership=membership, participant_id=participant_id)
     _can_view, can_record = assessment_permissions(membership=membership, participant=participant)
     if not can_record:

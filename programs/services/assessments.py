@@ -215,6 +215,8 @@ def assessment_record(*, participant, rubric, kind, assessed_on, scores, notes="
         raise ValidationError({"kind": "Choose baseline or final."})
     if participant.status == Participant.Status.WITHDRAWN:
         raise ValidationError("This participant has withdrawn: they cannot be assessed.")
+    if participant.role != Participant.Role.MENTEE:
+        raise ValidationError("Only mentees are assessed on the program's rubric.")
     if by is not None and participant.user_id == by.pk:
         raise ValidationError("Nobody assesses themself: ask a mentor or an admin.")
     if assessed_on is None:

@@ -258,24 +258,52 @@ def test_bad_assessments_are_refused(org, other_org, admin, setting):
 
 
 def test_who_may_see_and_record_assessments(org, admin, leader, member, setting):
-    _, cohort, participant = setting
-    mentor = enrol(cohort, role=Participant.Role.MENTOR)
-    other_cohort_mentor = enrol(make_cohort(org), role=Participant.Role.MENTOR)
+    """Only the mentee's own mentors, the cohort's facilitator and admins assess a mentee
+    (issue 8: any mentor of the cohort could certify anyone's mentee)."""
+    from tests.matching.factories import pair
 
-    def rights(user):
+    _, cohort, participant = setting
+    own_mentor = enrol(cohort, role=Participant.Role.MENTOR)
+    pair(participant, own_mentor)
+    offered = enrol(cohort, role=Participant.Role.MENTOR)
+    pair(participant, offered, status="pending", kind="topic")
+    other_mentor = enrol(cohort, role=Participant.Role.MENTOR)
+    other_cohort_mentor = enrol(make_cohort(org), role=Participant.Role.MENTOR)
+    facilitator = enrol(cohort, role=Participant.Role.FACILITATOR)
+
+    def rights(user, of=participant):
         membership = Membership.objects.for_org(org).get(user=user)
-        return programs_access.assessment_permissions(
-            membership=membership, participant=participant
-        )
+        return programs_access.assessment_permissions(membership=membership, participant=of)
 
     assert rights(admin) == (True, True)
     assert rights(leader) == (True, False)
-    assert rights(mentor.user) == (True, True)
+    assert rights(own_mentor.user) == (True, True)
+    assert rights(facilitator.user) == (True, True)
     assert rights(participant.user) == (True, False)
+    assert rights(other_mentor.user) == (False, False)
+    assert rights(offered.user) == (False, False)
     assert rights(member) == (False, False)
     assert rights(other_cohort_mentor.user) == (False, False)
     mentee_peer = enrol(cohort)
     assert rights(mentee_peer.user) == (False, False)
+    # nobody assesses a mentor on a mentee's rubric
+    for user in (admin, other_mentor.user, facilitator.user):
+        assert rights(user, of=own_mentor)[1] is False
+
+
+def test_a_mentor_is_not_assessed_on_the_mentees_rubric(org, admin, setting):
+    rubric, cohort, _ = setting
+    mentor = enrol(cohort, role=Participant.Role.MENTOR)
+    with pytest.raises(ValidationError, match="Only mentees are assessed"):
+        assessment_services.assessment_record(
+            participant=mentor,
+            rubric=rubric,
+            kind="final",
+            assessed_on=timezone.localdate(),
+            scores=scores_for(rubric, 4, 4, 4),
+            by=admin,
+        )
+    assert Assessment.objects.for_org(org).count() == 0
 
 
 def test_progress_sets_baseline_against_final(org, admin, setting):
@@ -312,7 +340,7 @@ def test_only_a_mentee_is_certified_and_only_once(org, admin, setting):
     rubric, cohort, mentee = setting
     mentor = enrol(cohort, role=Participant.Role.MENTOR)
     today = timezone.localdate()
-    for participant in (mentor, mentee, mentee):
+    for participant in (mentee, mentee):
         assessment_services.assessment_record(
             participant=participant,
             rubric=rubric,

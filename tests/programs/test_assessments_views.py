@@ -102,8 +102,10 @@ def trainee(org):
     return enrol(cohort)
 
 
-def test_a_mentor_of_the_cohort_records_a_passing_final_that_certifies(org, member, trainee):
-    enrol(trainee.cohort, user=member, role=Participant.Role.MENTOR)
+def test_the_mentees_own_mentor_records_a_passing_final_that_certifies(org, member, trainee):
+    from tests.matching.factories import pair
+
+    pair(trainee, enrol(trainee.cohort, user=member, role=Participant.Role.MENTOR))
     client = Client()
     client.force_login(member)
     rubric = trainee.cohort.program.rubric
@@ -125,6 +127,23 @@ def test_a_mentor_of_the_cohort_records_a_passing_final_that_certifies(org, memb
     assert trainee.status == Participant.Status.CERTIFIED
     page = client.get(reverse("participant_assessments", args=[org.slug, trainee.pk]))
     assert "Certified" in page.content.decode()
+
+
+def test_another_mentor_of_the_cohort_cannot_assess_or_certify(org, member, trainee):
+    """Issue 8: a mentor of the cohort who is not the mentee's gets 404 and certifies nobody."""
+    enrol(trainee.cohort, user=member, role=Participant.Role.MENTOR)
+    client = Client()
+    client.force_login(member)
+    rubric = trainee.cohort.program.rubric
+    cueing, demonstration = rubric.criteria.all()
+    url = reverse("assessment_create", args=[org.slug, trainee.pk])
+    assert client.get(url).status_code == 404
+    data = {"kind": "final", "assessed_on": timezone.localdate().isoformat()}
+    data |= {f"score_{cueing.pk}": "5", f"score_{demonstration.pk}": "5"}
+    assert client.post(url, data).status_code == 404
+    trainee.refresh_from_db()
+    assert trainee.status == Participant.Status.ACTIVE
+    assert Assessment.objects.for_org(org).count() == 0
 
 
 def test_a_score_out_of_range_is_shown_on_its_field(org, as_admin, trainee):

@@ -105,6 +105,10 @@ def _rescore(run, profiles, proposal, mentor_id):
     proposal.components = score.stored()
     proposal.reason = ""
     proposal.status = Proposal.Status.MANUAL
+    # The admin pairs them on purpose: an earlier rejection of this pair no longer holds.
+    RejectedPair.objects.for_org(run.organization_id).filter(
+        cohort_id=run.cohort_id, mentee_id=proposal.mentee_id, mentor_id=mentor_id
+    ).delete()
 
 
 @transaction.atomic

@@ -83,3 +83,18 @@ def test_the_cohort_page_query_count_stays_flat_with_rejections(org, admin, as_a
     assert_flat_queries(
         as_admin, reverse("cohort_matching", args=[org.slug, cohort.pk]), grow=grow, n=25
     )
+
+
+def test_pairing_a_rejected_pair_by_hand_lifts_the_rejection(org, admin):
+    from matching.services.review import proposal_assign
+
+    cohort, mentors, mentee = _cohort(org)
+    run = matchrun_start(cohort=cohort, by=admin)
+    proposal = run.proposals.get(mentee=mentee)
+    proposal_set_status(proposal=proposal, status="rejected", by=admin)
+    proposal_assign(proposal=proposal, mentor=mentors[0], by=admin)
+    assert not RejectedPair.objects.for_org(org).exists()
+    # The hand-made pair is kept by the next run, not dropped as excluded.
+    again = matchrun_start(cohort=cohort, by=admin)
+    assert again.proposals.get(mentee=mentee).mentor_id == mentors[0].pk
+    assert again.stats["dropped_locks"] == []

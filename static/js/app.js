@@ -15,7 +15,7 @@ PHONE.addEventListener("change", fitSidebar);
 // A table wider than its box scrolls sideways inside it: the box then takes the keyboard
 // focus (arrow keys scroll it) and is named after its table, so every column can be reached.
 function fitScrollRegions(root = document) {
-  root.querySelectorAll(".table-wrap").forEach((box) => {
+  root.querySelectorAll(".table-wrap, .learning-scroll").forEach((box) => {
     if (box.scrollWidth > box.clientWidth + 1) {
       if (box.dataset.scrolls) return;
       const table = box.querySelector("table");

@@ -51,6 +51,45 @@ def _free_name(organization, name):
     return candidate
 
 
+def _builtin_shape(data):
+    """A built-in blueprint's phases and activities as comparable tuples."""
+    return [
+        (name, start_week, end_week, [tuple(activity) for activity in activities])
+        for name, start_week, end_week, activities in data["phases"]
+    ]
+
+
+def _blueprint_shape(blueprint):
+    return [
+        (
+            phase.name,
+            phase.start_week,
+            phase.end_week,
+            [(a.kind, a.title, a.due_week) for a in phase.activities.all()],
+        )
+        for phase in blueprint.phases.all()
+    ]
+
+
+def blueprint_for_builtin(*, organization, key, by):
+    """The organisation's copy of a built-in blueprint for a program: an earlier copy that
+    nobody edited (same phases and activities as the built-in) is shared, so creating
+    programs from the same built-in does not pile up "(2)", "(3)" copies; else a new copy."""
+    if key not in builtins.BLUEPRINTS:
+        raise ValidationError({"blueprint": "Choose one of the built-in blueprints."})
+    wanted = _builtin_shape(builtins.BLUEPRINTS[key])
+    copies = (
+        Blueprint.objects.for_org(organization)
+        .filter(source_key=key)
+        .prefetch_related("phases__activities")
+        .order_by("pk")
+    )
+    for blueprint in copies:
+        if _blueprint_shape(blueprint) == wanted:
+            return blueprint
+    return blueprint_create_from_builtin(organization=organization, key=key, by=by)
+
+
 @transaction.atomic
 def blueprint_create_from_builtin(*, organization, key, by):
     """Copy a built-in blueprint (``builtins.BLUEPRINTS[key]``) into the organisation as

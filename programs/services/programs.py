@@ -16,7 +16,7 @@ from mentorship.tenancy.models import register_audit_actions
 
 from ..models import Cohort, Program
 from ..selectors.programs import RUNNING_STATUSES
-from .blueprints import blueprint_create_from_builtin
+from .blueprints import blueprint_for_builtin
 from .cohorts import cohort_generate_milestones
 
 register_audit_actions(
@@ -109,7 +109,7 @@ def program_create(
     # built-in blueprint is copied only once the rest is valid, so a refusal copies nothing.
     program.full_clean()
     if blueprint_key:
-        program.blueprint = blueprint_create_from_builtin(
+        program.blueprint = blueprint_for_builtin(
             organization=organization, key=blueprint_key, by=by
         )
     program.save()
@@ -146,7 +146,7 @@ def program_update(*, program, by, blueprint_key="", **fields):
         setattr(program, key, value)
     program.full_clean()
     if blueprint_key:
-        program.blueprint = blueprint_create_from_builtin(
+        program.blueprint = blueprint_for_builtin(
             organization=organization, key=blueprint_key, by=by
         )
     after = {key: getattr(program, key) for key in PROGRAM_FIELDS}

@@ -138,3 +138,39 @@ def test_a_blueprint_a_program_follows_is_not_deleted(org, admin):
     spare = blueprint_services.blueprint_create(organization=org, name="Spare", by=admin)
     blueprint_services.blueprint_delete(blueprint=spare, by=admin)
     assert Blueprint.objects.for_org(org).count() == 1
+
+
+# --- issue 8: a program from a built-in blueprint again reuses the unedited copy ------------
+
+
+def test_programs_from_the_same_builtin_share_its_unedited_copy(org, admin):
+    from programs.models import Blueprint
+    from programs.services import programs as program_services
+
+    def create(name):
+        return program_services.program_create(
+            organization=org, name=name, purpose="Grow", by=admin, blueprint_key="plan-90-day"
+        )
+
+    first, second = create("First"), create("Second")
+    assert first.blueprint_id == second.blueprint_id
+    names = list(Blueprint.objects.for_org(org).values_list("name", flat=True))
+    assert len(names) == 1 and "(2)" not in names[0]
+
+
+def test_an_edited_copy_is_not_reused(org, admin):
+    from programs.models import Blueprint
+    from programs.services import programs as program_services
+
+    def create(name):
+        return program_services.program_create(
+            organization=org, name=name, purpose="Grow", by=admin, blueprint_key="plan-90-day"
+        )
+
+    first = create("First")
+    phase = first.blueprint.phases.first()
+    phase.name = "Our own first phase"
+    phase.save()
+    second = create("Second")
+    assert second.blueprint_id != first.blueprint_id
+    assert Blueprint.objects.for_org(org).count() == 2

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import register_audit_actions
-from programs.models import Participant
+from programs.models import MenteeGoal, MentorOffer, Participant
 
 from ..models import Pairing
 from ..selectors.candidates import mentor_candidates
@@ -24,6 +24,46 @@ register_audit_actions(
         "matching.topic_mentor_end": "Ended a topic mentor",
     }
 )
+
+
+def _topic_components(components, *, mentee, mentor, topic):
+    """The stored breakdown with its competency words led by the topic the mentor was
+    chosen for, so that "Topic mentor: X" never sits beside "Offers none of the mentee's
+    goals" unexplained: the engine scores the mentee's goals, not the topic."""
+    offer = (
+        MentorOffer.objects.for_org(mentee.organization)
+        .filter(intake__participant=mentor, competency=topic)
+        .first()
+    )
+    lead = (
+        f"Topic mentor for {topic.name} (mentor level {offer.level})"
+        if offer
+        else f"Topic mentor for {topic.name} (not among the mentor's listed strengths)"
+    )
+    goals = set(
+        MenteeGoal.objects.for_org(mentee.organization)
+        .filter(intake__participant=mentee)
+        .values_list("competency_id", flat=True)
+    )
+    rows = []
+    for row in components:
+        row = list(row)
+        if row and row[0] == "competency" and len(row) > 4:
+            words = row[4]
+            if words.startswith("Offers none of the mentee's goals"):
+                words = "the mentor offers none of them" + words.removeprefix(
+                    "Offers none of the mentee's goals"
+                )
+            else:
+                words = "for them: " + words[:1].lower() + words[1:]
+            topic_words = (
+                f"{topic.name} is one of the mentee's goals"
+                if topic.pk in goals
+                else f"{topic.name} is not one of the mentee's goals"
+            )
+            row[4] = f"{lead}. {topic_words}; {words}"
+        rows.append(row)
+    return rows
 
 
 @transaction.atomic
@@ -54,7 +94,9 @@ def topic_mentor_add(*, mentee, mentor, topic, by, now=None):
         topic=topic,
         status=Pairing.Status.PENDING,
         score=candidate.score,
-        components=candidate.components,
+        components=_topic_components(
+            candidate.components, mentee=mentee, mentor=mentor, topic=topic
+        ),
         accept_by=now + timedelta(days=matching.accept_within_days),
     )
     pairing.full_clean(validate_constraints=False)

@@ -45,3 +45,23 @@ def test_topic_mentor_respects_constraints(org, admin):
         topic_mentors.topic_mentor_add(
             mentee=mentees[0], mentor=mentors[1], topic=comps[0], by=admin
         )
+
+
+# --- issue 8: a topic mentor's explanation does not contradict itself ----------------------
+
+
+def test_a_topic_mentors_explanation_names_the_topic_and_does_not_contradict_it(org, admin):
+    from tests.matching.factories import add_mentee, add_mentor, matching_cohort
+
+    cohort, comps, _mentors, _mentees = matching_cohort(org, mentors=0, mentees=0)
+    mentee = add_mentee(cohort, [comps[0]])
+    core = add_mentor(cohort, [comps[0]])
+    pair(mentee, core)
+    topical = add_mentor(cohort, [comps[2]], level=4)
+    pairing = topic_mentors.topic_mentor_add(
+        mentee=mentee, mentor=topical, topic=comps[2], by=admin
+    )
+    words = {row[0]: row[4] for row in pairing.components}["competency"]
+    assert words.startswith(f"Topic mentor for {comps[2].name} (mentor level 4)")
+    assert "Offers none" not in words
+    assert f"{comps[2].name} is not one of the mentee's goals" in words

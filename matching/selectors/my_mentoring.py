@@ -1,6 +1,10 @@
-"""A person's own pairings ("My mentoring" and its home panel): reads, two or three queries."""
+"""A person's own pairings ("My mentoring" and its home panel), their mentors' bio and
+competencies, and the milestones of the cohorts they are mentored in: reads, a fixed number
+of queries."""
 
-from programs.models import Participant
+from django.db.models import Prefetch
+
+from programs.models import Cohort, MentorOffer, Milestone, Participant
 
 from ..models import Pairing
 
@@ -13,8 +17,37 @@ def my_mentoring(*, organization, user):
         "mentor__user", "mentee__user", "cohort__program", "topic"
     )
     as_mentor = list(base.filter(mentor__user=user, status__in=SHOWN).order_by("status", "-id"))
-    as_mentee = list(base.filter(mentee__user=user, status__in=SHOWN).order_by("status", "-id"))
+    offers = MentorOffer.objects.for_org(organization).select_related("competency")
+    as_mentee = list(
+        base.filter(mentee__user=user, status__in=SHOWN)
+        .select_related("mentor__mentor_intake")
+        .prefetch_related(
+            Prefetch(
+                "mentor__mentor_intake__offers",
+                queryset=offers.order_by("-level", "competency__name"),
+            )
+        )
+        .order_by("status", "-id")
+    )
     return as_mentor, as_mentee
+
+
+def my_mentee_milestones(*, organization, user):
+    """The milestones of the cohorts the person is mentored in (enrolled as a mentee, the
+    cohort not completed): ``[(cohort, [milestone, ...]), ...]``, two queries."""
+    cohorts = (
+        Cohort.objects.for_org(organization)
+        .filter(
+            participants__user=user,
+            participants__role=Participant.Role.MENTEE,
+            participants__status=Participant.Status.ACTIVE,
+        )
+        .exclude(status__in=[Cohort.Status.DRAFT, Cohort.Status.COMPLETED])
+        .distinct()
+        .order_by("starts_on", "pk")
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.for_org(organization)))
+    )
+    return [(cohort, list(cohort.milestones.all())) for cohort in cohorts]
 
 
 def my_active_roles(*, organization, user):

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from mentorship.core.views import action_submit, add_errors, error_text, form_status, form_submit
@@ -30,7 +31,7 @@ from ..access import (
 from ..forms.runs import AssignForm, ExclusionForm, MatchingSettingsForm, SwapForm
 from ..models import MatchRun, Pairing, Proposal
 from ..selectors import runs as selectors
-from ..selectors.my_mentoring import my_active_roles
+from ..selectors.my_mentoring import my_active_roles, my_mentee_milestones
 from ..selectors.my_mentoring import my_mentoring as my_mentoring_read
 from ..selectors.settings import matching_settings as matching_settings_read
 from ..services.acceptance import pairing_accept, pairing_decline
@@ -409,6 +410,10 @@ def my_mentoring(request, org_slug):
             "pending": [p for p in as_mentor if p.status == Pairing.Status.PENDING],
             "mentoring": [p for p in as_mentor if p.status == Pairing.Status.ACTIVE],
             "mentors": as_mentee,
+            "milestones": my_mentee_milestones(organization=organization, user=request.user)
+            if show_mentee_side
+            else [],
+            "today": timezone.localdate(),
             "show_mentor_side": show_mentor_side or not show_mentee_side,
             "show_mentee_side": show_mentee_side or not show_mentor_side,
         },

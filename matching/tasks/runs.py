@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from mentorship.core.tasks import OrganizationTask
+from programs.tasks.reminders import log_not_ours
 
 from ..models import MatchRun
 
@@ -16,7 +17,8 @@ def run_matching(self, organization, run_id):
     from ..services.run import matchrun_execute
 
     run = MatchRun.objects.filter(organization_id=organization.pk, pk=run_id).first()
-    if run is None:  # deleted since: nothing to do
+    if run is None:  # deleted since, or another organisation's: nothing to do (logged)
+        log_not_ours("match run", MatchRun, run_id, organization)
         return None
     run = matchrun_execute(run=run)
     return run.status

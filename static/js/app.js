@@ -20,7 +20,14 @@ function fitScrollRegions(root = document) {
       if (box.dataset.scrolls) return;
       const table = box.querySelector("table");
       const caption = table?.querySelector("caption")?.textContent.trim();
-      const name = table?.getAttribute("aria-label") || caption || "Table";
+      const labelledBy = table?.getAttribute("aria-labelledby");
+      const heading = box.closest("section, .card")?.querySelector("h2, h3")?.textContent.trim();
+      const name =
+        table?.getAttribute("aria-label") ||
+        caption ||
+        (labelledBy && document.getElementById(labelledBy)?.textContent.trim()) ||
+        heading ||
+        "Table";
       box.dataset.scrolls = "true";
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "region");

@@ -39,6 +39,10 @@ AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
 BLOCKING = ("serious", "critical")
+# Moderate and minor rules that fail a page too: headings in order (an empty state's heading
+# under the page's title), roles a tag allows (no role=alert on a list), every part of the
+# page in a landmark, and landmarks told apart by their names.
+ALSO_BLOCKING = ("heading-order", "aria-allowed-role", "region", "landmark-unique")
 
 # The live server listens on IPv4 loopback; naming it avoids Chromium trying ::1 first.
 os.environ.setdefault("DJANGO_LIVE_TEST_SERVER_ADDRESS", "127.0.0.1")
@@ -150,8 +154,9 @@ def page(new_context):
 
 
 def axe_violations(page):
-    """Run axe-core on the page as it stands; return its serious and critical violations,
-    one line each: rule, what it asks, and the elements that break it."""
+    """Run axe-core on the page as it stands; return its serious and critical violations
+    (and those of ``ALSO_BLOCKING``), one line each: rule, what it asks, and the elements that
+    break it."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     violations = page.evaluate(
@@ -167,7 +172,7 @@ def axe_violations(page):
     return [
         f"{v['impact']} {v['id']}: {v['help']}\n      " + "\n      ".join(v["nodes"][:8])
         for v in violations
-        if v["impact"] in BLOCKING
+        if v["impact"] in BLOCKING or v["id"] in ALSO_BLOCKING
     ]
 
 

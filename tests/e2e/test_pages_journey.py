@@ -44,7 +44,7 @@ def pattern(path):
 def cut_off_tables(page):
     """The tables whose box is narrower than the table (a sideways scroll at this width)."""
     return page.evaluate(
-        """() => [...document.querySelectorAll(".table-wrap")]
+        """() => [...document.querySelectorAll(".table-wrap, .learning-scroll")]
             .filter((box) => box.checkVisibility() && box.scrollWidth > box.clientWidth + 1)
             .map((box) => {
                 const table = box.querySelector("table");

@@ -93,3 +93,9 @@ def test_the_facilitators_cohort_page_query_budget_stays_flat(org, cohort, facil
 
     assert_flat_queries(client, reverse("cohort_detail", args=[org.slug, cohort.pk]), grow)
     assert_flat_queries(client, reverse("cohort_participants", args=[org.slug, cohort.pk]), grow)
+
+
+def test_my_programs_links_the_facilitator_to_their_cohort(org, cohort, facilitator):
+    text = client_for(facilitator).get(reverse("my_programs", args=[org.slug])).content.decode()
+    assert reverse("cohort_detail", args=[org.slug, cohort.pk]) in text
+    assert reverse("cohort_participants", args=[org.slug, cohort.pk]) in text

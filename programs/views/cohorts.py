@@ -31,7 +31,11 @@ STEP_WORDS = {
     Cohort.Status.ENROLLING: ("Open enrolment", "Add and invite mentors and mentees."),
     Cohort.Status.MATCHING: ("Start matching", "Enrolment closes; pair mentors and mentees."),
     Cohort.Status.ACTIVE: ("Start the cohort", "Pairs meet; milestones count down."),
-    Cohort.Status.COMPLETED: ("Complete the cohort", "The cohort is over; it becomes history."),
+    Cohort.Status.COMPLETED: (
+        "Complete the cohort",
+        "The cohort is over: its pairings end, open offers are withdrawn and everyone taking "
+        "part is marked completed.",
+    ),
 }
 BACK_STEP_WORDS = {
     (Cohort.Status.ENROLLING, Cohort.Status.DRAFT): (

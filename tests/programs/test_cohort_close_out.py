@@ -108,3 +108,9 @@ def test_add_a_topic_mentor_disappears_and_is_refused(org, admin, closed):
             topic=mentors[1].mentor_intake.offers.first().competency,
             by=admin,
         )
+
+
+def test_the_complete_step_says_what_it_does(org, admin, as_admin):
+    cohort, *_ = cohort_with_people(org, mentors=1, mentees=1)
+    text = as_admin.get(reverse("cohort_detail", args=[org.slug, cohort.pk])).content.decode()
+    assert "its pairings end, open offers are withdrawn" in text

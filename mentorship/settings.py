@@ -262,7 +262,8 @@ _cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL") or ""
 if _cache_url.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # An unreachable Redis is an empty cache, so the site keeps serving.
+            "BACKEND": "mentorship.core.cache.ResilientRedisCache",
             "LOCATION": _cache_url,
         }
     }

@@ -218,3 +218,38 @@ def test_the_health_view_answers_without_touching_the_database(client):
     response = client.get("/healthz/")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+# --- cache ---------------------------------------------------------------------------------
+
+
+def test_an_unreachable_redis_is_an_empty_cache_that_forgets(caplog):
+    """The site keeps serving when Redis is down: reads answer their default, writes are
+    dropped, a lock is taken at once; each is logged."""
+    from mentorship.core.cache import ResilientRedisCache
+
+    cache = ResilientRedisCache("redis://127.0.0.1:1/0", {})  # nothing listens on port 1
+    assert cache.get("k", "default") == "default"
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.set("k", 1, 60) is None
+    assert cache.add("lock", True, timeout=10) is True
+    assert cache.delete("k") is False
+    assert cache.has_key("k") is False
+    assert "Cache unavailable" in caplog.text
+
+
+@pytest.mark.django_db
+def test_signing_in_works_while_the_shared_cache_is_down(settings, client):
+    from tests.factories import UserFactory
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "mentorship.core.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    UserFactory(email="ada@example.org")
+    response = client.post(
+        "/accounts/login/", {"login": "ada@example.org", "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302

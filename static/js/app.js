@@ -38,9 +38,46 @@ function fitScrollRegions(root = document) {
     }
   });
 }
+// On a phone a list table stacks: each row a block, each cell under its column's name
+// (app.css, below 600px). Only tables of plain rows (a header row, cells of data); tables
+// with row headers (grids, matrices) keep scrolling sideways. The roles are written out so
+// the cells stay a table for screen readers whatever their display.
+function stackTables(root = document) {
+  root.querySelectorAll(".table-wrap > table:not([data-stack='no'])").forEach((table) => {
+    const heads = table.tHead?.rows[0]?.cells;
+    const rows = [...table.tBodies].flatMap((body) => [...body.rows]);
+    if (!table.dataset.stack) {
+      const plain =
+        heads &&
+        rows.length &&
+        !table.tFoot &&
+        ![...heads].some((cell) => cell.colSpan > 1) &&
+        !rows.some((row) => row.querySelector(":scope > th") || row.cells.length > heads.length);
+      table.dataset.stack = plain ? "true" : "no";
+      if (!plain) return;
+      table.setAttribute("role", "table");
+      [table.tHead, ...table.tBodies].forEach((group) => group.setAttribute("role", "rowgroup"));
+      [...heads].forEach((cell) => cell.setAttribute("role", "columnheader"));
+      table.tHead.rows[0].setAttribute("role", "row");
+    }
+    // Rows swapped in by htmx arrive bare: name their cells too.
+    rows.forEach((row) => {
+      if (row.getAttribute("role") === "row") return;
+      row.setAttribute("role", "row");
+      [...row.cells].forEach((cell, i) => {
+        cell.setAttribute("role", "cell");
+        if (row.cells.length === heads.length) cell.dataset.label = heads[i].textContent.trim();
+      });
+    });
+  });
+}
+stackTables();
 fitScrollRegions();
 window.addEventListener("resize", () => fitScrollRegions());
-document.addEventListener("htmx:afterSettle", () => fitScrollRegions());
+document.addEventListener("htmx:afterSettle", () => {
+  stackTables();
+  fitScrollRegions();
+});
 
 // Close an open header menu (or the folded sidebar on a phone) with Escape or a click
 // elsewhere (keyboard and pointer users).

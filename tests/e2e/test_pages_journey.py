@@ -14,7 +14,7 @@ from urllib.parse import urldefrag, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, check_page
+from tests.e2e.conftest import DESKTOP, PHONE, check_page
 
 pytestmark = [
     pytest.mark.e2e,
@@ -128,3 +128,42 @@ def test_every_page_passes_axe_and_fits_at_1280_and_390(live_server, new_context
     seen, problems = walk(page, base, f"{home}/", also=also)
     assert len(seen) > 3, seen
     assert not problems, f"{len(problems)} problems on {len(seen)} pages:\n" + "\n".join(problems)
+
+
+def test_on_a_phone_the_sidebar_folds_behind_a_menu_button_and_tables_stack(
+    live_server, new_context, demo, snap
+):
+    organization, password, first = demo
+    base = live_server.url
+    page = new_context(viewport=dict(PHONE))
+    sign_in(page, base, first("admin"), password)
+    page.goto(f"{base}/o/{organization.slug}/")
+    sidebar = page.get_by_role("navigation", name=organization.name)
+    menu = sidebar.locator("summary", has_text="Menu")
+    invitations = sidebar.get_by_role("link", name="Invitations")
+    expect(menu).to_be_visible()
+    expect(invitations).to_be_hidden()
+
+    # Keyboard only: the button takes the focus and opens the menu; Escape folds it again.
+    menu.focus()
+    page.keyboard.press("Enter")
+    expect(invitations).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(invitations).to_be_hidden()
+    menu.focus()
+    page.keyboard.press("Enter")
+    invitations.click()
+    expect(page.get_by_role("heading", name="Invitations", exact=True)).to_be_visible()
+
+    # The list stacks: every invitation's Resend and Revoke are on screen, no sideways scroll.
+    table = page.get_by_role("table", name="Invitations")
+    expect(table.get_by_role("row").nth(1)).to_be_visible()
+    for button in table.get_by_role("button").all():
+        box = button.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    snap(page, "phone-invitations")
+
+    # On a wide screen the menu is open and its button hidden.
+    page.set_viewport_size(dict(DESKTOP))
+    expect(menu).to_be_hidden()
+    expect(sidebar.get_by_role("link", name="Members")).to_be_visible()

@@ -218,6 +218,9 @@ def access_participant_to_assess_by_id(*, membership, participant_id):
     know."""
     participant = access_participant_by_id(membership=membership, participant_id=participant_id)
     _can_view, can_record = assessment_permissions(membership=membership, participant=participant)
-    if not can_record:
+    # An admin who opens a mentor's (or facilitator's) form is told why it cannot be
+    # recorded (the page's problem), rather than given a 404 for a row they may see.
+    told = has_role(membership, Role.ADMIN) and participant.role != Participant.Role.MENTEE
+    if not (can_record or told):
         raise Http404
     return participant

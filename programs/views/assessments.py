@@ -214,7 +214,9 @@ def assessment_create(request, org_slug, participant_id):
     form = None
     problem = None
     done = None
-    if participant.status == participant.Status.WITHDRAWN:
+    if participant.role != participant.Role.MENTEE:
+        problem = "Only mentees are assessed on the program's rubric."
+    elif participant.status == participant.Status.WITHDRAWN:
         problem = "This participant has withdrawn: they cannot be assessed."
     elif rubric is not None:
         initial = {"kind": request.GET.get("kind", "baseline")}

@@ -298,3 +298,18 @@ def test_the_rubric_form_pages_query_budgets_stay_flat(org, admin, as_admin):
     assert_flat_queries(as_admin, url, grow, n=8)
     url = reverse("rubric_delete", args=[org.slug, rubric.pk])
     assert_flat_queries(as_admin, url, grow, n=7)
+
+
+def test_an_admin_opening_a_mentors_assessment_form_is_told_why_and_nothing_is_saved(
+    org, as_admin, trainee
+):
+    mentor = enrol(trainee.cohort, role=Participant.Role.MENTOR)
+    url = reverse("assessment_create", args=[org.slug, mentor.pk])
+    page = as_admin.get(url)
+    assert page.status_code == 200
+    assert "Only mentees are assessed" in page.content.decode()
+    cueing, demonstration = trainee.cohort.program.rubric.criteria.all()
+    data = {"kind": "final", "assessed_on": timezone.localdate().isoformat()}
+    data |= {f"score_{cueing.pk}": "5", f"score_{demonstration.pk}": "5"}
+    as_admin.post(url, data)
+    assert Assessment.objects.for_org(org).count() == 0

@@ -48,7 +48,7 @@ from ..services.run import matchrun_start as start_run
 from ..services.settings import SETTINGS_FIELDS, matching_settings_update
 
 # Proposed pairs a run page shows at a time: a large run's page stays small and fast.
-RUN_PAGE_SIZE = 40
+RUN_PAGE_SIZE = 25
 
 REVIEW_ACTIONS = {
     "approve": Proposal.Status.APPROVED,
@@ -238,9 +238,16 @@ def matchrun_detail(request, org_slug, matchrun_id):
         "proposed_count": proposed_count,
         "figures": figures,
         "bars": _histogram_bars(figures.histogram),
+        "back": _back(request),
         "reviewable": run.status == MatchRun.Status.REVIEW,
     }
     return render(request, "matching/runs/run_detail.html", context)
+
+
+def _back(request):
+    """The run page's page the admin came from ("?page=3"), to return to after a change."""
+    page = request.GET.get("page", "")
+    return f"?page={page}" if page.isdigit() and page != "1" else ""
 
 
 def _inline(request, proposal):
@@ -250,7 +257,7 @@ def _inline(request, proposal):
 
 
 def _done(request, proposal, run):
-    url = reverse("matchrun_detail", args=[request.organization.slug, run.pk])
+    url = reverse("matchrun_detail", args=[request.organization.slug, run.pk]) + _back(request)
     if _inline(request, proposal):
         response = HttpResponse(status=204)
         response["HX-Location"] = url
@@ -261,6 +268,7 @@ def _done(request, proposal, run):
 def _proposal_page(request, context):
     """The swap or pair-by-hand form: the whole page (400 when refused), or in place for
     htmx (200, so htmx swaps the form with its errors in)."""
+    context["back"] = _back(request)
     if _inline(request, context["proposal"]):
         return render(request, "matching/runs/proposal_form.html#form-body", context)
     return render(
@@ -278,6 +286,7 @@ def _review_row(request, proposal, error):
         "reviewable": run.status == MatchRun.Status.REVIEW,
         "row_error": error,
         "row_saved": error is None,
+        "back": _back(request),
         # The publish button and its help follow the new counts (out of band).
         "publishable": selectors.publishable_count(run=run),
         "proposed_count": selectors.proposed_count(run=run),
@@ -313,7 +322,7 @@ def proposal_review(request, org_slug, proposal_id):
         messages.success(
             request, f"{proposal.mentee.user}: {proposal.get_status_display().lower()}."
         )
-    return redirect("matchrun_detail", org_slug=org_slug, matchrun_id=proposal.run_id)
+    return redirect(reverse("matchrun_detail", args=[org_slug, proposal.run_id]) + _back(request))
 
 
 @admin_required

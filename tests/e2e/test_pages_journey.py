@@ -14,7 +14,7 @@ from urllib.parse import urldefrag, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DESKTOP, PHONE, check_page
+from tests.e2e.conftest import DESKTOP, PHONE, check_page, overflow
 
 pytestmark = [
     pytest.mark.e2e,
@@ -143,6 +143,12 @@ def test_on_a_phone_the_sidebar_folds_behind_a_menu_button_and_tables_stack(
     invitations = sidebar.get_by_role("link", name="Invitations")
     expect(menu).to_be_visible()
     expect(invitations).to_be_hidden()
+
+    # The header's menus open inside the screen.
+    for name in ("Switch organisation", "Your account"):
+        page.locator("header summary", has_text=name).click()
+        assert overflow(page)[0] == 0, (name, overflow(page))
+        page.keyboard.press("Escape")
 
     # Keyboard only: the button takes the focus and opens the menu; Escape folds it again.
     menu.focus()

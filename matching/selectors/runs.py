@@ -298,8 +298,8 @@ def best_fit_notes(*, run, proposals, held=None):
             notes[p.pk] = f"{lead} was not chosen: this pair was locked in the run before."
         elif len(others) < best.capacity:
             notes[p.pk] = (
-                f"{lead} has a place left now, after the changes in review: change "
-                f"{who}'s mentor to give {who} that fit."
+                f"{lead} has a place left now, after the changes in review: use Change to "
+                f"pair {who} with {their}."
             )
         elif all(o > best_fit + SAME_FIT for o in others):
             notes[p.pk] = (

@@ -132,7 +132,7 @@ def test_the_default_cache_is_shared_and_redis_when_configured():
     default = settings_with_code(code)["default"]
     assert default["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     redis = settings_with_code(code, {"REDIS_URL": "redis://redis.example:6379/0"})["default"]
-    assert redis["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["BACKEND"] == "mentorship.core.cache.ResilientRedisCache"
     assert redis["LOCATION"] == "redis://redis.example:6379/0"
     cache_url = settings_with_code(
         code, {"REDIS_URL": "redis://redis.example:6379/0", "CACHE_URL": "redis://c:6379/1"}

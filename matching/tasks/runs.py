@@ -2,8 +2,7 @@
 
 from celery import shared_task
 
-from mentorship.core.tasks import OrganizationTask
-from programs.tasks.reminders import log_not_ours
+from mentorship.core.tasks import OrganizationTask, organization_row
 
 from ..models import MatchRun
 
@@ -16,9 +15,8 @@ def run_matching(self, organization, run_id):
     failure (the run is then marked failed), does nothing."""
     from ..services.run import matchrun_execute
 
-    run = MatchRun.objects.filter(organization_id=organization.pk, pk=run_id).first()
+    run = organization_row(MatchRun.objects, organization, run_id, what="match run")
     if run is None:  # deleted since, or another organisation's: nothing to do (logged)
-        log_not_ours("match run", MatchRun, run_id, organization)
         return None
     run = matchrun_execute(run=run)
     return run.status

@@ -15,11 +15,13 @@ A periodic sweep over every organisation queues one task per organisation with
 :func:`queue_per_organization`, so that one tenant's failure is retried on its own.
 """
 
+import logging
 from contextvars import ContextVar
 
 from celery import Task
 from celery._state import _task_stack
 
+logger = logging.getLogger(__name__)
 current_organization: ContextVar = ContextVar("current_organization", default=None)
 
 
@@ -50,6 +52,27 @@ class OrganizationTask(Task):
             current_organization.reset(token)
             self.pop_request()
             _task_stack.pop()
+
+
+def organization_row(queryset, organization, pk, *, what):
+    """The row ``pk`` of ``organization`` from ``queryset`` (a tenant model's queryset), or
+    None, logged: a row of another organisation (a wrong call: nothing is done, and nothing
+    is retried) as a warning, a row deleted since the task was queued as information."""
+    row = queryset.for_org(organization).filter(pk=pk).first()
+    if row is not None:
+        return row
+    # Deliberately unscoped: only to tell the two cases apart in the log.
+    if queryset.model.objects.unscoped().filter(pk=pk).exists():
+        logger.warning(
+            "%s %s belongs to another organisation than %s (%s): nothing done.",
+            what,
+            pk,
+            organization.pk,
+            organization.slug,
+        )
+    else:
+        logger.info("%s %s no longer exists: nothing done.", what, pk)
+    return None
 
 
 def queue_per_organization(task, organization_ids, *args, **kwargs):

@@ -1,10 +1,5 @@
 """Writing a model's fields in one step, with the changes for the audit log."""
 
-import datetime
-import decimal
-
-from django.db import models
-
 
 def audit_value(value):
     """A value as the audit log stores it: plain JSON. Dates, times, numbers and objects are
@@ -13,8 +8,6 @@ def audit_value(value):
         return value
     if isinstance(value, list | tuple):
         return [audit_value(item) for item in value]
-    if isinstance(value, datetime.date | datetime.time | decimal.Decimal | models.Model):
-        return str(value)
     return str(value)
 
 

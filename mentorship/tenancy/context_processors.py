@@ -12,7 +12,9 @@ def organization(request):
     def memberships():
         if user is None or not user.is_authenticated:
             return []
-        return list(memberships_of_user(user=user))
+        # Organisation pages: the middleware has read them already.
+        known = getattr(request, "memberships", None)
+        return known if known is not None else list(memberships_of_user(user=user))
 
     membership = getattr(request, "membership", None)
     return {

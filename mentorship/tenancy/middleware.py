@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.defaults import page_not_found
 
-from .selectors import membership_by_slug
+from .selectors import memberships_of_user
 
 
 class OrganizationMiddleware:
@@ -48,7 +48,10 @@ class OrganizationMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        membership = membership_by_slug(user=request.user, slug=slug)
+        # All of the person's memberships in one query: the page's organisation switcher
+        # (the context processor) reuses them instead of asking again.
+        request.memberships = list(memberships_of_user(user=request.user))
+        membership = next((m for m in request.memberships if m.organization.slug == slug), None)
         if membership is None:
             raise Http404("No such organisation.")
         request.membership = membership

@@ -12,10 +12,14 @@ def memberships_of_user(*, user):
     return Membership.objects.of_user(user).select_related("organization")
 
 
-def membership_by_slug(*, user, slug):
+def membership_by_slug(*, user, slug, memberships=None):
     """The person's membership of the organisation at ``/o/<slug>/`` with that organisation,
-    or None when they are no member of it (or it does not exist): one query, per request."""
-    return memberships_of_user(user=user).filter(organization__slug=slug).first()
+    or None when they are no member of it (or it does not exist). Picked from
+    ``memberships`` when the caller has read them already (the middleware, which keeps
+    them for the page's organisation switcher), else one query."""
+    if memberships is None:
+        return memberships_of_user(user=user).filter(organization__slug=slug).first()
+    return next((m for m in memberships if m.organization.slug == slug), None)
 
 
 def membership_counts(*, organization):

@@ -28,11 +28,6 @@ from .models import (
 from .selectors.resources import resource_for_user
 
 
-def can_manage(membership):
-    """Admins write program configuration."""
-    return has_role(membership, Role.ADMIN)
-
-
 def can_read_programs(membership):
     """Leaders and admins read every program and cohort."""
     return has_role(membership, Role.LEADER)

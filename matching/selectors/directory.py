@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 
 from mentorship.tenancy.models import Membership
 from programs.availability import SLOT_CODES, utc_hours
-from programs.models import Competency, MenteeIntake, MentorIntake, MentorOffer
+from programs.models import MenteeIntake, MentorIntake, MentorOffer
 
 from ..models import Offering, OfferingRequest, TimeCredit
 
@@ -189,7 +189,3 @@ def requests_of(*, organization, mentee):
         .select_related("offering", "offering__mentor")
         .order_by("-created_at", "-pk")
     )
-
-
-def competencies_of(*, organization):
-    return Competency.objects.for_org(organization).select_related("area")

@@ -70,13 +70,6 @@ def cohort_live_pairings(*, cohort):
     )
 
 
-def run_proposals(*, run):
-    """A run's proposals, best fit first, with both people."""
-    return list(
-        run.proposals.select_related("mentee__user", "mentor__user").order_by("-score", "id")
-    )
-
-
 def run_pairs(*, run):
     """A run's proposed pairs (a mentor proposed), best fit first, with both people: a
     queryset, for the run page to show a page at a time."""
@@ -164,11 +157,7 @@ def review_counts(*, run):
 
 
 def publishable_count(*, run):
-    return run.proposals.filter(status__in=PUBLISHABLE_STATUSES, mentor__isnull=False).count()
-
-
-def proposed_count(*, run):
-    return run.proposals.filter(status=Proposal.Status.PROPOSED).count()
+    return review_counts(run=run)[0]
 
 
 def proposal_mentor_notes(*, proposal):

@@ -280,6 +280,7 @@ def _review_row(request, proposal, error):
     """The reviewed row, and the publish button and its help out of band (htmx)."""
     run = proposal.run
     _note_best_fits(run, [proposal])
+    publishable, proposed_count = selectors.review_counts(run=run)
     context = {
         "p": proposal,
         "run": run,
@@ -288,8 +289,8 @@ def _review_row(request, proposal, error):
         "row_saved": error is None,
         "back": _back(request),
         # The publish button and its help follow the new counts (out of band).
-        "publishable": selectors.publishable_count(run=run),
-        "proposed_count": selectors.proposed_count(run=run),
+        "publishable": publishable,
+        "proposed_count": proposed_count,
         "oob": True,
     }
     row = render_to_string("matching/runs/run_detail.html#proposal-row", context, request)

@@ -110,9 +110,11 @@ def rejected_pairs(cohort) -> set[tuple[int, int]]:
     )
 
 
-def matchrun_problems(cohort) -> RunCheck:
-    """Check a cohort before running matching: the page shows this before the button."""
-    return run_check(cohort, cohort_profiles(cohort), matching_settings(program=cohort.program))
+def matchrun_problems(cohort, settings=None) -> RunCheck:
+    """Check a cohort before running matching: the page shows this before the button.
+    ``settings``: the program's matching settings, when the caller has read them already."""
+    settings = settings or matching_settings(program=cohort.program)
+    return run_check(cohort, cohort_profiles(cohort), settings)
 
 
 def snapshot_weights(run) -> Weights:

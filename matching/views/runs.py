@@ -142,14 +142,15 @@ def exclusion_delete(request, org_slug, exclusion_id):
 @leader_required
 def cohort_matching(request, org_slug, cohort_id):
     cohort = access_cohort_by_id(membership=request.membership, cohort_id=cohort_id)
+    settings = matching_settings_read(program=cohort.program)
     context = {
         "cohort": cohort,
         "program": cohort.program,
-        "check": matchrun_problems(cohort),
+        "check": matchrun_problems(cohort, settings),
         "page": paginate(request, selectors.cohort_runs(cohort=cohort)),
         "pairings": selectors.cohort_live_pairings(cohort=cohort),
         "rejections": selectors.cohort_rejections(cohort=cohort),
-        "settings": matching_settings_read(program=cohort.program),
+        "settings": settings,
         "inline_limit": inline_limit(),
     }
     return render(request, "matching/runs/cohort_matching.html", context)

@@ -8,3 +8,6 @@ class SessionsConfig(AppConfig):
     name = "sessions"
     label = "mentoring"
     verbose_name = "Mentoring sessions"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

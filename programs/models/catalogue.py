@@ -161,6 +161,15 @@ class Program(TenantModel):
     confidentiality = models.TextField(blank=True)
     escalation_path = models.TextField(blank=True)
     charter_version = models.PositiveIntegerField(default=1, editable=False)
+    notes_shared_with_team = models.BooleanField(
+        "session notes are shared with the program team",
+        default=False,
+        help_text=(
+            "Part of the charter participants acknowledge. When off, admins and leaders see "
+            "that a session took place, its length, template, signals and which outputs were "
+            "given, but not its notes."
+        ),
+    )
     format = models.CharField(max_length=20, choices=Format.choices, default=Format.ONE_TO_ONE)
     cadence_days = models.PositiveSmallIntegerField(
         "target session cadence (days)",

@@ -1,0 +1,207 @@
+"""Who may see and do what with a session: one place, used by every sessions view.
+
+Getters in Zulip's style answer the same 404 for a session that does not exist, one of another
+organisation and one the member may not reach. :func:`session_viewer` then says, for a session
+the member reached, what they see and may do: notes are the pair's, the mentor's private note
+is the mentor's, admins and leaders see metadata (unless the program's charter shares notes
+with the program team), a cohort's facilitator runs its group sessions.
+"""
+
+from dataclasses import dataclass
+
+from django.http import Http404
+
+from mentorship.tenancy.access import get_for_org_or_404, has_role
+from mentorship.tenancy.models import Role
+from programs.models import Participant
+
+from .models import (
+    ActionItem,
+    CalendarFeed,
+    MicroHabit,
+    OfficeHoursSlot,
+    SessionKind,
+    SessionTemplate,
+    SignalType,
+)
+from .models import Session as MentoringSession
+
+SESSION_RELATED = (
+    "cohort",
+    "cohort__program",
+    "cohort__facilitator",
+    "pairing",
+    "mentor",
+    "mentee",
+    "template",
+    "proposed_by",
+)
+
+
+@dataclass(frozen=True)
+class SessionViewer:
+    """What one member sees of, and may do with, one session.
+
+    ``side``: "mentor" (the host), "mentee", "attendee" (a participant of a group session's
+    cohort), "facilitator" (the cohort's facilitator), or "staff" (an admin or leader who
+    takes no part)."""
+
+    side: str
+    is_admin: bool
+    sees_notes: bool  # block notes, corrections, micro-outcome, cue, practice target ...
+    sees_private_note: bool  # the mentor's own note
+    can_log: bool  # write notes, signals, outputs; complete
+    can_schedule: bool  # confirm, reschedule, cancel, mark a no-show
+    can_write_pre_work: bool
+
+    @property
+    def takes_part(self):
+        return self.side in ("mentor", "mentee", "attendee", "facilitator")
+
+
+def _is_cohort_facilitator(cohort, user_id):
+    if cohort is None:
+        return False
+    if cohort.facilitator_id == user_id:
+        return True
+    return cohort.participants.filter(
+        user_id=user_id,
+        role=Participant.Role.FACILITATOR,
+        status__in=Participant.ENROLLED_STATUSES,
+    ).exists()
+
+
+def _is_cohort_participant(cohort, user_id):
+    return (
+        cohort is not None
+        and cohort.participants.filter(
+            user_id=user_id, status__in=Participant.ENROLLED_STATUSES
+        ).exists()
+    )
+
+
+def session_viewer(*, session, membership):
+    """The :class:`SessionViewer` of ``membership`` for ``session``, or None when the member
+    may not see it at all."""
+    user_id = membership.user_id
+    is_admin = has_role(membership, Role.ADMIN)
+    is_staff = has_role(membership, Role.LEADER)
+    shared = bool(session.cohort_id and session.cohort.program.notes_shared_with_team)
+    if session.mentor_id == user_id:
+        side = "mentor"
+    elif session.mentee_id == user_id:
+        side = "mentee"
+    elif session.kind == SessionKind.GROUP and _is_cohort_facilitator(session.cohort, user_id):
+        side = "facilitator"
+    elif session.kind == SessionKind.GROUP and _is_cohort_participant(session.cohort, user_id):
+        side = "attendee"
+    elif is_staff:
+        side = "staff"
+    else:
+        return None
+    runs_group = session.kind == SessionKind.GROUP and (
+        side in ("mentor", "facilitator") or is_admin
+    )
+    return SessionViewer(
+        side=side,
+        is_admin=is_admin,
+        sees_notes=side in ("mentor", "mentee", "attendee", "facilitator") or shared,
+        sees_private_note=side == "mentor",
+        can_log=side == "mentor" or runs_group,
+        can_schedule=side in ("mentor", "mentee") or runs_group,
+        can_write_pre_work=side == "mentee",
+    )
+
+
+def access_session_by_id(*, membership, session_id):
+    """A session of the member's organisation they may see (as its mentor or mentee, a
+    participant or facilitator of its cohort's group session, or a leader or admin), with
+    its :class:`SessionViewer` as ``session.viewer``; else 404."""
+    session = get_for_org_or_404(
+        MentoringSession.objects.select_related(*SESSION_RELATED),
+        membership.organization,
+        pk=session_id,
+    )
+    viewer = session_viewer(session=session, membership=membership)
+    if viewer is None:
+        raise Http404
+    session.viewer = viewer
+    return session
+
+
+def access_session_to_log_by_id(*, membership, session_id):
+    """A session this member may log (its mentor, or who runs a group session), or 404."""
+    session = access_session_by_id(membership=membership, session_id=session_id)
+    if not session.viewer.can_log:
+        raise Http404
+    return session
+
+
+def access_session_template_by_id(*, membership, sessiontemplate_id):
+    """A session template of the organisation (admins edit; everyone may read)."""
+    return get_for_org_or_404(
+        SessionTemplate.objects.prefetch_related("blocks"),
+        membership.organization,
+        pk=sessiontemplate_id,
+    )
+
+
+def access_signal_type_by_id(*, membership, signaltype_id):
+    return get_for_org_or_404(
+        SignalType.objects.select_related("program", "competency"),
+        membership.organization,
+        pk=signaltype_id,
+    )
+
+
+def access_action_item_by_id(*, membership, actionitem_id):
+    """An action of a pairing the member is on (or that they own), or 404."""
+    action = get_for_org_or_404(
+        ActionItem.objects.select_related("pairing__mentor", "pairing__mentee", "owner"),
+        membership.organization,
+        pk=actionitem_id,
+    )
+    pair = action.pairing
+    people = {action.owner_id}
+    if pair is not None:
+        people |= {pair.mentor.user_id, pair.mentee.user_id}
+    if membership.user_id not in people:
+        raise Http404
+    return action
+
+
+def access_micro_habit_by_id(*, membership, microhabit_id):
+    """A micro-habit of the member (as mentee) or of a mentee they mentor, or 404."""
+    habit = get_for_org_or_404(
+        MicroHabit.objects.select_related("pairing__mentor"),
+        membership.organization,
+        pk=microhabit_id,
+    )
+    mentor_id = habit.pairing.mentor.user_id if habit.pairing_id else None
+    if membership.user_id not in (habit.mentee_id, mentor_id):
+        raise Http404
+    return habit
+
+
+def access_office_hours_slot_by_id(*, membership, officehoursslot_id):
+    """An office-hours slot of a cohort the member takes part in (or staff), or 404."""
+    slot = get_for_org_or_404(
+        OfficeHoursSlot.objects.select_related("cohort", "host", "session"),
+        membership.organization,
+        pk=officehoursslot_id,
+    )
+    if not (
+        has_role(membership, Role.LEADER)
+        or slot.host_id == membership.user_id
+        or _is_cohort_participant(slot.cohort, membership.user_id)
+        or _is_cohort_facilitator(slot.cohort, membership.user_id)
+    ):
+        raise Http404
+    return slot
+
+
+def access_own_calendar_feed_by_id(*, membership, calendarfeed_id):
+    feed = get_for_org_or_404(CalendarFeed.objects, membership.organization, pk=calendarfeed_id)
+    if feed.user_id != membership.user_id:
+        raise Http404
+    return feed

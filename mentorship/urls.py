@@ -13,6 +13,7 @@ org_patterns = [
     path("", include("mentorship.accounts.urls")),
     path("", include("programs.urls")),
     path("", include("matching.urls")),
+    path("", include("sessions.urls")),
 ]
 
 urlpatterns = [

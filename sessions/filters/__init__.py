@@ -1,0 +1,1 @@
+"""FilterSets of the sessions lists."""

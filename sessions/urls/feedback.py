@@ -1,0 +1,3 @@
+"""Sessions URLs: feedback (see sessions/urls/__init__.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Sessions URLs: groups (see sessions/urls/__init__.py)."""
+
+urlpatterns = []

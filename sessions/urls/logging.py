@@ -1,0 +1,3 @@
+"""Sessions URLs: logging (see sessions/urls/__init__.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Sessions URLs: scheduling (see sessions/urls/__init__.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Sessions URLs: signals (see sessions/urls/__init__.py)."""
+
+urlpatterns = []

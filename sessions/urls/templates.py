@@ -1,0 +1,3 @@
+"""Sessions URLs: templates (see sessions/urls/__init__.py)."""
+
+urlpatterns = []

@@ -257,19 +257,29 @@ class PairScorer:
         """Number of mentor columns."""
         return len(self.mentors)
 
-    def _compute(self, rows: slice | np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """Scores of some mentee rows, and where the optional reach rule forbids a pair."""
-        scores = self._left[rows] @ self._right_t
+    def _compute(
+        self, rows: slice | np.ndarray, cols: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Scores of some mentee rows, and where the optional reach rule forbids a pair.
+
+        With ``cols`` (a sorted array of distinct mentor columns), only those columns:
+        the same numbers as the full rows' columns (each entry of a matrix product is
+        summed the same way whatever the other rows and columns; a test checks it).
+        """
+        right_t = self._right_t if cols is None else self._right_t[:, cols]
+        scores = self._left[rows] @ right_t
         far = None
         if self._avail_cap or self._far is not None:
-            overlap = self._avail_e[rows] @ self._avail_m_t
+            avail_t = self._avail_m_t if cols is None else self._avail_m_t[:, cols]
+            overlap = self._avail_e[rows] @ avail_t
             if self._far is not None:
-                far = (overlap == 0) & self._far[rows][:, self._m_off_idx]
+                offsets = self._m_off_idx if cols is None else self._m_off_idx[cols]
+                far = (overlap == 0) & self._far[rows][:, offsets]
             if self._avail_cap:
                 np.minimum(overlap, self._avail_cap, out=overlap)
                 scores += overlap
-        at, cols = _pairs_in(self._repeat_rows, self._repeat_cols, rows)
-        scores[at, cols] -= self._repeat_penalty
+        at, where = _pairs_in(self._repeat_rows, self._repeat_cols, rows)
+        _patch(scores, at, where, cols, -self._repeat_penalty, add=True)
         return scores, far
 
     def block(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
@@ -288,20 +298,24 @@ class PairScorer:
         feasible[at, cols] = False
         return scores, feasible
 
-    def feasible_scores(self, rows: slice | np.ndarray) -> np.ndarray:
+    def feasible_scores(
+        self, rows: slice | np.ndarray, cols: np.ndarray | None = None
+    ) -> np.ndarray:
         """Scores of some mentee rows with -1 wherever a hard rule forbids the pair.
 
-        ``rows`` is a slice or a sorted array of distinct row indices. One float32
-        matrix instead of scores plus a mask: this is what the optimiser ranks, and it
-        saves passes over the block at cohort scale.
+        ``rows`` is a slice or a sorted array of distinct row indices; ``cols``, if
+        given, a sorted array of distinct mentor columns (else every mentor). One
+        float32 matrix instead of scores plus a mask: this is what the optimiser ranks,
+        and it saves passes over the block at cohort scale.
         """
-        scores, far = self._compute(rows)
+        scores, far = self._compute(rows, cols)
         if far is not None:
             np.putmask(scores, far, np.float32(-1.0))
         if self._closed_cols.size:
-            scores[:, self._closed_cols] = -1.0
-        at, cols = _pairs_in(self._blocked_rows, self._blocked_cols, rows)
-        scores[at, cols] = -1.0
+            closed = ~self.mentor_ok if cols is None else ~self.mentor_ok[cols]
+            scores[:, closed] = -1.0
+        at, where = _pairs_in(self._blocked_rows, self._blocked_cols, rows)
+        _patch(scores, at, where, cols, np.float32(-1.0))
         return scores
 
     def scores(self, start: int, stop: int) -> np.ndarray:
@@ -370,6 +384,32 @@ def _sorted_pairs(pairs: Sequence[tuple[int, int]]) -> tuple[np.ndarray, np.ndar
     width = int(arr[:, 1].max()) + 1
     keys = np.unique(arr[:, 0] * width + arr[:, 1])
     return keys // width, keys % width
+
+
+def _patch(
+    scores: np.ndarray,
+    at: np.ndarray,
+    where: np.ndarray,
+    cols: np.ndarray | None,
+    value: np.float32,
+    *,
+    add: bool = False,
+) -> None:
+    """Set (or, with ``add``, add ``value`` to) the entries ``(at, where)`` of ``scores``,
+    where ``where`` are mentor columns and ``scores`` holds only ``cols`` (all if None).
+
+    Pairs are distinct, so a fancy-indexed ``+=`` touches each entry once.
+    """
+    if cols is not None:
+        if not len(cols):
+            return
+        pos = np.minimum(np.searchsorted(cols, where), len(cols) - 1)
+        keep = cols[pos] == where
+        at, where = at[keep], pos[keep]
+    if add:
+        scores[at, where] += value
+    else:
+        scores[at, where] = value
 
 
 def _pairs_in(

@@ -95,7 +95,7 @@ import numpy as np
 from .baselines import exact_dense, greedy
 from .fairness import _protect_worst_off
 from .flow import _Flow
-from .graph import _FitCache, _scan, _where
+from .graph import _FitCache, _kth_largest, _scan
 from .pricing import _duals, _price
 from .problem import (
     BLOCK_SIZE,
@@ -297,9 +297,10 @@ def _arcs_to_room(
     out_r, out_c, out_f = [], [], []
     for start in range(0, len(left_out), BLOCK_SIZE):
         rows = left_out[start : start + BLOCK_SIZE]
-        scores = problem.scorer.feasible_scores(rows)[:, room_cols]
-        kth = np.partition(scores, len(room_cols) - k, axis=1)[:, len(room_cols) - k]
-        r, c = _where(scores >= np.maximum(kth, 0.0)[:, None])
+        scores = problem.scorer.feasible_scores(rows, room_cols)
+        kth, r, c, v = _kth_largest(scores, k)
+        ok = v >= np.maximum(kth, 0.0)[r]
+        r, c = r[ok], c[ok]
         out_r.append(rows[r])
         out_c.append(room_cols[c])
         out_f.append(_to_int(scores[r, c]))

@@ -135,7 +135,14 @@ def _price(
     limit_per_row = PRICED_PER_MENTEE * 4
     # Two scratch sets: the two threads work on an even and an odd block at a time.
     height = min(BLOCK_SIZE, n)
-    scratch = [(np.empty((height, m), np.float32), np.empty((_SLICE, m), bool)) for _ in range(2)]
+    scratch = [
+        (
+            np.empty((height, m), np.float32),
+            np.empty((_SLICE, m), bool),
+            np.empty((_SLICE, m), bool),
+        )
+        for _ in range(2)
+    ]
 
     any_unchecked: list[bool] = []  # shared by the two threads
 
@@ -146,21 +153,25 @@ def _price(
             fit = graph.cache[start:stop]
         else:
             fit = problem.fit_block(start, stop)[1]
-        buffer, hits = scratch[index % 2]
+        buffer, hits, allowed = scratch[index % 2]
         slack = buffer[: stop - start]
-        # Slack and hits slice by slice, while the slice is still in the CPU cache.
+        # Hits slice by slice, while the slice is still in the CPU cache. The slack is
+        # fit - row part - column part, and (fit - row part) - column part > 0 exactly
+        # when fit - row part > column part (a float32 difference is zero only between
+        # equal numbers), so the hot loop keeps fit - row part and compares; the
+        # slack itself is finished below only for a block with too many hits.
         limit = limit_per_row * (stop - start)
         count, found_at = 0, []
         for lo in range(0, stop - start, _SLICE):
             hi = min(lo + _SLICE, stop - start)
             part, mask = slack[lo:hi], hits[: hi - lo]
             np.subtract(fit[lo:hi], row_part[start + lo : start + hi, None], out=part)
-            part -= col_part[None, :]
+            np.greater(part, col_part[None, :], out=mask)
             if forbidden_passes:
                 # A forbidden pair's fit is negative, but in the coverage priority the
                 # bonus of a match outweighs it: such pairs are never candidates.
-                np.putmask(part, fit[lo:hi] < 0, -np.inf)
-            np.greater(part, 0, out=mask)
+                np.greater_equal(fit[lo:hi], 0, out=allowed[: hi - lo])
+                mask &= allowed[: hi - lo]
             count += np.count_nonzero(mask)
             if count and count <= limit:
                 found_at.append(np.flatnonzero(mask) + lo * m)
@@ -168,6 +179,9 @@ def _price(
             return empty, empty, empty, 0, False
         unchecked = False
         if count > limit:
+            slack -= col_part[None, :]
+            if forbidden_passes:
+                np.putmask(slack, fit < 0, -np.inf)
             # Early rounds can flag millions of pairs: keep each row's best few by the
             # float32 slack for the exact check. If a pair left unchecked might improve,
             # this round cannot prove anything.

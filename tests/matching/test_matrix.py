@@ -50,6 +50,27 @@ def test_feasibility_mask_equals_constraint_violation(gap):
     np.testing.assert_allclose(masked[~(masked < 0)], scores[5:30:2][expected[5:30:2]], atol=1e-6)
 
 
+@pytest.mark.parametrize("gap", [None, 6])
+def test_feasible_scores_of_some_columns_are_those_of_the_full_rows(gap):
+    """The optimiser scores only the mentors with room when it repairs the candidate graph:
+    the numbers must be the full rows' own, bit for bit (it ranks them and breaks ties)."""
+    mentees, mentors = random_cohort(9, 300, 120)
+    exclusions = {(i, 100 + j) for i in range(0, 300, 7) for j in range(0, 120, 5)}
+    scorer = PairScorer(
+        mentees,
+        mentors,
+        Weights(),
+        readiness_threshold=2.0,
+        exclusions=exclusions,
+        max_timezone_gap_hours=gap,
+    )
+    rows = np.arange(3, 290, 4)
+    full = scorer.feasible_scores(rows)
+    for cols in (np.arange(0, 120, 3), np.array([5]), np.arange(120), np.zeros(0, np.int64)):
+        np.testing.assert_array_equal(scorer.feasible_scores(rows, cols), full[:, cols])
+    assert (full < 0).any() and (full > 0).any()
+
+
 def test_pair_scores_equal_the_block():
     mentees, mentors = random_cohort(8, 30, 12)
     scorer = PairScorer(mentees, mentors, Weights())

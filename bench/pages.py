@@ -2,12 +2,15 @@
 
     python -m bench.pages                      # the demo organisation
     python -m bench.pages --requests 60 --clients 50 --seconds 5
+    python -m bench.pages --scale 10           # the demo with ten times its people
 
 What it does, in order:
 
 1. builds a fresh PostgreSQL database (``--database-url``, default
    ``postgres://postgres@127.0.0.1:5432/mentorship_bench``; it is dropped and created), migrates
-   it and loads the demo organisation;
+   it and loads the demo organisation; with ``--scale N`` it then copies the demo's people
+   N - 1 times over (``bench.scale``: members, participants of the same cohorts with their
+   intakes, audit events, open invitations), in a database of its own (``<name>_x<N>``);
 2. serves it with gunicorn (``--workers``, default 2) with production settings (``DEBUG=0``;
    requests say ``X-Forwarded-Proto: https``, as a proxy would, so the secure cookies and the
    HTTPS redirect behave as in production);
@@ -300,11 +303,22 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients")
     parser.add_argument("--seconds", type=float, default=3.0, help="throughput window a page")
     parser.add_argument("--skip-build", action="store_true", help="reuse the database")
+    parser.add_argument(
+        "--scale", type=int, default=1, help="the demo's people N times over (bench.scale)"
+    )
     args = parser.parse_args(argv)
+    if args.scale > 1:
+        parts = urlsplit(args.database_url)
+        args.database_url = parts._replace(path=f"{parts.path}_x{args.scale}").geturl()
 
     if not args.skip_build:
         log("building the demo database ...")
         prepare_database(args.database_url)
+        if args.scale > 1:
+            from bench.scale import scale_demo
+
+            log(f"copying the demo's people {args.scale - 1} times ...")
+            scale_demo(args.database_url, args.scale)
     facts, mentee = demo_facts(args.database_url)
     pages = [(label, who, path.format(**facts)) for label, who, path in PAGES]
     people = {"admin": ADMIN, "mentee": mentee}

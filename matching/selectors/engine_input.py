@@ -80,8 +80,13 @@ def _slots(value) -> list[str]:
     return [s for s in (value or []) if s in SLOT_CODES]
 
 
-def cohort_profiles(cohort) -> CohortProfiles:
-    """Profiles of the cohort's active mentors and mentees (see the module docs)."""
+def cohort_profiles(cohort, *, detail=True) -> CohortProfiles:
+    """Profiles of the cohort's active mentors and mentees (see the module docs).
+
+    ``detail=False`` is for counting people, not for scoring them (the pre-run check the
+    cohort's matching page shows): the same people, intakes, capacities, loads and live
+    pairings, but no goals, offers, availability or past mentors, so the three queries
+    and the availability conversion only scoring needs are not run."""
     org_id = cohort.organization_id
     people = list(
         Participant.objects.filter(organization_id=org_id, cohort=cohort)
@@ -94,14 +99,16 @@ def cohort_profiles(cohort) -> CohortProfiles:
     goals: dict[int, dict[int, int]] = defaultdict(dict)
     offers: dict[int, dict[int, int]] = defaultdict(dict)
     names: dict[int, str] = {}
-    for pid, comp_id, priority, name in MenteeGoal.objects.filter(
+    goal_rows = MenteeGoal.objects.filter(
         organization_id=org_id, intake__participant__cohort=cohort
-    ).values_list("intake__participant_id", "competency_id", "priority", "competency__name"):
+    ).values_list("intake__participant_id", "competency_id", "priority", "competency__name")
+    for pid, comp_id, priority, name in goal_rows if detail else ():
         goals[pid][comp_id] = priority
         names[comp_id] = name
-    for pid, comp_id, level, name in MentorOffer.objects.filter(
+    offer_rows = MentorOffer.objects.filter(
         organization_id=org_id, intake__participant__cohort=cohort
-    ).values_list("intake__participant_id", "competency_id", "level", "competency__name"):
+    ).values_list("intake__participant_id", "competency_id", "level", "competency__name")
+    for pid, comp_id, level, name in offer_rows if detail else ():
         offers[pid][comp_id] = level
         names[comp_id] = name
 
@@ -129,7 +136,7 @@ def cohort_profiles(cohort) -> CohortProfiles:
         .values_list("mentee__user_id", "mentor__user_id")
         .distinct()
     )
-    for mentee_user, mentor_user in past_rows:
+    for mentee_user, mentor_user in past_rows if detail else ():
         if mentor_user in mentor_by_user:
             past[mentee_user].add(mentor_by_user[mentor_user])
 
@@ -144,6 +151,11 @@ def cohort_profiles(cohort) -> CohortProfiles:
             offsets[tz] = utc_offset_minutes(tz)
         return offsets[tz]
 
+    def hours(intake) -> frozenset[int]:
+        if not detail:
+            return frozenset()
+        return utc_hours(_slots(intake.availability), intake.time_zone)
+
     for p in people:
         if p.role == Participant.Role.MENTEE:
             intake = getattr(p, "mentee_intake", None)
@@ -155,7 +167,7 @@ def cohort_profiles(cohort) -> CohortProfiles:
                 MenteeProfile(
                     id=p.pk,
                     goals=goals.get(p.pk, {}),
-                    availability=utc_hours(_slots(intake.availability), intake.time_zone),
+                    availability=hours(intake),
                     utc_offset_minutes=offset(intake.time_zone),
                     preferred_format=fmt,
                     learning_style=intake.learning_style or "",
@@ -176,7 +188,7 @@ def cohort_profiles(cohort) -> CohortProfiles:
                 MentorProfile(
                     id=p.pk,
                     offers=offers.get(p.pk, {}),
-                    availability=utc_hours(_slots(intake.availability), intake.time_zone),
+                    availability=hours(intake),
                     utc_offset_minutes=offset(intake.time_zone),
                     formats=frozenset(f for f in (intake.formats or []) if f in FORMATS),
                     styles=frozenset(s for s in (intake.coaching_styles or []) if s),

@@ -114,7 +114,8 @@ def matchrun_problems(cohort, settings=None) -> RunCheck:
     """Check a cohort before running matching: the page shows this before the button.
     ``settings``: the program's matching settings, when the caller has read them already."""
     settings = settings or matching_settings(program=cohort.program)
-    return run_check(cohort, cohort_profiles(cohort), settings)
+    # The check counts people and reads exclusions: profiles without the scoring details.
+    return run_check(cohort, cohort_profiles(cohort, detail=False), settings)
 
 
 def snapshot_weights(run) -> Weights:

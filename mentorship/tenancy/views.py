@@ -51,7 +51,10 @@ def organization_create(request):
 @member_required
 def org_home(request, org_slug):
     organization = request.organization
-    request.session["last_org"] = organization.slug
+    if request.session.get("last_org") != organization.slug:
+        # Written only when it changes: setting it on every visit saved the session (an
+        # UPDATE and a commit) on every home page.
+        request.session["last_org"] = organization.slug
     context = {
         "role_help": ROLE_HELP.get(request.membership.role),
         "home_panels": home_panels(request),

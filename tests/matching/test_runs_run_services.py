@@ -9,17 +9,20 @@ from matching.models import (
     MatchRun,
     Proposal,
 )
+from matching.selectors.engine_input import cohort_profiles
 from matching.selectors.settings import matching_settings
 from matching.services import run as run_module
 from matching.services.exclusions import exclusion_create
 from matching.services.publish import matchrun_publish
 from matching.services.review import proposal_set_status
-from matching.services.rules import matchrun_problems
+from matching.services.rules import matchrun_problems, run_check
 from matching.services.run import matchrun_start
 from matching.services.settings import matching_settings_update
 from tests.matching.factories import (
     add_mentee,
+    add_mentor,
     matching_cohort,
+    pair,
 )
 
 pytestmark = pytest.mark.django_db
@@ -73,6 +76,27 @@ def test_mentees_without_intake_are_skipped_and_reported_by_name(org, admin):
 
     assert [s["id"] for s in run.stats["skipped"]] == [late.pk]
     assert not run.proposals.filter(mentee=late).exists()
+
+
+def test_the_pages_check_without_scoring_details_says_what_the_full_check_says(org, admin):
+    """The matching page's check reads profiles without goals, offers or availability
+    (``detail=False``): it counts and names the same people as the check a run makes."""
+    cohort, comps, mentors, mentees = matching_cohort(org, mentors=3, mentees=4, capacity=2)
+    full_mentor = add_mentor(cohort, comps, capacity=0)
+    add_mentor(cohort, comps, intake=False)
+    add_mentee(cohort, comps, intake=False)
+    pair(mentees[0], mentors[0])
+    pair(mentees[1], mentors[0], status="pending")
+    for mentor in [*mentors, full_mentor]:
+        exclusion_create(organization=org, mentee=mentees[2].user, mentor=mentor.user, by=admin)
+    settings = matching_settings(program=cohort.program)
+
+    full = run_check(cohort, cohort_profiles(cohort), settings)
+    light = matchrun_problems(cohort, settings)
+
+    assert full.excluded_from_all == [mentees[2]] and len(full.skipped) == 2
+    assert full.already_paired == 2 and full.places == 3 * 2 - 2
+    assert light == full
 
 
 # --- a run ---------------------------------------------------------------------------------

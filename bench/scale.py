@@ -47,7 +47,7 @@ def _connect(database_url):
 def _rows(cursor, sql, params=()):
     cursor.execute(sql, params)
     columns = [d.name for d in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _insert(cursor, table, row):
@@ -90,7 +90,9 @@ def scale_demo(database_url, factor, slug="northwind"):
         (org_id,) = cursor.execute(
             "SELECT id FROM tenancy_organization WHERE slug = %s", (slug,)
         ).fetchone()
-        members = _rows(cursor, "SELECT * FROM tenancy_membership WHERE organization_id = %s", (org_id,))
+        members = _rows(
+            cursor, "SELECT * FROM tenancy_membership WHERE organization_id = %s", (org_id,)
+        )
         user_ids = [m["user_id"] for m in members]
         users = _rows(cursor, "SELECT * FROM accounts_user WHERE id = ANY(%s)", (user_ids,))
         addresses = _rows(
@@ -129,7 +131,9 @@ def scale_demo(database_url, factor, slug="northwind"):
                 )
             for member in members:
                 _insert(
-                    cursor, "tenancy_membership", {**member, "user_id": maps["user"][member["user_id"]]}
+                    cursor,
+                    "tenancy_membership",
+                    {**member, "user_id": maps["user"][member["user_id"]]},
                 )
             for table, translate, map_name in PEOPLE_TABLES:
                 copied = _copy(cursor, table, originals[table], translate, maps)
@@ -142,5 +146,7 @@ def scale_demo(database_url, factor, slug="northwind"):
                     "accounts_invitation",
                     {**invitation, "email": f"s{k}.{invitation['email']}"},
                 )
-            _copy(cursor, "programs_pendingenrolment", pending, {"invitation_id": "invitation"}, maps)
+            _copy(
+                cursor, "programs_pendingenrolment", pending, {"invitation_id": "invitation"}, maps
+            )
         cursor.execute("ANALYZE")

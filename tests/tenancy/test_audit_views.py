@@ -2,6 +2,7 @@
 dates (only the organisation's people may be chosen), htmx results, fifty a page, and its
 query budget. Refusals for every organisation page are in test_views.py."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -68,6 +69,25 @@ def test_audit_log_filters(query, expected, org, audit_events, as_admin):
 def test_audit_log_filters_by_actor(org, member, audit_events, as_admin):
     response = as_admin.get(url("audit_log", org), {"actor": member.pk})
     assert _shown(response) == {audit_events["accept"].pk}
+
+
+def _actor_options(response):
+    select = re.search(r'<select name="actor".*?</select>', response.content.decode(), re.S)
+    return set(re.findall(r'<option value="(\d+)"', select.group(0)))
+
+
+def test_the_who_menu_offers_admins_leaders_and_the_chosen_person_not_every_member(
+    org, admin, leader, member, audit_events, as_admin
+):
+    """A menu of every member grew with the organisation; any member still filters."""
+    others = [MembershipFactory(organization=org).user for _ in range(3)]
+    offered = _actor_options(as_admin.get(url("audit_log", org)))
+    assert offered == {str(admin.pk), str(leader.pk)}
+
+    response = as_admin.get(url("audit_log", org), {"actor": others[0].pk})
+    assert _actor_options(response) == {str(admin.pk), str(leader.pk), str(others[0].pk)}
+    assert not response.context["filter"].form.errors
+    assert f'<option value="{others[0].pk}" selected>' in response.content.decode()
 
 
 def test_audit_log_offers_only_the_organisations_people_as_actors(

@@ -77,9 +77,12 @@ def email_send(
     recipient_email="",
     audience="",
     period="",
+    attachments=(),
 ):
     """Queue one e-mail of a declared kind to ``user`` (or to ``recipient_email``, for a
-    person who has no account yet); returns ``(message, created)``."""
+    person who has no account yet); returns ``(message, created)``. ``attachments``:
+    ``[{"filename", "content_type", "content"}]`` with text content (a calendar invitation's
+    ``content_type`` may carry parameters: ``"text/calendar; method=REQUEST"``)."""
     from .services import message_queue
 
     if KINDS.get(email_kind.kind) is not email_kind:
@@ -94,4 +97,5 @@ def email_send(
         subject=subject,
         body=body,
         period=period,
+        attachments=attachments,
     )

@@ -43,6 +43,9 @@ class Message(TenantModel):
     )
     subject = models.CharField(max_length=200)
     body = models.TextField()
+    # Files sent with the e-mail (a calendar invitation): [{"filename", "content_type",
+    # "content"}], text content only.
+    attachments = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)

@@ -2,6 +2,8 @@
 
 import logging
 from datetime import timedelta
+from email.mime.application import MIMEApplication
+from email.mime.text import MIMEText
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -33,7 +35,16 @@ def enqueue_on_commit(task, *args):
 
 
 def message_queue(
-    *, organization, kind, subject_key, recipient_email, subject, body, period="", recipient=None
+    *,
+    organization,
+    kind,
+    subject_key,
+    recipient_email,
+    subject,
+    body,
+    period="",
+    recipient=None,
+    attachments=(),
 ):
     """Store a message under its unique key and enqueue its delivery on commit.
 
@@ -55,7 +66,11 @@ def message_queue(
     try:
         with transaction.atomic():
             message = Message.objects.create(
-                **key, recipient=recipient, subject=subject[:200], body=body
+                **key,
+                recipient=recipient,
+                subject=subject[:200],
+                body=body,
+                attachments=[dict(attachment) for attachment in attachments],
             )
     except IntegrityError:
         return Message.objects.filter(**key).get(), False
@@ -75,12 +90,15 @@ def message_deliver(*, organization, message_id):
         if message.status in {Message.Status.SENT, Message.Status.GAVE_UP}:
             return message
         try:
-            EmailMessage(
+            email = EmailMessage(
                 subject=message.subject,
                 body=message.body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[message.recipient_email],
-            ).send()
+            )
+            for attachment in message.attachments or []:
+                email.attach(_mime_attachment(attachment))
+            email.send()
         except Exception as exc:
             failure = exc
         else:
@@ -97,6 +115,23 @@ def message_deliver(*, organization, message_id):
         status=Message.Status.GAVE_UP if attempts >= MAX_ATTEMPTS else Message.Status.FAILED,
     )
     raise failure
+
+
+def _mime_attachment(attachment):
+    """A stored attachment as a MIME part: text content, its content type's parameters kept
+    (``text/calendar; method=REQUEST`` is what calendar applications read an invitation by)."""
+    content_type, *params = (part.strip() for part in attachment["content_type"].split(";"))
+    maintype, _, subtype = content_type.partition("/")
+    if maintype == "text":
+        part = MIMEText(attachment["content"], subtype, "utf-8")
+    else:
+        part = MIMEApplication(attachment["content"].encode(), subtype)
+    for param in params:
+        name, _, value = param.partition("=")
+        if name and name.lower() != "charset":
+            part.set_param(name.strip(), value.strip().strip('"'))
+    part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+    return part
 
 
 def message_sweep(*, older_than_seconds=120):

@@ -20,3 +20,11 @@ def test_readiness_threshold_is_applied_and_the_run_says_whether_it_is_optimal(c
     # A fifth of the mentors (readiness 2.5 to 3) take nobody: fewer places, fewer matched.
     assert float(ready["match_rate"]) < float(plain["match_rate"])
     assert float(ready["greedy_match_rate"]) <= float(ready["match_rate"])
+
+
+def test_engine_time_is_scoring_plus_solving_and_part_of_the_total(capsys):
+    out = figures(capsys, "--mentees", "400", "--mentors", "120", "--skip-greedy")
+    engine = float(out["engine_s"])
+    # Each figure is rounded to 1 ms on its own.
+    assert abs(engine - float(out["scoring_s"]) - float(out["solve_s"])) <= 0.002
+    assert float(out["build_s"]) + engine <= float(out["total_s"]) + 0.002

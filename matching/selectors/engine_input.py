@@ -80,20 +80,46 @@ def _slots(value) -> list[str]:
     return [s for s in (value or []) if s in SLOT_CODES]
 
 
+# What profiles without scoring details read of a participant (``detail=False``).
+COUNTED_FIELDS = (
+    "organization_id",
+    "cohort_id",
+    "user_id",
+    "role",
+    "status",
+    "department",
+    "manager_id",
+    "user__name",
+    "user__email",
+    "mentee_intake__participant_id",
+    "mentee_intake__completed_at",
+    "mentor_intake__participant_id",
+    "mentor_intake__completed_at",
+    "mentor_intake__capacity",
+)
+
+
 def cohort_profiles(cohort, *, detail=True) -> CohortProfiles:
     """Profiles of the cohort's active mentors and mentees (see the module docs).
 
     ``detail=False`` is for counting people, not for scoring them (the pre-run check the
     cohort's matching page shows): the same people, intakes, capacities, loads and live
-    pairings, but no goals, offers, availability or past mentors, so the three queries
-    and the availability conversion only scoring needs are not run."""
+    pairings, but profiles without goals, offers, availability, formats, styles, readiness
+    or past mentors, so the intakes' long columns, the readiness and the three queries only
+    scoring needs are not read."""
     org_id = cohort.organization_id
-    people = list(
+    people = (
         Participant.objects.filter(organization_id=org_id, cohort=cohort)
         .filter(status=Participant.Status.ACTIVE, role__in=["mentor", "mentee"])
-        .select_related("user", "mentee_intake", "mentor_intake", "readiness")
         .order_by("pk")
     )
+    if detail:
+        people = people.select_related("user", "mentee_intake", "mentor_intake", "readiness")
+    else:
+        people = people.select_related("user", "mentee_intake", "mentor_intake").only(
+            *COUNTED_FIELDS
+        )
+    people = list(people)
     participants = {p.pk: p for p in people}
 
     goals: dict[int, dict[int, int]] = defaultdict(dict)
@@ -152,8 +178,6 @@ def cohort_profiles(cohort, *, detail=True) -> CohortProfiles:
         return offsets[tz]
 
     def hours(intake) -> frozenset[int]:
-        if not detail:
-            return frozenset()
         return utc_hours(_slots(intake.availability), intake.time_zone)
 
     for p in people:
@@ -162,19 +186,24 @@ def cohort_profiles(cohort, *, detail=True) -> CohortProfiles:
             if intake is None or intake.completed_at is None:
                 missing.append(p)
                 continue
-            fmt = intake.preferred_format if intake.preferred_format in FORMATS else ""
+            details = {}
+            if detail:
+                fmt = intake.preferred_format if intake.preferred_format in FORMATS else ""
+                details = {
+                    "goals": goals.get(p.pk, {}),
+                    "availability": hours(intake),
+                    "utc_offset_minutes": offset(intake.time_zone),
+                    "preferred_format": fmt,
+                    "learning_style": intake.learning_style or "",
+                    "past_mentor_ids": frozenset(past.get(p.user_id, ())),
+                }
             mentees.append(
                 MenteeProfile(
                     id=p.pk,
-                    goals=goals.get(p.pk, {}),
-                    availability=hours(intake),
-                    utc_offset_minutes=offset(intake.time_zone),
-                    preferred_format=fmt,
-                    learning_style=intake.learning_style or "",
                     department=p.department or "",
                     manager_id=p.manager_id,
-                    past_mentor_ids=frozenset(past.get(p.user_id, ())),
                     user_id=p.user_id,
+                    **details,
                 )
             )
         else:
@@ -182,20 +211,25 @@ def cohort_profiles(cohort, *, detail=True) -> CohortProfiles:
             if intake is None or intake.completed_at is None:
                 missing.append(p)
                 continue
-            readiness = getattr(p, "readiness", None)
             capacity[p.pk] = intake.capacity
+            details = {}
+            if detail:
+                readiness = getattr(p, "readiness", None)
+                details = {
+                    "offers": offers.get(p.pk, {}),
+                    "availability": hours(intake),
+                    "utc_offset_minutes": offset(intake.time_zone),
+                    "formats": frozenset(f for f in (intake.formats or []) if f in FORMATS),
+                    "styles": frozenset(s for s in (intake.coaching_styles or []) if s),
+                    "readiness": float(readiness.score) if readiness is not None else None,
+                }
             mentors.append(
                 MentorProfile(
                     id=p.pk,
-                    offers=offers.get(p.pk, {}),
-                    availability=hours(intake),
-                    utc_offset_minutes=offset(intake.time_zone),
-                    formats=frozenset(f for f in (intake.formats or []) if f in FORMATS),
-                    styles=frozenset(s for s in (intake.coaching_styles or []) if s),
                     department=p.department or "",
                     capacity=max(intake.capacity - load.get(p.pk, 0), 0),
-                    readiness=float(readiness.score) if readiness is not None else None,
                     user_id=p.user_id,
+                    **details,
                 )
             )
     return CohortProfiles(

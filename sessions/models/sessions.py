@@ -123,6 +123,9 @@ class Session(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reschedule_count = models.PositiveSmallIntegerField(default=0)
+    reschedule_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why it was last moved."
+    )
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     sequence = models.PositiveIntegerField(default=0)
     # Pre-work (S3)

@@ -18,3 +18,28 @@ SESSION_FOLLOWUP = declare(
     "about the session. Once each.",
     audiences=("mentee", "mentor"),
 )
+
+
+# --- scheduling: proposals, invitations, moves and cancellations (S2) ----------------------
+
+SESSION_PROPOSED = declare(
+    "sessions.session_proposed",
+    "The other side of a pair, when a session is proposed, another time is proposed, or a "
+    "session not yet confirmed is moved: to confirm it or propose another time. Once per "
+    "version of the time.",
+)
+SESSION_CONFIRMED = declare(
+    "sessions.session_confirmed",
+    "Both sides of a pair when a session is confirmed, with the calendar invitation "
+    "(METHOD:REQUEST) in each person's time zone. Once per person and version.",
+)
+SESSION_RESCHEDULED = declare(
+    "sessions.session_rescheduled",
+    "Both sides of a pair when a confirmed session is moved: the updated invitation "
+    "(METHOD:REQUEST, SEQUENCE raised); the other side confirms the new time.",
+)
+SESSION_CANCELLED = declare(
+    "sessions.session_cancelled",
+    "The other side of a pair when a session is cancelled (with the reason), and both sides "
+    "the cancellation (METHOD:CANCEL) when it was in their calendars.",
+)

@@ -4,6 +4,26 @@ from mentorship.tenancy.models import Role  # noqa: F401
 from mentorship.tenancy.navigation import register_nav  # noqa: F401
 
 # --- templates and signal types
+register_nav(
+    "Programs",
+    "Session templates",
+    "session_template_list",
+    role=Role.LEADER,
+    order=40,
+    also_active=(
+        "session_template_detail",
+        "session_template_edit",
+        "program_session_templates",
+    ),
+)
+register_nav(
+    "Programs",
+    "Signal types",
+    "signal_type_list",
+    role=Role.LEADER,
+    order=45,
+    also_active=("signal_type_create", "signal_type_edit"),
+)
 
 # --- scheduling: my sessions
 

@@ -51,8 +51,9 @@ def _status(session, method):
     return "CONFIRMED"
 
 
-def session_event(session, *, zone, method, stamp=None, description=""):
-    """The VEVENT of one session, its times in ``zone``."""
+def session_event(session, *, zone, method, stamp=None, description="", summary=None):
+    """The VEVENT of one session, its times in ``zone``. A published (feed) event names no
+    one's address: it is read without signing in."""
     start = session.starts_at.astimezone(zone)
     confirmed = session.status in (session.Status.CONFIRMED, session.Status.COMPLETED)
     attendees = [
@@ -69,11 +70,13 @@ def session_event(session, *, zone, method, stamp=None, description=""):
         stamp=stamp or timezone.now(),
         start=start,
         end=start + timedelta(minutes=session.minutes),
-        summary=session.title,
+        summary=summary or session.title,
         location=session.location or None,
         description=description or None,
         status=_status(session, method),
-        organizer=_address(session.mentor) if session.mentor is not None else None,
+        organizer=_address(session.mentor)
+        if session.mentor is not None and method != PUBLISH
+        else None,
         attendees=attendees if method != PUBLISH else None,
     )
     return event
@@ -109,11 +112,26 @@ def invitation_attachment(session, *, zone, method=REQUEST, description=""):
     }
 
 
-def feed(sessions, *, zone, name, stamp=None):
-    """A personal feed: METHOD:PUBLISH with one event per session, times in ``zone``."""
+def _feed_summary(session, owner):
+    if owner is None or session.is_group:
+        return session.title
+    partner = session.mentee if owner.pk == session.mentor_id else session.mentor
+    return f"{session.title} with {partner}" if partner is not None else session.title
+
+
+def feed(sessions, *, zone, name, owner=None, stamp=None):
+    """A personal feed: METHOD:PUBLISH with one event per session, times in ``zone``; each
+    titled with the session and, for ``owner``, the partner's name."""
     stamp = stamp or timezone.now()
     events = [
-        session_event(session, zone=zone, method=PUBLISH, stamp=stamp) for session in sessions
+        session_event(
+            session,
+            zone=zone,
+            method=PUBLISH,
+            stamp=stamp,
+            summary=_feed_summary(session, owner),
+        )
+        for session in sessions
     ]
     calendar = _calendar(PUBLISH, events, name=name)
     if not events:

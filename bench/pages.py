@@ -11,7 +11,8 @@ What it does, in order:
    it and loads the demo organisation; with ``--scale N`` it then copies the demo's people
    N - 1 times over (``bench.scale``: members, participants of the same cohorts with their
    intakes, audit events, open invitations), in a database of its own (``<name>_x<N>``);
-2. serves it with gunicorn (``--workers``, default 2) with production settings (``DEBUG=0``;
+2. serves it with gunicorn as deployed (``gunicorn.conf.py``, with ``--workers``, default 2,
+   and any ``--gunicorn-arg``) with production settings (``DEBUG=0``;
    requests say ``X-Forwarded-Proto: https``, as a proxy would, so the secure cookies and the
    HTTPS redirect behave as in production);
 3. signs in as the demo admin and the demo mentee, and for each main page:
@@ -114,7 +115,7 @@ def production_env(database_url):
     }
 
 
-def start_server(database_url, port, workers):
+def start_server(database_url, port, workers, extra_args=()):
     # Production settings serve hashed static files (whitenoise's manifest): collect them.
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -122,17 +123,21 @@ def start_server(database_url, port, workers):
         env=production_env(database_url),
         cwd=ROOT,
     )
+    # The deployed settings (gunicorn.conf.py), on this port, with this many workers.
     command = [
         str(Path(sys.executable).with_name("gunicorn")),
-        "mentorship.wsgi:application",
+        "--config",
+        str(ROOT / "gunicorn.conf.py"),
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
         "--log-level",
         "warning",
+        *extra_args,
     ]
-    server = subprocess.Popen(command, env=production_env(database_url), cwd=ROOT)
+    env = {**production_env(database_url), "GUNICORN_ACCESS_LOG": ""}
+    server = subprocess.Popen(command, env=env, cwd=ROOT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -304,6 +309,12 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=3.0, help="throughput window a page")
     parser.add_argument("--skip-build", action="store_true", help="reuse the database")
     parser.add_argument(
+        "--gunicorn-arg",
+        action="append",
+        default=[],
+        help="an extra gunicorn argument, over gunicorn.conf.py (e.g. --gunicorn-arg=--threads=2)",
+    )
+    parser.add_argument(
         "--scale", type=int, default=1, help="the demo's people N times over (bench.scale)"
     )
     args = parser.parse_args(argv)
@@ -323,7 +334,7 @@ def main(argv=None):
     pages = [(label, who, path.format(**facts)) for label, who, path in PAGES]
     people = {"admin": ADMIN, "mentee": mentee}
 
-    server = start_server(args.database_url, args.port, args.workers)
+    server = start_server(args.database_url, args.port, args.workers, args.gunicorn_arg)
     try:
         clients = {}
         for who, email in people.items():

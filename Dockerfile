@@ -30,4 +30,5 @@ USER app
 
 EXPOSE 8000
 
-CMD ["gunicorn", "mentorship.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# The web server's settings live in gunicorn.conf.py (workers, timeouts, queue limits).
+CMD ["gunicorn", "--config", "gunicorn.conf.py"]

@@ -73,7 +73,7 @@ def test_the_five_services_exist(services):
 def test_web_migrates_collects_static_then_runs_gunicorn(services):
     web = services["web"]
     text = command_text(web)
-    assert "gunicorn" in text and "mentorship.wsgi" in text
+    assert "gunicorn" in text and "gunicorn.conf.py" in text  # which names mentorship.wsgi
     assert text.index("migrate") < text.index("collectstatic") < text.index("gunicorn")
     assert "exec gunicorn" in text, "gunicorn must replace the shell to receive signals"
     assert environment(web)["DEBUG"] == "0"
@@ -213,3 +213,108 @@ def test_web_reads_the_client_address_from_the_trusted_proxy(services):
     assert interpolate(env["TRUSTED_PROXY_COUNT"], {}) == "1"
     assert interpolate(env["TRUSTED_PROXY_COUNT"], {"TRUSTED_PROXY_COUNT": "2"}) == "2"
     assert interpolate(env["TRUSTED_CLIENT_IP_HEADER"], {}) == ""
+
+
+# --- gunicorn: its settings in gunicorn.conf.py, read by the image and the stack -------------
+
+GUNICORN_CONF = ROOT / "gunicorn.conf.py"
+
+
+def gunicorn_settings(**env):
+    """gunicorn.conf.py as gunicorn reads it (its own validators), with ``env`` set."""
+    import runpy
+
+    from gunicorn.config import Config
+
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)
+    try:
+        namespace = runpy.run_path(str(GUNICORN_CONF))
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    config = Config()
+    for name, value in namespace.items():
+        if name in config.settings:
+            config.set(name, value)
+    unknown = {
+        name
+        for name, value in namespace.items()
+        if not name.startswith("_")
+        and not callable(value)
+        and name not in config.settings
+        and name not in {"gc", "os"}
+    }
+    assert not unknown, f"gunicorn.conf.py sets what gunicorn does not know: {unknown}"
+    return config
+
+
+def test_web_and_the_image_run_gunicorn_with_its_config_file_only(services):
+    command = command_text(services["web"])
+    tail = command[command.index("exec gunicorn") :].split()
+    assert tail == ["exec", "gunicorn", "--config", "gunicorn.conf.py"], (
+        "every gunicorn setting belongs in gunicorn.conf.py, not on a command line"
+    )
+    cmd = [line for line in DOCKERFILE.read_text().splitlines() if line.startswith("CMD ")]
+    assert cmd == ['CMD ["gunicorn", "--config", "gunicorn.conf.py"]']
+    assert GUNICORN_CONF.exists()
+
+
+def test_gunicorn_serves_the_project_and_drops_what_waited_too_long():
+    config = gunicorn_settings()
+    assert config.wsgi_app == "mentorship.wsgi:application"
+    assert config.address and config.settings["bind"].value == ["0.0.0.0:8000"]
+    from mentorship import wsgi
+    from mentorship.core.queueing import DropStaleRequests
+
+    assert isinstance(wsgi.application, DropStaleRequests)
+
+
+def test_gunicorn_settings_bound_how_long_a_request_can_wait_or_run():
+    config = gunicorn_settings()
+    assert config.worker_class_str == "sync"
+    assert config.workers == 3
+    # A worker stuck on one request is replaced well before a proxy's 60 s read timeout,
+    # and a restart lets requests in flight finish, but not for longer than that.
+    assert 0 < config.timeout <= 30
+    assert 0 < config.graceful_timeout <= config.timeout
+    assert 0 < config.keepalive <= 10
+    # The accept queue is short: a few dozen requests a worker, not gunicorn's 2048.
+    assert config.backlog == 64 * config.workers
+    # Workers are recycled, not all at once.
+    assert config.max_requests >= 500 and 0 < config.max_requests_jitter < config.max_requests
+    assert config.accesslog == "-"
+
+
+def test_gunicorn_settings_follow_the_environment():
+    config = gunicorn_settings(
+        WEB_CONCURRENCY="5",
+        GUNICORN_TIMEOUT="12",
+        GUNICORN_BACKLOG="100",
+        GUNICORN_MAX_REQUESTS="0",
+        GUNICORN_ACCESS_LOG="",
+        GUNICORN_BIND="127.0.0.1:9000",
+    )
+    assert config.workers == 5 and config.timeout == 12 and config.backlog == 100
+    assert config.max_requests == 0 and config.accesslog is None
+    assert config.settings["bind"].value == ["127.0.0.1:9000"]
+
+
+def test_gunicorn_freezes_what_a_worker_loaded_out_of_the_garbage_collector(monkeypatch):
+    import gc
+
+    config = gunicorn_settings()
+    calls = []
+    monkeypatch.setattr(gc, "collect", lambda *a: calls.append("collect"))
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    config.post_worker_init(object())
+    assert calls == ["collect", "freeze"]
+
+
+def test_the_readme_explains_the_gunicorn_settings():
+    text = (ROOT / "README.md").read_text()
+    for name in ("gunicorn.conf.py", "WEB_CONCURRENCY", "REQUEST_QUEUE_TIMEOUT", "X-Request-Start"):
+        assert name in text, f"README.md must explain {name}"

@@ -205,3 +205,38 @@ def access_own_calendar_feed_by_id(*, membership, calendarfeed_id):
     if feed.user_id != membership.user_id:
         raise Http404
     return feed
+
+def runs_session(*, session, user):
+    """True when ``user`` logs ``session``: its mentor (the host), or, for a group session,
+    its cohort's facilitator or an admin of the organisation (the services' check; the pages
+    read ``session.viewer.can_log``)."""
+    if session.mentor_id == user.pk:
+        return True
+    if session.kind != SessionKind.GROUP:
+        return False
+    if _is_cohort_facilitator(session.cohort, user.pk):
+        return True
+    from mentorship.tenancy.models import Membership
+
+    membership = Membership.objects.for_org(session.organization).filter(user=user).first()
+    return has_role(membership, Role.ADMIN)
+
+
+def access_session_block_to_log_by_id(*, membership, sessionblock_id):
+    """A block of a session this member may log, with its session (and ``session.viewer``)
+    read in the same query; else 404. The autosave of a block's notes goes through here."""
+    from .models import SessionBlock
+
+    block = get_for_org_or_404(
+        SessionBlock.objects.select_related(
+            *(f"session__{name}" for name in SESSION_RELATED), "saved_by"
+        ),
+        membership.organization,
+        pk=sessionblock_id,
+    )
+    viewer = session_viewer(session=block.session, membership=membership)
+    if viewer is None or not viewer.can_log:
+        raise Http404
+    block.session.viewer = viewer
+    return block
+

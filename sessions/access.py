@@ -20,6 +20,7 @@ from .models import (
     CalendarFeed,
     MicroHabit,
     OfficeHoursSlot,
+    PulseAnswer,
     SessionKind,
     SessionTemplate,
     SignalType,
@@ -206,6 +207,7 @@ def access_own_calendar_feed_by_id(*, membership, calendarfeed_id):
         raise Http404
     return feed
 
+
 def runs_session(*, session, user):
     """True when ``user`` logs ``session``: its mentor (the host), or, for a group session,
     its cohort's facilitator or an admin of the organisation (the services' check; the pages
@@ -240,3 +242,53 @@ def access_session_block_to_log_by_id(*, membership, sessionblock_id):
     block.session.viewer = viewer
     return block
 
+
+# --- feedback and groups (helper "feedback+groups": additive) ------------------------------
+
+
+def access_own_pulse_answer_by_id(*, membership, pulseanswer_id):
+    """A pulse request of the member's own (the respondent's only: nobody else ever opens an
+    individual answer), or 404."""
+    pulse = get_for_org_or_404(
+        PulseAnswer.objects.select_related("session", "session__mentor", "session__mentee"),
+        membership.organization,
+        pk=pulseanswer_id,
+    )
+    if pulse.respondent_id != membership.user_id:
+        raise Http404
+    return pulse
+
+
+@dataclass(frozen=True)
+class CohortGroupViewer:
+    """What a member may do on a cohort's group sessions page: ``runs`` (generate the weekly
+    sessions, take attendance: its facilitator or an admin), ``hosts`` (offer office hours: a
+    mentor of the cohort, its facilitator, an admin), ``books`` (book office hours: a mentee)."""
+
+    runs: bool
+    hosts: bool
+    books: bool
+
+
+def access_cohort_group_sessions_by_id(*, membership, cohort_id):
+    """A cohort whose group sessions the member may see (a leader or admin, its facilitator,
+    or an enrolled participant), with ``cohort.group_viewer``; else 404."""
+    from programs.access import access_cohort_by_id
+
+    cohort = access_cohort_by_id(membership=membership, cohort_id=cohort_id)
+    user_id = membership.user_id
+    roles = set(
+        cohort.participants.filter(
+            user_id=user_id, status__in=Participant.ENROLLED_STATUSES
+        ).values_list("role", flat=True)
+    )
+    is_admin = has_role(membership, Role.ADMIN)
+    facilitates = cohort.facilitator_id == user_id or Participant.Role.FACILITATOR in roles
+    if not (has_role(membership, Role.LEADER) or facilitates or roles):
+        raise Http404
+    cohort.group_viewer = CohortGroupViewer(
+        runs=is_admin or facilitates,
+        hosts=is_admin or facilitates or Participant.Role.MENTOR in roles,
+        books=Participant.Role.MENTEE in roles,
+    )
+    return cohort

@@ -168,7 +168,22 @@ def populate(context):
                 now=asked + timedelta(hours=5),
             )
         if outcome == "delivered":
-            services.offering_request_deliver(
-                request=request, by=offering.mentor, now=asked + timedelta(days=1)
+            # The accepted request's micro session (sessions made it on acceptance) took
+            # place the next day; the credit comes with its completion.
+            held = asked + timedelta(days=1)
+            session = request.session
+            session.starts_at = held - timedelta(minutes=session.minutes)
+            session.status = "completed"
+            session.confirmed_at = session.completed_at = held
+            session.completed_by = offering.mentor
+            session.save(
+                update_fields=[
+                    "starts_at",
+                    "status",
+                    "confirmed_at",
+                    "completed_at",
+                    "completed_by",
+                ]
             )
+            services.offering_request_deliver(request=request, by=offering.mentor, now=held)
     services.offering_requests_expire(organization=organization, now=now)

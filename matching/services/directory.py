@@ -2,6 +2,12 @@
 answer within the offering's days, expiry, and time-banking credits for delivered sessions.
 The directory's reads are in :mod:`matching.selectors.directory`.
 
+An accepted request becomes a micro session (the sessions app listens to
+:data:`offering_request_accepted` and creates it, with the request's message as its pre-work);
+the mentor's credit is earned when that session is completed (the sessions app calls
+:func:`offering_request_deliver` on ``sessions.signals.session_completed``), not before. A
+request accepted before sessions existed has no session: marking it delivered banks the credit.
+
 Anyone who is a member of the organisation may publish an offering: the directory is the
 organisation's network (M7 "network model"), not a cohort's, and experienced people who mentor
 in no cohort (leads, admins) are exactly whom mentees want to reach for a 20-minute question.
@@ -9,8 +15,9 @@ in no cohort (leads, admins) are exactly whom mentees want to reach for a 20-min
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from mentorship.core.models import model_update
@@ -27,6 +34,10 @@ MIN_MINUTES, MAX_MINUTES = 15, 45
 KIND_NEW = emails.OFFERING_REQUEST_NEW.kind
 KIND_ANSWER = emails.OFFERING_REQUEST_ANSWER.kind
 KIND_EXPIRED = emails.OFFERING_REQUEST_EXPIRED.kind
+
+# Sent inside the acceptance's transaction with request=, by=, now= (sessions creates the
+# request's micro session; the dependency points from sessions to matching, so a signal).
+offering_request_accepted = Signal()
 
 
 # --- offerings ---------------------------------------------------------------------------
@@ -215,6 +226,8 @@ def offering_request_answer(*, request, accept, by, now=None):
     request.status = OfferingRequest.Status.ACCEPTED if accept else OfferingRequest.Status.DECLINED
     request.responded_at = now
     request.save(update_fields=["status", "responded_at"])
+    if accept:
+        offering_request_accepted.send(sender=OfferingRequest, request=request, by=by, now=now)
     _send(
         emails.OFFERING_REQUEST_ANSWER,
         request,
@@ -226,13 +239,23 @@ def offering_request_answer(*, request, accept, by, now=None):
 
 @transaction.atomic
 def offering_request_deliver(*, request, by, now=None):
-    """The mentor marks an accepted session delivered: one credit of the offering's minutes."""
+    """An accepted request's session is delivered: one credit of the offering's minutes.
+    Called when the request's session is completed; refused while it is not (a request with
+    no session, accepted before sessions existed, is marked delivered by its mentor)."""
     now = now or timezone.now()
     request = _locked_request(request)
     if request.offering.mentor_id != by.pk:
         raise ValidationError("Only the mentor marks their session delivered.")
     if request.status != OfferingRequest.Status.ACCEPTED:
         raise ValidationError("Only an accepted request can be marked delivered.")
+    try:
+        session = request.session
+    except ObjectDoesNotExist:
+        session = None
+    if session is not None and session.status != "completed":
+        raise ValidationError(
+            "The credit comes when the session is completed: log it on the session's page."
+        )
     request.status = OfferingRequest.Status.DELIVERED
     request.delivered_at = now
     request.save(update_fields=["status", "delivered_at"])

@@ -34,14 +34,15 @@ def charter_acknowledged(*, program, user):
     )
 
 
-def charter_acknowledged_subquery(organization):
+def charter_acknowledged_subquery(organization, program_id=None):
     """:func:`charter_acknowledged` as a subquery on Participant rows, for lists that must
-    not query per row.
+    not query per row. ``program_id``: the program of every row, when the list is of one
+    cohort (then the rows need not join their cohort to find it).
     It does not know whether the program has a charter: :func:`participant_charter_done`
     adds that."""
     return Exists(
         current_charter_acknowledgements(organization).filter(
-            program_id=OuterRef("cohort__program_id"), user_id=OuterRef("user_id")
+            program_id=program_id or OuterRef("cohort__program_id"), user_id=OuterRef("user_id")
         )
     )
 

@@ -172,11 +172,12 @@ def offerings_of(*, organization, mentor):
 
 
 def incoming_requests(*, organization, mentor):
-    """Requests for ``mentor``'s offerings, newest first."""
+    """Requests for ``mentor``'s offerings, newest first (with the micro session an accepted
+    one became)."""
     return (
         OfferingRequest.objects.for_org(organization)
         .filter(offering__mentor=mentor)
-        .select_related("offering", "mentee", "credit")
+        .select_related("offering", "mentee", "credit", "session")
         .order_by("-created_at", "-pk")
     )
 

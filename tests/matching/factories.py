@@ -242,3 +242,23 @@ __all__ += [
     "RematchRequestFactory",
     "UnresponsiveReportFactory",
 ]
+
+
+def complete_directory_session(request):
+    """Complete an accepted directory request's micro session the way the sessions app does
+    (its status, then ``sessions.signals.session_completed``): the mentor's time-bank credit is
+    earned then (M7). Returns the request, refreshed."""
+    from sessions.models import Session
+    from sessions.signals import session_completed
+
+    session = Session.objects.for_org(request.organization).get(offering_request=request)
+    session.status = Session.Status.COMPLETED
+    session.completed_at = timezone.now()
+    session.completed_by = session.mentor
+    session.save(update_fields=["status", "completed_at", "completed_by"])
+    session_completed.send(sender=Session, session=session, by=session.mentor)
+    request.refresh_from_db()
+    return request
+
+
+__all__ += ["complete_directory_session"]

@@ -18,6 +18,7 @@ from matching.tasks.directory import (
 )
 from mentorship.notifications.models import Message
 from programs.models import MenteeIntake, MentorIntake, MentorOffer, Participant
+from tests.matching.factories import complete_directory_session
 from tests.programs.factories import (
     enrol,
     make_cohort,
@@ -130,8 +131,8 @@ def test_one_open_request_per_offering_and_person(org, offering, mentee):
     services.offering_request_answer(request=first, accept=True, by=offering.mentor)
     with pytest.raises(ValidationError, match="already have an open request"):
         services.offering_request_create(offering=offering, message=PREWORK, by=mentee)
-    services.offering_request_deliver(request=first, by=offering.mentor)
-    # Once delivered, the person may ask again.
+    complete_directory_session(first)
+    # Once delivered (its session completed), the person may ask again.
     services.offering_request_create(offering=offering, message=PREWORK, by=mentee)
     assert OfferingRequest.objects.for_org(org).filter(mentee=mentee).count() == 2
 
@@ -170,20 +171,36 @@ def test_the_answer_is_the_mentors_within_the_days_and_told_once(
     assert "/directory/" in mail.outbox[-1].body
 
 
-def test_delivered_once_gives_one_credit_of_the_offerings_minutes(org, offering, mentee):
+def test_the_credit_is_earned_once_when_the_requests_session_is_completed(org, offering, mentee):
     request = services.offering_request_create(offering=offering, message=PREWORK, by=mentee)
     with pytest.raises(ValidationError, match="accepted"):
         services.offering_request_deliver(request=request, by=offering.mentor)
     services.offering_request_answer(request=request, accept=True, by=offering.mentor)
     with pytest.raises(ValidationError, match="Only the mentor"):
         services.offering_request_deliver(request=request, by=mentee)
-    credit = services.offering_request_deliver(request=request, by=offering.mentor)
+    # Accepted is not delivered: the session is still to take place.
+    with pytest.raises(ValidationError, match="when the session is completed"):
+        services.offering_request_deliver(request=request, by=offering.mentor)
+    assert not TimeCredit.objects.for_org(org).exists()
+    request = complete_directory_session(request)
+    assert request.status == OfferingRequest.Status.DELIVERED
+    credit = TimeCredit.objects.for_org(org).get()
     with pytest.raises(ValidationError):
         services.offering_request_deliver(request=request, by=offering.mentor)
-    assert TimeCredit.objects.for_org(org).get() == credit
     assert (credit.minutes, credit.mentor) == (20, offering.mentor)
     summary = selectors.mentor_credit_summary(organization=org, mentor=offering.mentor)
     assert summary == {"minutes": 20, "sessions": 1}
+
+
+def test_a_request_accepted_before_sessions_existed_is_still_marked_delivered(
+    org, offering, mentee
+):
+    request = services.offering_request_create(offering=offering, message=PREWORK, by=mentee)
+    services.offering_request_answer(request=request, accept=True, by=offering.mentor)
+    request.session.delete()  # as a request accepted before the acceptance made a session
+    request.refresh_from_db()
+    credit = services.offering_request_deliver(request=request, by=offering.mentor)
+    assert credit.minutes == 20
 
 
 def test_expiry_is_idempotent_tells_the_mentee_once_and_keeps_to_its_organisation(
@@ -256,7 +273,7 @@ def test_the_directory_shows_active_offerings_of_members_with_levels_and_credits
     services.offering_set_active(offering=paused, active=False, by=paused.mentor)
     request = services.offering_request_create(offering=offering, message=PREWORK, by=mentee)
     services.offering_request_answer(request=request, accept=True, by=offering.mentor)
-    services.offering_request_deliver(request=request, by=offering.mentor)
+    complete_directory_session(request)
     rows = list(selectors.offerings_for_directory(organization=org, user=mentee))
     assert [o.topic for o in rows] == ["Cueing a squat regression"]
     assert rows[0].credit_minutes == 20 and rows[0].department == "Coaching"

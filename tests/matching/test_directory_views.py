@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from matching.models import Offering, OfferingRequest, TimeCredit
 from matching.services import directory as services
+from tests.matching.factories import complete_directory_session
 from tests.programs.factories import (
     client_for,
     make_competencies,
@@ -223,7 +224,8 @@ def test_accept_by_htmx_swaps_the_row(as_mentor, org, request_row):
     assert response.status_code == 200
     body = response.content.decode()
     assert body.lstrip().startswith(f'<tr id="request-{request_row.pk}"')
-    assert "Mark delivered" in body and "<html" not in body
+    # The accepted request became a micro session: the row leads to it.
+    assert "Open the session" in body and "<html" not in body
     request_row.refresh_from_db()
     assert request_row.status == OfferingRequest.Status.ACCEPTED
 
@@ -248,13 +250,19 @@ def test_a_bad_decision_is_shown_in_the_row(as_mentor, org, request_row):
     assert b"Choose accept or decline" in response.content
 
 
-def test_delivered_banks_the_minutes_once(as_mentor, org, request_row, mentor):
+def test_the_minutes_are_banked_once_when_the_session_is_completed(
+    as_mentor, org, request_row, mentor
+):
     services.offering_request_answer(request=request_row, accept=True, by=mentor)
     deliver = reverse("offering_request_deliver", args=[org.slug, request_row.pk])
-    first = as_mentor.post(deliver, headers=HTMX)
-    second = as_mentor.post(deliver, headers=HTMX)
-    assert b"+20 min banked" in first.content
-    assert b"Only an accepted request" in second.content
+    early = as_mentor.post(deliver, headers=HTMX)
+    assert b"when the session is completed" in early.content
+    assert not TimeCredit.objects.for_org(org).exists()
+    complete_directory_session(request_row)
+    incoming = as_mentor.get(reverse("offering_requests_incoming", args=[org.slug]))
+    assert b"+20 min banked" in incoming.content
+    again = as_mentor.post(deliver, headers=HTMX)
+    assert b"Only an accepted request" in again.content
     assert TimeCredit.objects.for_org(org).filter(mentor=mentor).count() == 1
     page = as_mentor.get(reverse("directory_offering", args=[org.slug, request_row.offering_id]))
     assert page.context["profile"]["credits"] == {"minutes": 20, "sessions": 1}
@@ -313,7 +321,7 @@ def _grow_offerings(org, competencies):
                 offering=offering, message=PREWORK, by=requester
             )
             services.offering_request_answer(request=request, accept=True, by=person)
-            services.offering_request_deliver(request=request, by=person)
+            complete_directory_session(request)
 
     return grow
 
@@ -363,7 +371,7 @@ def test_incoming_and_my_requests_query_budgets(as_mentor, as_member, org, mento
                 offering=offering, message=PREWORK, by=make_person(org)
             )
             services.offering_request_answer(request=request, accept=True, by=mentor)
-            services.offering_request_deliver(request=request, by=mentor)
+            complete_directory_session(request)
 
     assert_flat_queries(
         as_mentor, reverse("offering_requests_incoming", args=[org.slug]), grow_incoming, n=12

@@ -236,6 +236,7 @@ def access_session_block_to_log_by_id(*, membership, sessionblock_id):
         membership.organization,
         pk=sessionblock_id,
     )
+    block.organization = block.session.organization = membership.organization
     viewer = session_viewer(session=block.session, membership=membership)
     if viewer is None or not viewer.can_log:
         raise Http404

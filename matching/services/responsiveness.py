@@ -1,7 +1,8 @@
 """Keeping live pairings responsive (M9, B4): a pending pairing not accepted in time
 expires (and the mentee is offered the next best mentor), an idle pair is warned once and
-then concluded, either side can say "we met" (the idle clock restarts) or report a partner
-who does not answer.
+then concluded, or either side reports a partner who does not answer. A completed session
+restarts the idle clock (``sessions.services.logging.session_complete``; it replaced the
+"we met" button: the mentor logs the session, after the fact if need be).
 
 The hourly check (:func:`pairings_check`) is idempotent: every action moves a row out of
 the state that triggered it, and every e-mail is a ``message_queue`` row with a unique key,
@@ -178,21 +179,6 @@ def _idle(pairing, now, matching, summary):
 
 
 # ------------------------------------------------------------------ the pair's own actions
-
-
-def pairing_met(*, pairing, by, now=None):
-    """Either side says the pair met: the pairing's activity clock restarts, so it is not
-    warned or concluded as idle (M9). Sessions, when they land, record activity the same way."""
-    side = pairing_side(pairing, by)
-    if side is None:
-        raise ValidationError("Only the mentor or the mentee of this pairing can say so.")
-    if pairing.status != Pairing.Status.ACTIVE:
-        raise ValidationError(
-            f"This pairing is {pairing.get_status_display().lower()}: only an active pair meets."
-        )
-    pairing.last_activity_at = now or timezone.now()
-    pairing.save(update_fields=["last_activity_at"])
-    return pairing
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""URLs of a pair's "we met" and unresponsive-partner reports, under /o/<org_slug>/."""
+"""URLs of unresponsive-partner reports, under /o/<org_slug>/."""
 
 from django.urls import path
 
@@ -11,5 +11,4 @@ urlpatterns = [
         name="unresponsive_report_resolve",
     ),
     path("me/pairings/<int:pairing_id>/report/", views.pairing_report, name="pairing_report"),
-    path("me/pairings/<int:pairing_id>/met/", views.pairing_met, name="pairing_met"),
 ]

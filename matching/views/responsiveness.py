@@ -1,5 +1,5 @@
-"""A pair's "we met" and "my partner does not answer", and the admin's handling of a
-report."""
+"""A pair's "my partner does not answer", and the admin's handling of a report. (The pair's
+"we met" became a logged session: sessions' ``session_log``.)"""
 
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -10,7 +10,6 @@ from mentorship.tenancy.access import admin_required, member_required
 
 from ..access import access_pairing_by_id, access_unresponsive_report_by_id
 from ..forms.responsiveness import UnresponsiveReportForm
-from ..selectors.sides import pairing_partner
 from ..services import responsiveness as services
 
 
@@ -43,20 +42,4 @@ def pairing_report(request, org_slug, pairing_id):
         lambda: services.unresponsive_report(pairing=pairing, by=request.user, **form.cleaned_data),
         redirect_to=back,
         message="Thank you: the program's admins will follow up.",
-    )
-
-
-@member_required
-@require_POST
-def pairing_met(request, org_slug, pairing_id):
-    """Either side records that the pair met (the idle clock restarts)."""
-    pairing = access_pairing_by_id(
-        membership=request.membership, pairing_id=pairing_id, side="either"
-    )
-    partner = pairing_partner(pairing, request.user)
-    return action_submit(
-        request,
-        lambda: services.pairing_met(pairing=pairing, by=request.user),
-        redirect_to=reverse("my_mentoring", args=[org_slug]),
-        message=f"Noted: you met {partner.user}. Keep it going.",
     )

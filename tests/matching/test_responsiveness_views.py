@@ -1,10 +1,8 @@
-"""Pages of responsiveness: "we met", unresponsive-partner reports, My mentoring's actions."""
-
-from datetime import timedelta
+"""Pages of responsiveness: unresponsive-partner reports, My mentoring's actions (the mentor's
+"Log a session", which replaced "We met")."""
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from matching.models import Pairing, UnresponsiveReport
 from tests.matching.factories import (
@@ -43,28 +41,22 @@ def test_my_mentoring_with_care_actions_query_budget(org, paired_cohort):
     assert_flat_queries(client, reverse("my_mentoring", args=[org.slug]), grow, n=10)
 
 
-def test_either_side_says_the_pair_met_and_the_idle_clock_restarts(org, paired_cohort):
+def test_my_mentoring_offers_the_mentor_log_a_session_and_not_the_mentee(org, paired_cohort):
     _, mentors, mentees, _, pairing = paired_cohort
-    Pairing.objects.for_org(org).filter(pk=pairing.pk).update(
-        last_activity_at=timezone.now() - timedelta(days=20)
-    )
-    url = reverse("pairing_met", args=[org.slug, pairing.pk])
-    # Nobody else: a colleague who is not in the pair gets 404, and GET is refused.
-    assert client_for(mentors[1].user).post(url).status_code == 404
-    assert client_for(mentees[0].user).get(url).status_code == 405
+    log_url = reverse("session_log", args=[org.slug, pairing.pk])
+    # The mentee does not log (only the mentor does): no link, and the page is a 404.
+    mentee_page = client_for(mentees[0].user).get(reverse("my_mentoring", args=[org.slug]))
+    assert b"Log a session" not in mentee_page.content and b"We met" not in mentee_page.content
+    assert client_for(mentees[0].user).get(log_url).status_code == 404
 
-    response = client_for(mentees[0].user).post(url, follow=True)
+    page = client_for(mentors[0].user).get(reverse("my_mentoring", args=[org.slug]))
 
-    assert b"Noted: you met" in response.content
-    pairing.refresh_from_db()
-    assert pairing.last_activity_at > timezone.now() - timedelta(minutes=1)
-    assert b"We met" in response.content
+    assert b"Log a session" in page.content and b"We met" not in page.content
+    assert log_url.encode() in page.content
 
 
-def test_a_pending_pair_cannot_say_it_met(org, paired_cohort):
+def test_a_pending_pair_is_not_offered_log_a_session(org, paired_cohort):
     _, mentors, mentees, _, pairing = paired_cohort
     Pairing.objects.for_org(org).filter(pk=pairing.pk).update(status=Pairing.Status.PENDING)
-    response = client_for(mentors[0].user).post(
-        reverse("pairing_met", args=[org.slug, pairing.pk]), follow=True
-    )
-    assert b"only an active pair meets" in response.content
+    page = client_for(mentors[0].user).get(reverse("my_mentoring", args=[org.slug]))
+    assert reverse("session_log", args=[org.slug, pairing.pk]).encode() not in page.content

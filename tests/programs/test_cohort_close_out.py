@@ -1,6 +1,6 @@
 """Completing a cohort closes it out for its people (issue 8): pending pairings are
 withdrawn, live ones end with the reason, participants are completed, and the pages stop
-offering "We met", "How is it going?", intake editing and "Add a topic mentor"."""
+offering "Log a session", "How is it going?", intake editing and "Add a topic mentor"."""
 
 import pytest
 from django.urls import reverse
@@ -61,9 +61,9 @@ def test_the_mentor_no_longer_sees_waiting_for_your_answer(org, closed):
     text = page.content.decode()
     assert page.status_code == 200
     assert "Waiting for your answer" not in text
-    assert "We met" not in text
+    assert "Log a session" not in text
     page = client_for(mentors[0].user).get(reverse("my_mentoring", args=[org.slug]))
-    assert "We met" not in page.content.decode()
+    assert "Log a session" not in page.content.decode()
     assert "How is it going?" not in page.content.decode()
 
 

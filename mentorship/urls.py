@@ -7,6 +7,7 @@ from django.urls import include, path
 from mentorship.accounts import views as account_views
 from mentorship.core.views import health
 from mentorship.tenancy import views as tenancy_views
+from sessions.urls.scheduling import feed_urlpatterns as session_feed_patterns
 
 org_patterns = [
     path("", include("mentorship.tenancy.urls")),
@@ -23,4 +24,6 @@ urlpatterns = [
     path("orgs/new/", tenancy_views.organization_create, name="organization_create"),
     path("invitations/<str:token>/", account_views.invitation_accept, name="invitation_accept"),
     path("o/<slug:org_slug>/", include(org_patterns)),
+    # A person's calendar feed: a secret URL without sign-in, naming no organisation.
+    path("", include(session_feed_patterns)),
 ]

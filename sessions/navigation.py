@@ -26,5 +26,13 @@ register_nav(
 )
 
 # --- scheduling: my sessions
+register_nav(
+    "Participate",
+    "My sessions",
+    "my_sessions",
+    role=Role.MEMBER,
+    order=25,
+    also_active=("my_calendar_feed", "pairing_sessions", "session_propose"),
+)
 
 # --- groups

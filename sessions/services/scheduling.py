@@ -40,7 +40,7 @@ from ..emails import (
     SESSION_RESCHEDULED,
     email_send,
 )
-from ..models import Session, SessionKind
+from ..models import CalendarFeed, Session, SessionKind
 from ..selectors.people import zones_of
 from .blocks import copy_template_blocks
 
@@ -503,3 +503,33 @@ def pre_work_save(*, session, text, by):
         session.pre_work_at = timezone.now() if text else None
         session.save(update_fields=["pre_work", "pre_work_at", "updated_at"])
     return session
+
+
+# --- calendar feeds -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_feed_create(*, organization, user):
+    """The person's live feed of ``organization``: the one they have, else a new one."""
+    feed = (
+        CalendarFeed.objects.for_org(organization)
+        .select_for_update()
+        .filter(user=user, revoked_at__isnull=True)
+        .first()
+    )
+    if feed is not None:
+        return feed
+    feed = CalendarFeed(organization=organization, user=user)
+    feed.full_clean()
+    feed.save()
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, organization, user):
+    """Revoke the person's live feed (its address answers 404 from now on) and give them a
+    new one with a new secret."""
+    CalendarFeed.objects.for_org(organization).filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return calendar_feed_create(organization=organization, user=user)

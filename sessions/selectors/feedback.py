@@ -107,7 +107,7 @@ def session_feedback_panel(*, session, membership):
         "feedback_kudos": kudos,
         "feedback_can_give": refusal is None,
         # Said only to the pair: "not completed yet", "already sent" (others see no form).
-        "feedback_refusal": refusal if takes_part and not given else "",
+        "feedback_refusal": refusal if takes_part else "",
         "feedback_max": Kudos.MAX_LENGTH,
         "feedback_recognition": mine,
     }

@@ -78,14 +78,13 @@ class BlockForm(forms.Form):
     prompt = forms.CharField(
         required=False,
         label="Prompt for the mentor",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "templates-prompt"}),
     )
     outputs = forms.MultipleChoiceField(
         choices=Output.choices,
         required=False,
         label="Asks for",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Completing a session lists what its blocks asked for and was not given.",
     )
 
 
@@ -200,18 +199,12 @@ class BlocksEditor:
     def forms(self):
         if self.bound_forms is not None:
             return self.bound_forms
-        return [
-            BlockForm(initial=row, prefix=f"b{i}", auto_id=f"id_b{i}_%s")
-            for i, row in enumerate(self.rows)
-        ]
+        return [BlockForm(initial=row, prefix=f"b{i}") for i, row in enumerate(self.rows)]
 
     def bind(self):
         """Validate the sent copy for saving: True when every row and the length are valid
         (then :meth:`service_kwargs` is the service's input)."""
-        self.bound_forms = [
-            BlockForm(self.data, prefix=f"b{i}", auto_id=f"id_b{i}_%s")
-            for i in range(len(self.rows))
-        ]
+        self.bound_forms = [BlockForm(self.data, prefix=f"b{i}") for i in range(len(self.rows))]
         self.length_form = LengthForm(self.data, prefix="t")
         results = [form.is_valid() for form in [self.length_form, *self.bound_forms]]
         return all(results)  # every form validated, so each shows its errors

@@ -57,12 +57,14 @@ def program_template_choices(*, program):
     picked = ProgramSessionTemplate.objects.for_org(program.organization).filter(
         program=program, template=OuterRef("pk")
     )
-    return list(
+    rows = (
         SessionTemplate.objects.for_org(program.organization)
         .active()
         .annotate(picked=Exists(picked), block_count=Count("blocks", distinct=True))
-        .order_by("kind", "name")
+        .order_by("name")
     )
+    order = {kind: index for index, kind in enumerate(SessionKind.values)}
+    return sorted(rows, key=lambda template: order.get(template.kind, len(order)))
 
 
 def program_templates(*, program, kinds=PAIR_KINDS):

@@ -333,7 +333,13 @@ def session_propose(*, pairing, template, starts_at, minutes=None, location="", 
     return session
 
 
+def _check_pairing_active(session):
+    if session.pairing.status != Pairing.Status.ACTIVE:
+        raise ValidationError("This pairing has ended: its sessions are not scheduled any more.")
+
+
 def _move(session, *, starts_at, minutes, location, by):
+    _check_pairing_active(session)
     minutes = minutes or session.minutes
     if session.template is not None:
         minutes = _check_minutes(session.template, minutes)
@@ -370,6 +376,7 @@ def session_confirm(*, session, by):
         raise ValidationError(
             f"You proposed this time: {_other(session, by)} confirms it (or proposes another)."
         )
+    _check_pairing_active(session)
     check_future(session.starts_at)
     session.status = Session.Status.CONFIRMED
     session.confirmed_at = timezone.now()

@@ -366,3 +366,44 @@ def test_group_sessions_are_not_scheduled_here(pairing, mentor_user):
     group = make_session(None, cohort=pairing.cohort, mentor=mentor_user)
     with pytest.raises(ValidationError, match="facilitator"):
         svc.session_cancel(session=group, reason="No", by=mentor_user)
+
+
+def test_a_session_of_an_ended_pairing_is_not_moved_or_confirmed(
+    pairing, mentor_user, mentee_user, org
+):
+    session = propose(pairing, mentor_user)
+    Pairing.objects.for_org(org).filter(pk=pairing.pk).update(status=Pairing.Status.CONCLUDED)
+    with pytest.raises(ValidationError, match="ended"):
+        svc.session_confirm(session=session, by=mentee_user)
+    with pytest.raises(ValidationError, match="ended"):
+        svc.session_reschedule(session=session, starts_at=at(8), reason="x", by=mentee_user)
+    # Cancelling is still possible.
+    svc.session_cancel(session=session, reason="The pairing ended", by=mentee_user)
+
+
+def test_the_confirmation_email_is_delivered_with_the_invitation_in_the_recipients_zone(
+    pairing, mentor_user, mentee_user, org, settings
+):
+    import vobject
+    from django.core import mail
+
+    from mentorship.notifications.services import message_deliver
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    MenteeIntake.objects.for_org(org).filter(participant=pairing.mentee).update(
+        time_zone="Europe/London"
+    )
+    starts_at = datetime(2027, 3, 29, 9, 0, tzinfo=ZoneInfo("Europe/London"))
+    session = propose(pairing, mentor_user, starts_at=starts_at)
+    svc.session_confirm(session=session, by=mentee_user)
+    message = Message.objects.for_org(org).get(
+        kind="sessions.session_confirmed", recipient=mentee_user
+    )
+    message_deliver(organization=org, message_id=message.pk)
+    [sent] = mail.outbox
+    assert "Monday 29 March 2027, 09:00" in sent.subject
+    [part] = [p for p in sent.message().walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "REQUEST"
+    event = vobject.readOne(part.get_payload(decode=True).decode()).vevent
+    assert event.dtstart.value == starts_at
+    assert "TZID=Europe/London" in part.get_payload(decode=True).decode()

@@ -290,3 +290,10 @@ def test_my_calendar_feed_budget(org, pairing, mentor_user):
         make_session(pairing, starts_in=timedelta(days=2 + Session.objects.for_org(org).count()))
 
     assert_flat_queries(client, reverse("my_calendar_feed", args=[org.slug]), grow, n=8)
+
+
+def test_a_leader_is_not_told_a_proposal_waits_for_them(org, pairing, as_leader):
+    make_session(pairing, status=Session.Status.PROPOSED, proposed_by=pairing.mentor.user)
+    text = as_leader.get(reverse("pairing_sessions", args=[org.slug, pairing.pk])).content
+    assert "Waiting for confirmation" in text.decode()
+    assert "Waiting for you" not in text.decode()

@@ -89,8 +89,6 @@ COUNTED_FIELDS = (
     "status",
     "department",
     "manager_id",
-    "user__name",
-    "user__email",
     "mentee_intake__participant_id",
     "mentee_intake__completed_at",
     "mentor_intake__participant_id",
@@ -106,7 +104,8 @@ def cohort_profiles(cohort, *, detail=True) -> CohortProfiles:
     cohort's matching page shows): the same people, intakes, capacities, loads and live
     pairings, but profiles without goals, offers, availability, formats, styles, readiness
     or past mentors, so the intakes' long columns, the readiness and the three queries only
-    scoring needs are not read."""
+    scoring needs are not read; nor the participants' ``user`` (the caller reads it for the
+    people it names)."""
     org_id = cohort.organization_id
     people = (
         Participant.objects.filter(organization_id=org_id, cohort=cohort)
@@ -116,9 +115,8 @@ def cohort_profiles(cohort, *, detail=True) -> CohortProfiles:
     if detail:
         people = people.select_related("user", "mentee_intake", "mentor_intake", "readiness")
     else:
-        people = people.select_related("user", "mentee_intake", "mentor_intake").only(
-            *COUNTED_FIELDS
-        )
+        # Not the person either: the caller reads it for the few it names.
+        people = people.select_related("mentee_intake", "mentor_intake").only(*COUNTED_FIELDS)
     people = list(people)
     participants = {p.pk: p for p in people}
 

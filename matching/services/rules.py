@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from django.db.models import prefetch_related_objects
+
 from programs.models import Participant
 
 from ..engine.scoring import ALL_WEIGHTS_ZERO, Weights, constraint_violation
@@ -114,8 +116,11 @@ def matchrun_problems(cohort, settings=None) -> RunCheck:
     """Check a cohort before running matching: the page shows this before the button.
     ``settings``: the program's matching settings, when the caller has read them already."""
     settings = settings or matching_settings(program=cohort.program)
-    # The check counts people and reads exclusions: profiles without the scoring details.
-    return run_check(cohort, cohort_profiles(cohort, detail=False), settings)
+    # The check counts people and reads exclusions: profiles without the scoring details,
+    # and the person read only for those the page names.
+    check = run_check(cohort, cohort_profiles(cohort, detail=False), settings)
+    prefetch_related_objects([*check.skipped, *check.excluded_from_all], "user")
+    return check
 
 
 def snapshot_weights(run) -> Weights:

@@ -229,9 +229,10 @@ def access_session_block_to_log_by_id(*, membership, sessionblock_id):
     read in the same query; else 404. The autosave of a block's notes goes through here."""
     from .models import SessionBlock
 
+    # Only what the viewer and the service read: the autosave's one query stays a small join.
     block = get_for_org_or_404(
         SessionBlock.objects.select_related(
-            *(f"session__{name}" for name in SESSION_RELATED), "saved_by"
+            "session", "session__cohort", "session__cohort__program", "session__pairing"
         ),
         membership.organization,
         pk=sessionblock_id,

@@ -1,7 +1,7 @@
 """Reads of signal types (S4, X8): the organisation's list, and a program's active types,
 which the session page's signal controls are built from (:func:`program_signal_types`)."""
 
-from django.db.models import Count
+from django.db.models import Count, F
 
 from ..models import SignalType
 
@@ -13,7 +13,7 @@ def signal_type_list(*, organization):
         SignalType.objects.for_org(organization)
         .select_related("program", "competency")
         .annotate(value_count=Count("values"))
-        .order_by("program__name", "archived_at", "position", "name")
+        .order_by("program__name", F("archived_at").asc(nulls_first=True), "position", "name")
     )
 
 

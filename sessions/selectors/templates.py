@@ -1,7 +1,7 @@
 """Reads of session templates (S1): the organisation's library, one template's page, and the
 templates a program uses, which is what scheduling offers a pair (:func:`program_templates`)."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch
 
 from programs.models import Program
 
@@ -27,7 +27,7 @@ def template_list(*, organization):
         .select_related("copied_from")
         .annotate(block_count=Count("blocks", distinct=True))
         .prefetch_related(_programs_prefetch(organization))
-        .order_by("archived_at", "name")
+        .order_by(F("archived_at").asc(nulls_first=True), "name")
     )
 
 

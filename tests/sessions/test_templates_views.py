@@ -291,3 +291,11 @@ def test_program_templates_query_budget(org, as_admin):
         )
 
     assert_flat_queries(as_admin, url, grow, n=12)
+
+
+def test_showing_all_lists_the_templates_in_use_before_the_archived(org, own, as_leader):
+    services.template_archive(template=builtin(org, "calibration-call"), by=None)
+    body = as_leader.get(
+        reverse("session_template_list", args=[org.slug]), {"state": "all"}
+    ).content.decode()
+    assert body.index("Shadowing day") < body.index("Calibration call")

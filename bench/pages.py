@@ -136,7 +136,9 @@ def start_server(database_url, port, workers, extra_args=()):
         "warning",
         *extra_args,
     ]
-    env = {**production_env(database_url), "GUNICORN_ACCESS_LOG": ""}
+    # No access log, and no worker recycling: a worker restarting (about every 2000
+    # requests as deployed) would land in one page's window and not another's.
+    env = {**production_env(database_url), "GUNICORN_ACCESS_LOG": "", "GUNICORN_MAX_REQUESTS": "0"}
     server = subprocess.Popen(command, env=env, cwd=ROOT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -69,10 +69,10 @@ register_audit_actions(
     {
         "session_template.copied": "Copied a session template",
         "session_template.updated": "Changed a session template",
-        "session_template.blocks_saved": "Changed a session template's blocks",
+        "session_template.blocks_updated": "Changed a session template's blocks",
         "session_template.archived": "Archived a session template",
         "session_template.restored": "Restored an archived session template",
-        "program.session_templates_set": "Chose the session templates of a program",
+        "program.session_templates_updated": "Chose the session templates of a program",
     }
 )
 
@@ -118,7 +118,11 @@ def _check_editable(template):
 
 
 def _block_shape(blocks):
-    return [[block.title, block.minutes, list(block.outputs or [])] for block in blocks]
+    """The blocks in one line for the audit log: "Brief debrief 5 min (notes); …"."""
+    return "; ".join(
+        f"{block.title} {block.minutes} min ({', '.join(block.outputs or []) or 'no outputs'})"
+        for block in blocks
+    )
 
 
 @transaction.atomic
@@ -271,7 +275,7 @@ def template_blocks_save(*, template, minutes, blocks, by):
         audit_record(
             organization=template.organization,
             actor=by,
-            action="session_template.blocks_saved",
+            action="session_template.blocks_updated",
             target=template,
             data=changes,
         )
@@ -337,8 +341,8 @@ def program_templates_set(*, program, templates, by):
         audit_record(
             organization=program.organization,
             actor=by,
-            action="program.session_templates_set",
+            action="program.session_templates_updated",
             target=program,
-            data={"templates": [before, after]},
+            data={"templates": [", ".join(before), ", ".join(after)]},
         )
     return templates

@@ -4,6 +4,7 @@ must add up), archiving, and the templates a program uses; past sessions never c
 import pytest
 from django.core.exceptions import ValidationError
 
+from mentorship.tenancy.audit_display import audit_details
 from mentorship.tenancy.models import AuditEvent
 from sessions.models import SessionKind, SessionTemplate, TemplateBlock
 from sessions.selectors.templates import program_templates
@@ -91,8 +92,11 @@ def test_the_working_copy_is_saved_at_once_reordered_added_and_removed(org, admi
         (4, "Reflective feedback", 10),
     ]
     assert not TemplateBlock.objects.for_org(org).filter(pk=habit["id"]).exists()
-    event = AuditEvent.objects.for_org(org).get(action="session_template.blocks_saved")
+    event = AuditEvent.objects.for_org(org).get(action="session_template.blocks_updated")
     assert event.data["minutes"] == [30, 35]
+    assert event.data["blocks"][1].startswith("Warm-up 5 min (notes); Observation 15 min")
+    details = dict(audit_details(event, zone=org.zoneinfo))
+    assert details["Minutes"] == "30 → 35"
 
 
 def test_a_block_of_another_template_is_refused(org, admin):
@@ -218,8 +222,10 @@ def test_a_program_picks_its_templates_and_scheduling_offers_them(org, admin):
     assert len(program_templates(program=program, kinds=[SessionKind.GROUP])) == 1
     services.template_archive(template=remote, by=admin)
     assert [t.name for t in program_templates(program=program)] == ["On-the-floor session"]
-    event = AuditEvent.objects.for_org(org).get(action="program.session_templates_set")
-    assert event.data["templates"][1] == ["On-the-floor session", "Remote review"]
+    event = AuditEvent.objects.for_org(org).get(action="program.session_templates_updated")
+    assert dict(audit_details(event, zone=org.zoneinfo))["Templates"] == (
+        "none → On-the-floor session, Remote review"
+    )
 
 
 def test_a_program_cannot_pick_an_archived_or_foreign_template(org, other_org, admin):

@@ -9,7 +9,7 @@ from ..models.feedback import PULSE_WORDS
 
 class PulseForm(forms.Form):
     score = forms.TypedChoiceField(
-        label="How useful was the session?",
+        label="Your answer, from 1 to 5",
         choices=[(level, f"{level}: {word}") for level, word in PULSE_WORDS.items()],
         coerce=int,
         widget=forms.RadioSelect,

@@ -194,6 +194,18 @@ def session_page(*, session, membership):
     outputs = [OutputRow(code, Output(code).label, code in given) for code in outputs_asked(data)]
     missing = missing_outputs(data)
 
+    # A group session has no one mentee: its signals, habit and actions belong in each
+    # attendee's own sessions; it shows the outputs its blocks ask for (attendance, presenter
+    # and peer critique are the groups panel's).
+    asked = set(outputs_asked(data))
+    value_codes = {"cue", "practice_target", "follow_up_date", "micro_outcome", "clip_link"}
+    shows = {
+        "signals": not session.is_group,
+        "corrections": not session.is_group or "corrections" in asked,
+        "habit": not session.is_group,
+        "actions": not session.is_group,
+        "outcomes": not session.is_group or bool(asked & value_codes),
+    }
     zone = zone_of(organization=org, user=membership.user_id)
     for block in blocks:
         block.saved_local = timezone.localtime(block.saved_at, zone) if block.saved_at else None
@@ -215,6 +227,7 @@ def session_page(*, session, membership):
     )
     return {
         "blocks": blocks,
+        "shows": shows,
         "signals": signals,
         "corrections": [
             (position, corrections.get(position, ""))

@@ -375,3 +375,30 @@ def test_log_after_query_budget(org, mentor_user, pairing):
     assert_flat_queries(
         client_for(mentor_user), reverse("session_log", args=[org.slug, pairing.pk]), grow, n=20
     )
+
+
+# ------------------------------------------------------------------ group sessions
+
+
+def test_a_group_session_is_logged_by_its_facilitator_not_by_an_attendee(
+    org, pair_cohort, mentee_user
+):
+    from programs.models import Cohort
+    from tests.factories import MembershipFactory
+
+    cohort = pair_cohort[0]
+    facilitator = MembershipFactory(organization=org).user
+    Cohort.objects.for_org(org).filter(pk=cohort.pk).update(facilitator=facilitator)
+    session = make_session(cohort=cohort, starts_in=-timedelta(minutes=30))
+    block = session.blocks.first()
+    url = reverse("session_block_notes", args=[org.slug, block.pk])
+    attendee = client_for(mentee_user)
+    assert attendee.post(url, {"notes": "x", "version": 0}).status_code == 404
+
+    response = client_for(facilitator).post(url, {"notes": "Module 3: pacing", "version": 0})
+
+    assert response.status_code == 302
+    page = attendee.get(_url(session)).content.decode()
+    assert "Module 3: pacing" in page and 'name="notes"' not in page
+    # No one mentee: no signals, habit or actions on a group session's page.
+    assert 'id="signals"' not in page and 'id="habit"' not in page

@@ -160,7 +160,8 @@ def session_schedule_panel(*, session, membership):
     can = {
         "confirm": asked,
         "counter": asked,
-        "reschedule": in_pair and live and not started,
+        # Asked to confirm, one proposes another time (not both buttons for one thing).
+        "reschedule": in_pair and live and not started and not asked,
         "cancel": in_pair and live,
         "no_show": in_pair and session.status == Session.Status.CONFIRMED and started,
     }

@@ -297,3 +297,28 @@ def test_a_leader_is_not_told_a_proposal_waits_for_them(org, pairing, as_leader)
     text = as_leader.get(reverse("pairing_sessions", args=[org.slug, pairing.pk])).content
     assert "Waiting for confirmation" in text.decode()
     assert "Waiting for you" not in text.decode()
+
+
+def test_the_panel_reads_in_a_fixed_number_of_queries(
+    org, pairing, mentor_user, django_assert_num_queries
+):
+    session = make_session(pairing, pre_work="Context")
+    membership = membership_of(mentor_user, org)
+    session = access_session_by_id(membership=membership, session_id=session.pk)
+    with django_assert_num_queries(2):  # the two people's zones (their intakes)
+        panel = session_schedule_panel(session=session, membership=membership)
+    assert panel["schedule"]["shows_pre_work"] and not panel["schedule"]["writes_pre_work"]
+
+
+def test_the_side_asked_confirms_or_proposes_another_time(org, pairing, mentee_user):
+    session = make_session(pairing, status=Session.Status.PROPOSED)  # by the mentor
+    membership = membership_of(mentee_user, org)
+    session = access_session_by_id(membership=membership, session_id=session.pk)
+    can = session_schedule_panel(session=session, membership=membership)["schedule"]["can"]
+    assert can == {
+        "confirm": True,
+        "counter": True,
+        "reschedule": False,
+        "cancel": True,
+        "no_show": False,
+    }

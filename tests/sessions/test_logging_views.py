@@ -127,9 +127,13 @@ def test_the_page_shows_the_time_in_the_viewers_zone_with_its_name(mentor_user, 
     from sessions.selectors.people import zone_of
 
     zone = zone_of(organization=session.organization, user=mentor_user)
-    text = client_for(mentor_user).get(_url(session)).content.decode()
+    client = client_for(mentor_user)
+    text = client.get(_url(session)).content.decode()
     starts = timezone.localtime(session.starts_at, zone)
-    assert f"{starts:%H:%M}" in text and f"({zone})" in text
+    assert f"{starts:%H:%M} <span class=\"muted\">({zone})</span>" in text
+    page = client.post(_url(session, "session_start"), follow=True).content.decode()
+    session.refresh_from_db()
+    assert f"Started {timezone.localtime(session.started_at, zone):%H:%M} ({zone})" in page
 
 
 def test_session_page_query_budget_flat_in_blocks_signals_and_past_sessions(

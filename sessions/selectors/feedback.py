@@ -7,7 +7,7 @@ everything else here returns counts and means, and a mean only where at least
 
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Window
 
 from mentorship.tenancy.access import has_role
 from mentorship.tenancy.models import Role
@@ -116,15 +116,19 @@ def session_feedback_panel(*, session, membership):
 def cohort_feedback_panel(*, cohort, membership):
     """Context for ``sessions/feedback/includes/cohort_panel.html`` on the cohort's page: the
     newest kudos of its sessions (public thank-yous: everyone who may open the page reads
-    them), their number and, for leaders and admins, the pulse aggregate. Three queries."""
+    them), their number and, for leaders and admins, the pulse aggregate. Two queries (one
+    for a facilitator who is not a leader)."""
     organization = membership.organization
-    kudos_rows = Kudos.objects.for_org(organization).filter(session__cohort=cohort)
     kudos = list(
-        kudos_rows.select_related("giver", "recipient", "session").order_by("-created_at")[
-            :COHORT_KUDOS_SHOWN
-        ]
+        Kudos.objects.for_org(organization)
+        .filter(session__cohort=cohort)
+        .select_related("giver", "recipient", "session")
+        # The number of all the cohort's kudos rides on each row (a window runs before the
+        # slice): the list and its count in one query.
+        .annotate(total=Window(Count("pk")))
+        .order_by("-created_at", "-pk")[:COHORT_KUDOS_SHOWN]
     )
-    total = kudos_rows.count()
+    total = kudos[0].total if kudos else 0
     summary = None
     if has_role(membership, Role.LEADER):
         summary = pulse_summary(organization=organization, cohort=cohort)

@@ -209,3 +209,14 @@ def test_session_page_feedback_panel_is_flat_in_kudos(org, done):
     assert_flat_queries(
         client_for(done.mentor), reverse("session_detail", args=[org.slug, done.pk]), grow
     )
+
+
+def test_the_cohort_panel_shows_the_newest_kudos_and_counts_them_all(
+    org, pairing, pair_cohort, as_leader
+):
+    for number in range(10):
+        session = complete(make_session(pairing, starts_in=-timedelta(days=20 - number)))
+        services.kudos_give(session=session, text=f"Thanks number {number}", by=pairing.mentee.user)
+    body = as_leader.get(reverse("cohort_detail", args=[org.slug, pair_cohort[0].pk])).content
+    assert b"10 kudos in this cohort, the newest 8 shown" in body
+    assert b"Thanks number 9" in body and b"Thanks number 1<" not in body

@@ -322,3 +322,10 @@ def test_the_side_asked_confirms_or_proposes_another_time(org, pairing, mentee_u
         "cancel": True,
         "no_show": False,
     }
+
+
+def test_my_mentoring_links_each_pairing_to_its_sessions(org, pairing, mentor_user, mentee_user):
+    url = reverse("pairing_sessions", args=[org.slug, pairing.pk])
+    for user in (mentor_user, mentee_user):
+        page = client_for(user).get(reverse("my_mentoring", args=[org.slug]))
+        assert url in page.content.decode()

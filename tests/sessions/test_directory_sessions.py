@@ -2,7 +2,7 @@
 the micro-mentoring template with its pre-work; the mentor's credit is earned when that session
 is completed, not before."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -78,3 +78,34 @@ def test_the_credit_comes_with_the_completed_session_not_before(org, offering, r
     # A second completion signal earns nothing more.
     complete_directory_session(request_row)
     assert TimeCredit.objects.for_org(org).count() == 1
+
+
+def test_completing_through_the_session_page_service_earns_the_credit(
+    org, offering, request_row, member
+):
+    from sessions.services.logging import session_complete
+
+    directory.offering_request_answer(request=request_row, accept=True, by=offering.mentor)
+    session = Session.objects.for_org(org).get(offering_request=request_row)
+    # The mentee confirms the proposed time. (Written directly: the scheduling services refuse
+    # a session without a pairing today, so a directory session cannot be confirmed through
+    # them yet; see the feedback+groups report.)
+    Session.objects.for_org(org).filter(pk=session.pk).update(
+        status=Session.Status.CONFIRMED, confirmed_by=member, confirmed_at=timezone.now()
+    )
+    session.refresh_from_db()
+    session_complete(
+        session=session,
+        by=offering.mentor,
+        reason="We met in the corridor",
+        now=session.starts_at + timedelta(minutes=25),
+    )
+    request_row.refresh_from_db()
+    assert request_row.status == OfferingRequest.Status.DELIVERED
+    assert TimeCredit.objects.for_org(org).get().minutes == 20
+    assert {
+        m.recipient_id for m in Message.objects.for_org(org).filter(kind="sessions.followup")
+    } == {
+        offering.mentor.pk,
+        member.pk,
+    }

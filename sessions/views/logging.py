@@ -184,6 +184,7 @@ def session_block_notes(request, org_slug, sessionblock_id):
         messages.success(request, f"Notes of \u201c{block.title}\u201d saved.")
         return redirect(_detail_url(session, f"block-{block.position}"))
     zone = zone_of(organization=request.organization, user=request.user)
+    status["zone"] = zone
     if block.saved_at:
         status["saved_local"] = timezone.localtime(block.saved_at, zone)
     status["oob"] = "conflict" not in status and "error" not in status

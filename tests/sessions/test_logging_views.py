@@ -130,7 +130,7 @@ def test_the_page_shows_the_time_in_the_viewers_zone_with_its_name(mentor_user, 
     client = client_for(mentor_user)
     text = client.get(_url(session)).content.decode()
     starts = timezone.localtime(session.starts_at, zone)
-    assert f"{starts:%H:%M} <span class=\"muted\">({zone})</span>" in text
+    assert f'{starts:%H:%M} <span class="muted">({zone})</span>' in text
     page = client.post(_url(session, "session_start"), follow=True).content.decode()
     session.refresh_from_db()
     assert f"Started {timezone.localtime(session.started_at, zone):%H:%M} ({zone})" in page
@@ -223,6 +223,12 @@ def test_autosave_answers_saved_and_the_new_version_out_of_band(mentor_user, ses
 
 
 def test_two_tabs_the_later_save_is_refused_with_both_texts(mentor_user, session):
+    from programs.models import MentorIntake
+
+    # The mentor lives in Tokyo: the stored version's time is shown in their zone.
+    MentorIntake.objects.for_org(session.organization).filter(participant__user=mentor_user).update(
+        time_zone="Asia/Tokyo"
+    )
     block = session.blocks.first()
     url = reverse("session_block_notes", args=[session.organization.slug, block.pk])
     client = client_for(mentor_user)
@@ -236,6 +242,11 @@ def test_two_tabs_the_later_save_is_refused_with_both_texts(mentor_user, session
     assert "hx-swap-oob" not in text  # the version stays: nothing saves over it silently
     block.refresh_from_db()
     assert block.notes == "From tab one" and block.version == 1
+    from sessions.selectors.people import zone_of
+
+    zone = zone_of(organization=session.organization, user=mentor_user)
+    assert str(zone) == "Asia/Tokyo"
+    assert f"at {timezone.localtime(block.saved_at, zone):%H:%M})" in text
 
 
 def test_without_javascript_a_conflict_shows_the_page_with_both_texts(mentor_user, session):

@@ -67,13 +67,15 @@ class SessionProposeForm(WhenForm):
 
     field_order = ["template", "date", "time", "minutes", "location"]
 
-    def __init__(self, *args, pairing, **kwargs):
+    def __init__(self, *args, pairing, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        templates = schedulable_templates(program=pairing.cohort.program)
+        program = pairing.cohort.program
+        program.organization = organization  # the pairing's own (access checked it): no query
+        templates = schedulable_templates(program=program)
         self.templates = templates
-        self.fields["template"].queryset = SessionTemplate.objects.for_org(
-            pairing.organization
-        ).filter(pk__in=[t.pk for t in templates])
+        self.fields["template"].queryset = SessionTemplate.objects.for_org(organization).filter(
+            pk__in=[t.pk for t in templates]
+        )
         self.fields["template"].label_from_instance = self._template_label
 
     @staticmethod

@@ -98,23 +98,23 @@ def page_rows(page, organization):
 # --- a pairing's sessions ----------------------------------------------------------------------
 
 
-def pairing_sessions(*, pairing):
+def pairing_sessions(*, organization, pairing):
     return (
-        Session.objects.for_org(pairing.organization)
+        Session.objects.for_org(organization)
         .filter(pairing=pairing)
         .select_related(*LIST_RELATED)
         .order_by("-starts_at", "-pk")
     )
 
 
-def pairing_next_session(*, pairing, now=None):
-    """The pairing's next live session (the first that has not started), or None."""
+def pairing_next_session_id(*, organization, pairing, now=None):
+    """The id of the pairing's next live session (the first that has not started), or None."""
     now = now or timezone.now()
     return (
-        Session.objects.for_org(pairing.organization)
+        Session.objects.for_org(organization)
         .filter(pairing=pairing, status__in=Session.LIVE_STATUSES, starts_at__gte=now)
-        .select_related(*LIST_RELATED, "proposed_by", "cohort__program")
         .order_by("starts_at")
+        .values_list("pk", flat=True)
         .first()
     )
 

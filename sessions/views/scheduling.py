@@ -77,7 +77,8 @@ def _pairing_for(membership, pairing_id):
 def pairing_sessions(request, org_slug, pairing_id):
     pairing, in_pair = _pairing_for(request.membership, pairing_id)
     session_filter = SessionStatusFilter(
-        request.GET, queryset=selectors.pairing_sessions(pairing=pairing)
+        request.GET,
+        queryset=selectors.pairing_sessions(organization=request.organization, pairing=pairing),
     )
     page = selectors.page_rows(paginate(request, session_filter.qs), request.organization)
     context = {
@@ -91,9 +92,12 @@ def pairing_sessions(request, org_slug, pairing_id):
         "next_session": None,
     }
     if not (request.htmx and request.htmx.target == "pairing-session-results"):
-        upcoming = selectors.pairing_next_session(pairing=pairing)
-        if upcoming is not None and in_pair:
-            upcoming = access_session_by_id(membership=request.membership, session_id=upcoming.pk)
+        upcoming_id = selectors.pairing_next_session_id(
+            organization=request.organization, pairing=pairing
+        )
+        if upcoming_id is not None and in_pair:
+            upcoming = access_session_by_id(membership=request.membership, session_id=upcoming_id)
+            upcoming.organization = request.organization  # the same row: no query for links
             upcoming.page_url = selectors.session_page_url(upcoming)
             context["next_session"] = upcoming
             context.update(
@@ -112,7 +116,9 @@ def session_propose(request, org_slug, pairing_id):
         membership=request.membership, pairing_id=pairing_id, side="either"
     )
     zone = selectors.viewer_zone(organization=request.organization, user=request.user)
-    form = SessionProposeForm(request.POST or None, pairing=pairing, zone=zone)
+    form = SessionProposeForm(
+        request.POST or None, pairing=pairing, organization=request.organization, zone=zone
+    )
     partner = (
         pairing.mentee.user if pairing.mentor.user_id == request.user.pk else pairing.mentor.user
     )

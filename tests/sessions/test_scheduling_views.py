@@ -246,9 +246,7 @@ def test_my_sessions_budget(org, pairing, mentor_user):
                 pairing, starts_in=timedelta(days=days, hours=len(Session.objects.for_org(org)) * 2)
             )
 
-    assert_flat_queries(
-        client_for(mentor_user), reverse("my_sessions", args=[org.slug]), grow, n=14
-    )
+    assert_flat_queries(client_for(mentor_user), reverse("my_sessions", args=[org.slug]), grow, n=9)
 
 
 def test_pairing_sessions_budget(org, pairing, mentor_user):
@@ -265,7 +263,7 @@ def test_pairing_sessions_budget(org, pairing, mentor_user):
         client_for(mentor_user),
         reverse("pairing_sessions", args=[org.slug, pairing.pk]),
         grow,
-        n=22,
+        n=12,
     )
 
 
@@ -277,7 +275,7 @@ def test_session_propose_budget(org, pairing, mentor_user):
             )
 
     assert_flat_queries(
-        client_for(mentor_user), reverse("session_propose", args=[org.slug, pairing.pk]), grow, n=12
+        client_for(mentor_user), reverse("session_propose", args=[org.slug, pairing.pk]), grow, n=9
     )
 
 
@@ -289,7 +287,7 @@ def test_my_calendar_feed_budget(org, pairing, mentor_user):
         make_session(pairing, starts_in=timedelta(days=1 + Session.objects.for_org(org).count()))
         make_session(pairing, starts_in=timedelta(days=2 + Session.objects.for_org(org).count()))
 
-    assert_flat_queries(client, reverse("my_calendar_feed", args=[org.slug]), grow, n=8)
+    assert_flat_queries(client, reverse("my_calendar_feed", args=[org.slug]), grow, n=4)
 
 
 def test_a_leader_is_not_told_a_proposal_waits_for_them(org, pairing, as_leader):

@@ -19,6 +19,7 @@ from mentorship.core.urls import absolute_url
 from .. import emails
 from ..models import Kudos, PulseAnswer, Session, SessionKind
 from ..models.feedback import PULSE_WORDS
+from ..selectors.people import zones_of
 
 FOLLOWUP_KINDS = (SessionKind.ONE_TO_ONE, SessionKind.MICRO)
 
@@ -44,6 +45,7 @@ def session_followup(*, session, site_url=""):
         return []
     organization = session.organization
     summary = None
+    zones = None
     created_rows = []
     for role, user in (
         (PulseAnswer.Role.MENTEE, session.mentee),
@@ -59,6 +61,8 @@ def session_followup(*, session, site_url=""):
         created_rows.append(pulse)
         if summary is None:
             summary = _summary(session)
+            people = [u.pk for u in (session.mentee, session.mentor) if u is not None]
+            zones = zones_of(organization=organization, user_ids=people)
         emails.email_send(
             emails.SESSION_FOLLOWUP,
             organization=organization,
@@ -69,6 +73,7 @@ def session_followup(*, session, site_url=""):
                 "session": session,
                 "organization": organization,
                 "person": user,
+                "zone": zones[user.pk],
                 "partner": session.mentor if role == PulseAnswer.Role.MENTEE else session.mentee,
                 "summary": summary,
                 "pulse_words": PULSE_WORDS,

@@ -1,13 +1,14 @@
 """The follow-up after a completed session (B1), pulse answers (S5) and kudos (S7): sent once,
 answered once, refused with clear words; aggregates only from five answers."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from mentorship.notifications.models import Message
+from programs.models import MenteeIntake
 from sessions.models import Correction, Kudos, PulseAnswer, Session
 from sessions.selectors.feedback import pulse_summary, recognition
 from sessions.services import feedback as services
@@ -160,3 +161,14 @@ def test_recognition_counts_sessions_delivered_and_kudos_received(org, pairing, 
     assert (mentor.sessions_delivered, mentor.kudos) == (1, 1)
     mentee = recognition(organization=org, user=done.mentee)
     assert (mentee.sessions_delivered, mentee.kudos) == (0, 0)
+
+
+def test_the_followup_dates_the_session_in_each_persons_zone(org, pairing):
+    MenteeIntake.objects.for_org(org).filter(participant=pairing.mentee).update(
+        time_zone="Asia/Tokyo"
+    )
+    late = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)  # 1 December in Tokyo
+    complete(make_session(pairing, starts_at=late))
+    bodies = {m.recipient_id: m.body for m in followups(org)}
+    assert "on 1 December 2026" in bodies[pairing.mentee.user_id]
+    assert "on 30 November 2026" in bodies[pairing.mentor.user_id]

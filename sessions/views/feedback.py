@@ -10,6 +10,7 @@ from mentorship.tenancy.access import member_required
 from ..access import access_own_pulse_answer_by_id, access_session_by_id
 from ..forms.feedback import KudosForm, PulseForm
 from ..selectors import feedback as selectors
+from ..selectors.people import zone_of
 from ..services import feedback as services
 
 
@@ -40,7 +41,8 @@ def my_pulse(request, org_slug, pulseanswer_id):
     )
     if done:
         return done
-    context = {**selectors.my_pulse(pulse=pulse), "form": form}
+    zone = zone_of(organization=request.organization, user=request.user)
+    context = {**selectors.my_pulse(pulse=pulse), "form": form, "zone": zone}
     return render(request, "sessions/feedback/pulse.html", context, status=form_status(form))
 
 

@@ -131,5 +131,4 @@ class PreWorkForm(forms.Form):
         max_length=4000,
         label="Your pre-work",
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Short context notes for your mentor: what you want from the session.",
     )

@@ -8,7 +8,8 @@
 * Attendance (present, late, absent) per participant, who presented, the peer critique.
 * Office hours: a mentor or facilitator of the cohort offers a slot; a mentee of the cohort
   books it as a micro session from the micro-mentoring template, within the program's weekly
-  micro-touch cap (:func:`check_weekly_cap`).
+  micro-touch cap and without an overlap (the scheduling area's ``check_cap`` and
+  ``check_overlap``).
 * An accepted directory request becomes a micro session with its pre-work (the request's
   message): :func:`directory_session_create`, called by the receiver of
   ``matching.services.directory.offering_request_accepted``.
@@ -28,6 +29,7 @@ from programs.models import Cohort, Participant
 from ..models import Attendance, OfficeHoursSlot, Session, SessionKind, SessionTemplate
 from ..selectors.people import zone_of
 from .blocks import copy_template_blocks
+from .scheduling import check_cap, check_overlap
 
 register_audit_actions(
     {
@@ -244,35 +246,6 @@ def group_critique_save(*, session, presenter, peer_critique, by):
 # --- the weekly cap, office hours and directory sessions ---------------------------------
 
 
-def check_weekly_cap(*, program, mentee, starts_at, exclude=None):
-    """Refuse a one-to-one or micro session for ``mentee`` in a week (Monday to Sunday, in the
-    mentee's zone) that already holds the program's ``micro_touch_cap`` of them.
-
-    (The scheduling area enforces the same rule for proposed sessions; this copy serves the
-    office-hours booking. Group sessions do not count.)"""
-    cap = getattr(program, "micro_touch_cap", None)
-    if not cap:
-        return
-    organization = program.organization
-    zone = zone_of(organization=organization, user=mentee)
-    week = _week_start(starts_at, zone)
-    start = datetime.combine(week, time.min, tzinfo=zone)
-    end = start + timedelta(days=7)
-    held = (
-        Session.objects.for_org(organization)
-        .counting_for_cap()
-        .filter(mentee=mentee, starts_at__gte=start, starts_at__lt=end)
-    )
-    if exclude is not None:
-        held = held.exclude(pk=exclude.pk)
-    if held.count() >= cap:
-        name = mentee.name or mentee.email
-        raise ValidationError(
-            f"{name} already has {cap} session{'s' if cap != 1 else ''} in the week of "
-            f"{week:%-d %B}, the program's limit."
-        )
-
-
 def _micro_session(*, organization, mentor, mentee, starts_at, minutes, status, by, **fields):
     template = _builtin(organization, MICRO_TEMPLATE_KEY)
     low, high = template.length_range()
@@ -349,7 +322,26 @@ def office_hours_book(*, slot, by, now=None):
         raise ValidationError("Office hours are booked by the cohort's mentees.")
     if slot.host_id == by.pk:
         raise ValidationError("This is your own slot.")
-    check_weekly_cap(program=slot.cohort.program, mentee=by, starts_at=slot.starts_at)
+    # The scheduling area's rules, written once there: the weekly micro-touch cap (micro
+    # sessions count; the week is the mentee's, in their zone) and no overlap with either
+    # person's other live sessions.
+    zone = zone_of(organization=slot.organization, user=by)
+    check_cap(
+        organization=slot.organization,
+        program=slot.cohort.program,
+        mentee=by,
+        kind=SessionKind.MICRO,
+        starts_at=slot.starts_at,
+        zone=zone,
+    )
+    check_overlap(
+        organization=slot.organization,
+        people=[by, slot.host],
+        starts_at=slot.starts_at,
+        minutes=slot.minutes,
+        by=by,
+        zone=zone,
+    )
     session = _micro_session(
         organization=slot.organization,
         mentor=slot.host,

@@ -165,3 +165,17 @@ def test_booking_office_hours_keeps_to_the_weekly_cap(org, cohort, pairing):
     # Group sessions do not count.
     Session.objects.for_org(org).filter(pairing=pairing).update(kind=SessionKind.GROUP)
     assert services.office_hours_book(slot=slot, by=mentee).mentee == mentee
+
+
+def test_booking_office_hours_refuses_an_overlap_with_the_mentees_other_session(
+    org, cohort, pairing
+):
+    mentor, mentee = pairing.mentor.user, pairing.mentee.user
+    when = timezone.now() + timedelta(days=5)
+    make_session(pairing, starts_at=when - timedelta(minutes=10), title="Remote review")
+    other_mentor = [p for p in cohort.participants.all() if p.role == "mentor"][1].user
+    slot = services.office_hours_offer(cohort=cohort, starts_at=when, by=other_mentor)
+    with pytest.raises(ValidationError, match="Remote review"):
+        services.office_hours_book(slot=slot, by=mentee)
+    slot.refresh_from_db()
+    assert slot.session is None and mentor != other_mentor

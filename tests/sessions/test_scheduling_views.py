@@ -327,3 +327,27 @@ def test_my_mentoring_links_each_pairing_to_its_sessions(org, pairing, mentor_us
     for user in (mentor_user, mentee_user):
         page = client_for(user).get(reverse("my_mentoring", args=[org.slug]))
         assert url in page.content.decode()
+
+
+def test_another_time_and_no_show_through_the_panel(org, pairing, mentor_user, mentee_user):
+    proposed = make_session(pairing, status=Session.Status.PROPOSED, starts_in=timedelta(days=3))
+    day = (timezone.now() + timedelta(days=4)).date().isoformat()
+    client_for(mentee_user).post(
+        reverse("session_counter_propose", args=[org.slug, proposed.pk]),
+        {"counter-date": day, "counter-time": "08:30"},
+    )
+    proposed.refresh_from_db()
+    assert (proposed.proposed_by, proposed.sequence) == (mentee_user, 1)
+    assert proposed.starts_at.date().isoformat() == day
+
+    started = make_session(pairing, starts_in=-timedelta(minutes=40))
+    mentor = client_for(mentor_user)
+    refused = mentor.post(
+        reverse("session_no_show", args=[org.slug, started.pk]), {"noshow-absent": "x"}, follow=True
+    )
+    assert "Select a valid choice" in refused.content.decode()
+    mentor.post(
+        reverse("session_no_show", args=[org.slug, started.pk]), {"noshow-absent": "mentee"}
+    )
+    started.refresh_from_db()
+    assert (started.status, started.no_show_of) == (Session.Status.NO_SHOW, mentee_user)

@@ -3,6 +3,7 @@ optimal, forbidden pairs never count as candidates. No database."""
 
 import random
 
+import numpy as np
 import pytest
 
 from matching.engine.optimiser import exact_dense, solve
@@ -54,3 +55,43 @@ def test_forbidden_pairs_do_not_stall_pricing_in_the_coverage_priority(seed):
     )
     assert sum(pruned.scores.values()) == pytest.approx(sum(exact.scores.values()), abs=1e-3)
     assert pruned.min_fit == pytest.approx(exact.min_fit, abs=1e-3)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_pricing_block_with_too_many_hits_keeps_forbidden_pairs_out(seed, monkeypatch):
+    """With one candidate per mentee, the first pass flags far more pairs than it can
+    check in a block: it then ranks each row by the finished slack, where every pair an
+    admin excluded must be -inf (never a gain that crowds out a real candidate)."""
+    from matching.engine import pricing
+
+    mentees, mentors = cohort_with_unready_mentors(seed, n=300, m=400, unready=0)
+    rng = random.Random(seed)
+    excluded = [(i, j) for i in range(300) for j in range(400) if rng.random() < 0.3]
+    exclusions = {(mentees[i].id, mentors[j].id) for i, j in excluded}
+    rows, cols = np.array(excluded).T
+    ranked = []
+    kth_largest = pricing._kth_largest
+
+    def spy(x, k):
+        assert x.shape == (300, 400)  # one block: its rows are the mentees' rows
+        ranked.append(bool(np.isneginf(x[rows, cols]).all()))
+        return kth_largest(x, k)
+
+    monkeypatch.setattr(pricing, "_kth_largest", spy)
+    options = {"weights": COMPETENCY_ONLY, "exclusions": exclusions}
+    pruned = solve(
+        mentees,
+        mentors,
+        complete_graph_limit=0,
+        candidates_per_mentee=1,
+        candidates_per_mentor=1,
+        **options,
+    )
+    assert ranked and all(ranked)
+    monkeypatch.undo()
+    complete = solve(mentees, mentors, complete_graph_limit=10**6, **options)
+    assert pruned.optimal
+    assert len(pruned.assignments) == len(exact_dense(mentees, mentors, **options).assignments)
+    assert pruned.stats["primary_total_fit"] == pytest.approx(
+        complete.stats["primary_total_fit"], abs=1e-9
+    )

@@ -137,7 +137,9 @@ def streak(habit, checkins, today):
             if quota == 0:
                 continue
             done = min(_done_in(habit, checkins, first, min(week_last, today)), quota)
-            if done >= quota or week_last >= today:  # met, or the current week: still open
+            # the current week counts while it can still be met (an active day is left)
+            still_open = any(_active(habit, d) for d in _days(max(first, today), week_last))
+            if done >= quota or still_open:
                 total += done
             else:
                 break

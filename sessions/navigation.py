@@ -32,7 +32,7 @@ register_nav(
     "my_sessions",
     role=Role.MEMBER,
     order=25,
-    also_active=("my_calendar_feed", "pairing_sessions", "session_propose"),
+    also_active=("my_calendar_feed", "pairing_sessions", "session_propose", "session_detail"),
 )
 
 # --- groups

@@ -193,7 +193,7 @@ def session_schedule_panel(*, session, membership):
             else None,
             "shows_pre_work": shows_pre_work,
             "writes_pre_work": writes_pre_work,
-            "pre_work_form": PreWorkForm(initial={"pre_work": session.pre_work})
+            "pre_work_form": PreWorkForm(initial={"pre_work": session.pre_work}, prefix="prework")
             if writes_pre_work
             else None,
             "pre_work_prompt": template.pre_work_prompt if template is not None else "",

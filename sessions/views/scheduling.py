@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from matching.access import access_pairing_by_id
 from mentorship.core.urls import absolute_url
@@ -259,7 +259,7 @@ def session_no_show(request, org_slug, session_id):
 @require_POST
 def session_pre_work(request, org_slug, session_id):
     session = _session(request, session_id)
-    form = PreWorkForm(request.POST)
+    form = PreWorkForm(request.POST, prefix="prework")
     if not form.is_valid():
         return _refused(request, session, form)
     return _act(
@@ -302,7 +302,7 @@ def my_calendar_feed(request, org_slug):
     )
 
 
-@require_GET
+@require_safe
 def calendar_feed_ics(request, calendarfeed_slug):
     """The feed itself, for calendar applications: no sign-in (the URL names no
     organisation, so the organisation middleware lets it through); the secret finds the

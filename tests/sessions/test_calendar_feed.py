@@ -120,3 +120,10 @@ def test_signed_in_as_someone_else_the_feed_is_still_only_the_owners(org, pair_c
     feed = calendar_feed_create(organization=org, user=mentor_user)
     text = fetch(feed, client_for(other.mentor.user)).content.decode()
     assert "Someone else" not in text
+
+
+def test_calendar_applications_may_ask_with_head(org, mentor_user):
+    feed = calendar_feed_create(organization=org, user=mentor_user)
+    url = reverse("calendar_feed_ics", kwargs={"calendarfeed_slug": feed.slug})
+    assert Client().head(url).status_code == 200
+    assert Client().post(url).status_code == 405

@@ -160,7 +160,9 @@ def test_reschedule_and_cancel_and_pre_work_through_the_panel(
         1,
         mentee_user,
     )
-    mentee.post(reverse("session_pre_work", args=[org.slug, session.pk]), {"pre_work": "My goals"})
+    mentee.post(
+        reverse("session_pre_work", args=[org.slug, session.pk]), {"prework-pre_work": "My goals"}
+    )
     session.refresh_from_db()
     assert session.pre_work == "My goals"
     # The mentor reads it on the panel, with when it was written.

@@ -28,7 +28,7 @@ class _Flow:
     def __init__(self, graph: _Graph, residual: np.ndarray, n_free: int, priority: str):
         """Index the graph's nodes and price its arcs for ``priority``."""
         self.rows, self.cols, self.fit = graph.rows, graph.cols, graph.fit
-        self.mentee_rows, local = np.unique(self.rows, return_inverse=True)
+        self.mentee_rows, local = _unique_inverse(self.rows)
         self.n = len(self.mentee_rows)
         self.m = len(residual)
         self.tails = (2 + local).astype(np.int32)
@@ -117,3 +117,12 @@ class _Flow:
         if not len(idx):
             return idx
         return idx[np.asarray(solver.flows(np.asarray(arcs, np.int32))) > 0]
+
+
+def _unique_inverse(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)``, without the sort when ``values`` is
+    already sorted (a graph's arcs are kept sorted by mentee, then mentor)."""
+    if len(values) and not (values[1:] >= values[:-1]).all():
+        return np.unique(values, return_inverse=True)
+    starts = np.r_[True, values[1:] != values[:-1]] if len(values) else np.zeros(0, bool)
+    return values[starts], np.cumsum(starts) - 1

@@ -89,7 +89,11 @@ class _Graph:
     unit: int = 1  # the cache holds fit // unit: 1 is exact (int16), more is coarse (int8)
 
     def add(self, rows: np.ndarray, cols: np.ndarray, fit: np.ndarray, m: int) -> int:
-        """Add arcs (duplicates ignored); return how many were new."""
+        """Add arcs (duplicates ignored); return how many were new.
+
+        The arcs stay sorted by mentee row, then mentor column (flows and pricing rely
+        on it to skip a sort, and check it).
+        """
         before = len(self.rows)
         keys = np.concatenate([self.rows, rows]) * max(m, 1) + np.concatenate([self.cols, cols])
         _, first = np.unique(keys, return_index=True)

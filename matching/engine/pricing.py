@@ -111,7 +111,9 @@ def _price(
     utility, price = duals
     n, m = problem.scorer.n_mentees, problem.scorer.n_mentors
     near = NEAR_GAIN * flow.scale
-    in_graph = np.sort(graph.rows * max(m, 1) + graph.cols)
+    in_graph = graph.rows * max(m, 1) + graph.cols  # kept sorted by _Graph.add
+    if len(in_graph) and not (in_graph[1:] >= in_graph[:-1]).all():
+        in_graph = np.sort(in_graph)
     # Full mentors keep an infinite price, and mentors no pair may reach (closed by a rule
     # or with no place left) are skipped the same way: nothing is added to them.
     open_ = (price < _INF) & problem.scorer.mentor_ok & (problem.residual > 0)

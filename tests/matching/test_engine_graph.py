@@ -67,3 +67,17 @@ def test_repair_arcs_are_those_of_scoring_every_mentor(readiness):
     assert got is not None and len(got[0]) > 1000
     for a, b in zip(got, expected, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_unique_inverse_equals_numpy_sorted_or_not(seed):
+    from matching.engine.flow import _unique_inverse
+
+    rng = np.random.default_rng(seed)
+    for size in (0, 1, 2, 50, 1000):
+        values = rng.integers(0, 40, size)
+        for v in (values, np.sort(values)):
+            expected = np.unique(v, return_inverse=True)
+            got = _unique_inverse(v)
+            for a, b in zip(got, expected, strict=True):
+                np.testing.assert_array_equal(a, b)

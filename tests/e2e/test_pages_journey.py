@@ -90,6 +90,36 @@ def walk(page, base, start, also=()):
     return seen, problems
 
 
+def _sessions_pages(organization, base):
+    """The sessions pages (issue 9) as an admin reaches them: the template library and each
+    program's templates, the signal types, every cohort's group sessions, each live pair's
+    sessions, and a session of every kind and status the demo has (one each)."""
+    from django.urls import reverse
+
+    from matching.models import Pairing
+    from programs.models import Cohort, Program
+    from sessions.models import Session
+
+    slug = organization.slug
+    pages = [
+        reverse("session_template_list", args=[slug]),
+        reverse("signal_type_list", args=[slug]),
+    ]
+    for program in Program.objects.for_org(organization).order_by("pk"):
+        pages.append(reverse("program_session_templates", args=[slug, program.pk]))
+    for cohort in Cohort.objects.for_org(organization).order_by("pk"):
+        pages.append(reverse("cohort_group_sessions", args=[slug, cohort.pk]))
+    for pairing in Pairing.objects.for_org(organization).filter(status="active").order_by("pk"):
+        pages.append(reverse("pairing_sessions", args=[slug, pairing.pk]))
+    seen = set()
+    for session in Session.objects.for_org(organization).order_by("pk"):
+        if (session.kind, session.status) not in seen:
+            seen.add((session.kind, session.status))
+            pages.append(reverse("session_detail", args=[slug, session.pk]))
+    assert len(seen) >= 5, seen  # the demo's sessions: held, coming, missed, cancelled, groups
+    return [f"{base}{path}" for path in pages]
+
+
 @pytest.fixture
 def demo():
     from mentorship.demo import DEMO_PASSWORD, build_demo, demo_people
@@ -125,6 +155,7 @@ def test_every_page_passes_axe_and_fits_at_1280_and_390(live_server, new_context
             also.append(f"{home}/resources/{resource.pk}/")
         also.append(f"{home}/invitations/")
         assert any("/matching/runs/" in url for url in also)
+        also += _sessions_pages(organization, base)
     seen, problems = walk(page, base, f"{home}/", also=also)
     assert len(seen) > 3, seen
     assert not problems, f"{len(problems)} problems on {len(seen)} pages:\n" + "\n".join(problems)

@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
-from mentorship.tenancy.models import Organization, Role
+from mentorship.tenancy.models import TIME_ZONE_CHOICES, Organization, Role
 from mentorship.tenancy.scoping import TenantModel, TenantQuerySet, tenant_manager
 
 
@@ -139,3 +139,33 @@ class Invitation(TenantModel):
     @property
     def is_open(self):
         return self.status == "pending"
+
+
+def _profile_photo_path(profile, filename):
+    # The organisation and a random name: a photo's address tells nothing about its owner.
+    return f"profiles/{profile.organization_id}/{secrets.token_hex(12)}.jpg"
+
+
+class Profile(TenantModel):
+    """A person's profile in one organisation (issue 10): photo, short bio, time zone,
+    languages. Competencies offered or sought come from their intakes; kudos and time-bank
+    credits from the sessions and the directory. The photo is checked and resized by the
+    service before it is stored on Django's storage (local files by default)."""
+
+    PHOTO_SIZE = 256  # pixels, square
+    PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    photo = models.ImageField(upload_to=_profile_photo_path, blank=True)
+    bio = models.TextField(blank=True, max_length=1000)
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, blank=True)
+    languages = models.CharField(max_length=200, blank=True, help_text="e.g. English, Spanish")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="profile_once_per_org")
+        ]
+
+    def __str__(self):
+        return f"Profile of {self.user}"

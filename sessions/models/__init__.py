@@ -3,6 +3,19 @@ answers, kudos and calendar feeds. One module per area; all tenant-owned, all sc
 
 from .calendar import CalendarFeed  # noqa: F401
 from .feedback import PULSE_MIN_ANSWERS, PULSE_WORDS, Kudos, PulseAnswer  # noqa: F401
+from .plans import (  # noqa: F401
+    REVIEW_DAYS,
+    HabitCheckIn,
+    JournalComment,
+    JournalEntry,
+    Objective,
+    ObjectiveRating,
+    Plan,
+    PlanComment,
+    PlanEvent,
+    PlanMilestone,
+    PlanReview,
+)
 from .sessions import (  # noqa: F401
     ActionItem,
     Attendance,

@@ -37,6 +37,7 @@ class Demo:
 def populate(context):
     organization = context.organization
     signal_types = catalogue.signal_types(context)
+    catalogue.notes_sharing(context)
     now = timezone.now()
     demo = Demo(
         organization=organization,

@@ -107,6 +107,21 @@ def signal_types(context):
     return found
 
 
+# The programs whose charter shares session notes with the program team: the trainers'
+# ("Session notes, clips and scores are shared only between the trainee, their mentor and the
+# program team"); the leaders' keeps them to the pair ("the conversations are not").
+NOTES_SHARED = {"trainer"}
+
+
+def notes_sharing(context):
+    """Each demo program's notes setting, as its charter (programs' demo) words it."""
+    for key, program in (context.extra.get("programs") or {}).items():
+        program.notes_shared_with_team = key in NOTES_SHARED
+        type(program).objects.for_org(context.organization).filter(pk=program.pk).update(
+            notes_shared_with_team=program.notes_shared_with_team
+        )
+
+
 def program_templates(context):
     """Each demo program's templates; returns {key: SessionTemplate} of the built-ins."""
     organization = context.organization

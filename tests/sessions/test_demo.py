@@ -63,12 +63,30 @@ def sessions_of(org, **filters):
     return Session.objects.for_org(org).filter(**filters)
 
 
+# The models of issue 9 (the isolation walk needs a row of each); later issues' models in the
+# same app (plans, journals) come with their own demo.
+SESSIONS_MODELS = [
+    "Session",
+    "SessionBlock",
+    "SignalType",
+    "SignalValue",
+    "Correction",
+    "MicroHabit",
+    "ActionItem",
+    "Attendance",
+    "OfficeHoursSlot",
+    "PulseAnswer",
+    "Kudos",
+    "CalendarFeed",
+    "ProgramSessionTemplate",
+    "SessionTemplate",
+    "TemplateBlock",
+]
+
+
 def test_every_sessions_model_has_a_demo_row(org):
-    empty = [
-        model._meta.label
-        for model in apps.get_app_config("mentoring").get_models()
-        if not model.objects.for_org(org).exists()
-    ]
+    models = [apps.get_model("mentoring", name) for name in SESSIONS_MODELS]
+    empty = [model.__name__ for model in models if not model.objects.for_org(org).exists()]
     assert empty == []
 
 
@@ -95,6 +113,10 @@ def test_each_program_has_the_seeds_signals_and_its_templates(org):
     types = {t.name: t for t in SignalType.objects.for_org(org).filter(program=trainer)}
     assert types["Technique consistency"].competency.name == "Cueing and demonstration"
     assert types["Independent problem-solving"].competency.name == "Regressions and progressions"
+    # As the charters say: the trainers' shares notes with the program team, the leaders' not.
+    assert "program team" in trainer.confidentiality and trainer.notes_shared_with_team
+    leaders = next(p for p in programs if p.name == "Leadership Accelerator")
+    assert not leaders.notes_shared_with_team
     keys = set(trainer.session_templates.values_list("key", flat=True))
     assert {"on-the-floor", "remote-review", "cohort-weekly-module"} <= keys
 

@@ -18,6 +18,9 @@ What it does, in order:
 3. signs in as the demo admin and the demo mentee, and for each main page:
    * ``median_ms`` / ``p95_ms``: the time of ``--requests`` requests one after another, as the
      client sees it over loopback (the server's time plus a fraction of a millisecond);
+   * ``cpu_ms``: the CPU time the server spent per request during those requests (its
+     gunicorn workers and their PostgreSQL backends, read from /proc): on a shared machine
+     the wall time includes waiting for a core, this does not;
    * ``queries``: the page's number of queries, counted in this process with Django's test
      client against the same database;
    * ``ratio``: the page's throughput under ``--clients`` concurrent clients for ``--seconds``,
@@ -215,18 +218,74 @@ class Client:
 # --- the figures -----------------------------------------------------------------------------
 
 
-def latency(client, path, n):
+def _cpu_seconds(pid):
+    """User and system CPU time of a process so far (Linux /proc), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class ServerCPU:
+    """CPU time the server spends: its gunicorn workers and their PostgreSQL backends.
+
+    On a shared machine a request's wall time includes waiting for a core other programs
+    hold; the CPU the server spent on it does not, so ``cpu_ms`` (this, per request) is the
+    figure to compare between runs when the load differs."""
+
+    def __init__(self, server_pid, database_url):
+        self.server_pid = server_pid
+        self.database = urlsplit(database_url).path.lstrip("/")
+        self.database_url = database_url
+
+    def _pids(self):
+        workers = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == self.server_pid:
+                workers.append(int(stat.parent.name))
+        import psycopg
+
+        u = urlsplit(self.database_url)
+        with psycopg.connect(
+            host=u.hostname,
+            port=u.port or 5432,
+            user=u.username or "postgres",
+            password=u.password,
+            dbname=self.database,
+        ) as c:
+            backends = [
+                pid
+                for (pid,) in c.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> "
+                    "pg_backend_pid()",
+                    (self.database,),
+                )
+            ]
+        return workers + backends
+
+    def total(self):
+        return sum(_cpu_seconds(pid) for pid in self._pids())
+
+
+def latency(client, path, n, cpu=None):
     for _ in range(3):
         client.get(path)  # warm the worker's caches and the connection
     times = []
+    before = cpu.total() if cpu else 0.0
     for _ in range(n):
         start = time.perf_counter()
         status, _, _ = client.get(path)
         times.append((time.perf_counter() - start) * 1000)
         if status != 200:
             raise SystemExit(f"GET {path} answered {status}")
+    cpu_ms = (cpu.total() - before) * 1000 / n if cpu else float("nan")
     times.sort()
-    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)]
+    return statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)], cpu_ms
 
 
 def throughput(port, cookies, path, clients, seconds):
@@ -343,24 +402,30 @@ def main(argv=None):
             clients[who] = Client(args.port)
             clients[who].sign_in(email)
         trivial_rps = throughput(args.port, {}, TRIVIAL, args.clients, args.seconds)
-        trivial_median, trivial_p95 = latency(Client(args.port), TRIVIAL, args.requests)
+        cpu = ServerCPU(server.pid, args.database_url)
+        trivial_median, trivial_p95, trivial_cpu = latency(
+            Client(args.port), TRIVIAL, args.requests, cpu
+        )
         print(
             f"trivial view {TRIVIAL}: median_ms={trivial_median:.1f} p95_ms={trivial_p95:.1f} "
-            f"rps={trivial_rps:.0f}"
+            f"cpu_ms={trivial_cpu:.1f} rps={trivial_rps:.0f} load={os.getloadavg()[0]:.1f}"
         )
         rows = []
         for label, who, path in pages:
-            median, p95 = latency(clients[who], path, args.requests)
+            median, p95, cpu_ms = latency(clients[who], path, args.requests, cpu)
             rps = throughput(args.port, clients[who].cookies, path, args.clients, args.seconds)
-            rows.append((label, path, median, p95, rps))
+            rows.append((label, path, median, p95, cpu_ms, rps))
+            log(
+                f"{label}: median_ms={median:.1f} cpu_ms={cpu_ms:.1f} load={os.getloadavg()[0]:.1f}"
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)
     queries = query_counts(args.database_url, people, pages)
-    for label, path, median, p95, rps in rows:
+    for label, path, median, p95, cpu_ms, rps in rows:
         print(
-            f"{label} {path}: median_ms={median:.1f} p95_ms={p95:.1f} queries={queries[label]} "
-            f"rps={rps:.0f} ratio={rps / trivial_rps:.3f}"
+            f"{label} {path}: median_ms={median:.1f} p95_ms={p95:.1f} cpu_ms={cpu_ms:.1f} "
+            f"queries={queries[label]} rps={rps:.0f} ratio={rps / trivial_rps:.3f}"
         )
 
 

@@ -60,12 +60,6 @@ def named(user, name):
     return user
 
 
-@pytest.mark.skip(
-    reason="Every step passes, but the session page fails axe-core's heading-order at 1280 and "
-    "390 px: the scheduling panel's 'Pre-work' heading (#pre-work-N, "
-    "templates/sessions/scheduling/includes/session_panel.html) is an h3 right under the "
-    "page's h1. Remove this mark when that heading follows the page's order."
-)
 def test_propose_confirm_prework_run_complete_pulse_and_the_admin_sees_no_notes(
     live_server, new_context, transactional_db, mailoutbox
 ):

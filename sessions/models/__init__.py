@@ -6,6 +6,7 @@ from .feedback import PULSE_MIN_ANSWERS, PULSE_WORDS, Kudos, PulseAnswer  # noqa
 from .plans import (  # noqa: F401
     REVIEW_DAYS,
     HabitCheckIn,
+    HabitPause,
     JournalComment,
     JournalEntry,
     Objective,

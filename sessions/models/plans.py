@@ -205,3 +205,29 @@ class JournalComment(TenantModel):
 
     class Meta:
         ordering = ["created_at"]
+
+
+class HabitPause(TenantModel):
+    """A stretch of days a micro-habit was paused (D2): from ``starts_on`` to ``ends_on``
+    inclusive, open (``ends_on`` empty) while it is paused. The habit maths
+    (``sessions.habits.Habit.paused``) reads these ranges: paused days are not due.
+    ``MicroHabit.paused_at`` says the habit is paused now; the open row says since when."""
+
+    habit = models.ForeignKey(
+        "mentoring.MicroHabit", on_delete=models.CASCADE, related_name="pauses"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["habit", "starts_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["habit"], condition=models.Q(ends_on__isnull=True), name="one_open_pause"
+            )
+        ]
+
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "A pause cannot end before it starts."})

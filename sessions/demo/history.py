@@ -20,7 +20,8 @@ from ..selectors.people import zones_of
 from . import texts
 
 Status = Session.Status
-MORNING, NOON = time(7, 0), time(12, 30)
+# After the cohort's weekly module (07:30-09:00) and apart from the office hours (12:30).
+MORNING, AFTERNOON, LATE = time(10, 0), time(14, 0), time(16, 0)
 
 # A live pair's cadence: (days after acceptance, template key, what happened).
 CADENCE = [
@@ -248,12 +249,14 @@ def pairing_histories(demo, cohort):
         upcoming = []
         for days, key, happened in cadence:
             day = (accepted + timedelta(days=days)).astimezone(zone).date()
-            starts_at = _at(day, MORNING if key == "on-the-floor" else NOON, zone)
+            starts_at = _at(day, MORNING if key == "on-the-floor" else AFTERNOON, zone)
+            # Each pair an hour apart, so a mentor's pairs never meet at the same time.
+            starts_at += timedelta(hours=index % 3)
             if starts_at + timedelta(hours=2) >= now:
                 upcoming.append(key)
                 continue
             progress = min(1.0, days / span)
-            if happened == "no_show" and first_core:
+            if happened == "no_show" and first_core and not idle:
                 story.no_show(key, starts_at)
             elif happened == "cancelled":
                 story.cancelled(key, starts_at)
@@ -264,8 +267,8 @@ def pairing_histories(demo, cohort):
                     key, starts_at, progress=progress, flagged=happened == "flagged" and first_core
                 )
         story.follow_up(today)
-        _upcoming(demo, story, upcoming, idle=idle, rescheduled=first_core)
-        first_core = False
+        _upcoming(demo, story, upcoming, idle=idle, rescheduled=first_core and not idle)
+        first_core = first_core and idle  # the first live (not idle) pair has the no-show
         stories.append(story)
     changed = []
     for story in stories:
@@ -285,13 +288,15 @@ def _upcoming(demo, story, keys, *, idle, rescheduled):
         day = _future_day(now, zone, 2)
         story.base(
             "on-the-floor",
-            _at(day, MORNING, zone),
+            _at(day, time(11, 0), zone),
             Status.PROPOSED,
             proposed_by=story.mentor,
         )
         return
     keys = (keys + ["on-the-floor", "remote-review"])[:2]
-    first = _at(_future_day(now, zone, 1), MORNING if keys[0] == "on-the-floor" else NOON, zone)
+    first = _at(
+        _future_day(now, zone, 1), MORNING if keys[0] == "on-the-floor" else AFTERNOON, zone
+    )
     confirmed = story.base(
         keys[0],
         first,
@@ -306,7 +311,9 @@ def _upcoming(demo, story, keys, *, idle, rescheduled):
         confirmed.session.sequence = 1
         confirmed.session.reschedule_count = 1
         confirmed.session.reschedule_reason = texts.RESCHEDULE_REASON
-    second = _at(_future_day(now, zone, 8), MORNING if keys[1] == "on-the-floor" else NOON, zone)
+    second = _at(
+        _future_day(now, zone, 8), MORNING if keys[1] == "on-the-floor" else AFTERNOON, zone
+    )
     story.base(keys[1], second, Status.PROPOSED, proposed_by=story.mentor)
 
 
@@ -324,7 +331,7 @@ def _topic_micro(demo, pairing, zone):
         mentor=pairing.mentor.user,
         mentee=mentee,
         title=title,
-        starts_at=_at(day, NOON, zone),
+        starts_at=_at(day, LATE, zone),
         status=Status.PROPOSED,
         proposed_by=mentee,
         pre_work=texts.PRE_WORK[0],

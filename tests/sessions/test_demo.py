@@ -207,6 +207,34 @@ def test_one_no_show_one_cancellation_one_reschedule(org, core):
     assert session.reschedule_reason
 
 
+def test_nobody_is_in_two_sessions_at_once(org):
+    """What scheduling refuses (a time that overlaps one of either person's sessions), the
+    demo does not hold: a group session counts for its cohort's people."""
+    taken = {}
+    sessions = (
+        sessions_of(org)
+        .exclude(status__in=[Status.CANCELLED, Status.NO_SHOW])
+        .select_related("cohort")
+    )
+    for session in sessions:
+        people = {session.mentor_id, session.mentee_id} - {None}
+        if session.kind == SessionKind.GROUP:
+            people |= set(
+                session.cohort.participants.filter(
+                    status__in=Participant.ENROLLED_STATUSES
+                ).values_list("user_id", flat=True)
+            )
+        for person in people:
+            taken.setdefault(person, []).append((session.starts_at, session.ends_at, session.pk))
+    clashes = []
+    for person, times in taken.items():
+        times.sort()
+        for (_, end, first), (start, _, second) in zip(times, times[1:], strict=False):
+            if start < end:
+                clashes.append((person, first, second))
+    assert clashes == []
+
+
 def test_upcoming_sessions_are_proposed_and_confirmed(org, core):
     now = timezone.now()
     upcoming = sessions_of(org, starts_at__gt=now, kind=SessionKind.ONE_TO_ONE)

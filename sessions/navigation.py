@@ -36,3 +36,13 @@ register_nav(
 )
 
 # --- groups
+
+# --- plans, habits, journal
+register_nav(
+    "Participate",
+    "My habits",
+    "my_habits",
+    role=Role.MEMBER,
+    order=26,
+    also_active=("mentees_habits",),
+)

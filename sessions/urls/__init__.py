@@ -15,4 +15,7 @@ urlpatterns = [
     path("", include("sessions.urls.logging")),
     path("", include("sessions.urls.feedback")),
     path("", include("sessions.urls.groups")),
+    path("", include("sessions.urls.habits")),
+    path("", include("sessions.urls.actions")),
+    path("", include("sessions.urls.journal")),
 ]

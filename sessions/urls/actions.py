@@ -1,0 +1,3 @@
+"""Sessions URLs: actions."""
+
+urlpatterns = []

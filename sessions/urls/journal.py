@@ -1,0 +1,3 @@
+"""Sessions URLs: journal."""
+
+urlpatterns = []

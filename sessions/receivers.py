@@ -5,8 +5,9 @@ becomes a micro session."""
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from matching.models import OfferingRequest
+from matching.models import OfferingRequest, Pairing
 from matching.services import directory as directory_services
+from matching.signals import pairing_accepted
 from mentorship.tenancy.models import Organization
 
 from .services.templates import library_install
@@ -55,3 +56,15 @@ def create_directory_session(sender, request, by, now=None, **kwargs):
     from .services.groups import directory_session_create
 
     directory_session_create(request=request, by=by, now=now)
+
+
+# --- plans (helper "plan") ---------------------------------------------------------------
+
+
+@receiver(pairing_accepted, sender=Pairing, dispatch_uid="sessions_plan_on_acceptance")
+def create_plan(sender, pairing, by=None, **kwargs):
+    """D1: the mentor's acceptance of a core pairing creates its 90-day plan (in the same
+    transaction: the plan exists exactly when the acceptance committed)."""
+    from .services.plans import plan_create_for_pairing
+
+    plan_create_for_pairing(pairing=pairing, by=by)

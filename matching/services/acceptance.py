@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Pairing
+from ..signals import pairing_accepted
 from . import rematch
 
 
@@ -31,6 +32,7 @@ def pairing_accept(*, pairing, by):
     pairing.accepted_at = now
     pairing.last_activity_at = now
     pairing.save(update_fields=["status", "accepted_at", "last_activity_at"])
+    pairing_accepted.send(sender=Pairing, pairing=pairing, by=by)
     return pairing
 
 

@@ -240,7 +240,7 @@ def test_the_mentor_comments_on_an_objective_not_on_another_plans(
 
 def test_a_review_opens_on_its_day_and_is_written_once(org, plan, mentee_user):
     objective = Objective.objects.for_org(org).get(plan=plan)
-    kwargs = dict(plan=plan, by=mentee_user, reflection="Cues are cleaner.")
+    kwargs = {"plan": plan, "by": mentee_user, "reflection": "Cues are cleaner."}
     with pytest.raises(ValidationError, match="opens on"):
         services.plan_review_submit(
             day=30, ratings={objective.pk: 3}, today=_today(plan, 29), **kwargs

@@ -46,3 +46,4 @@ register_nav(
     order=26,
     also_active=("mentees_habits",),
 )
+register_nav("Participate", "My actions", "my_actions", role=Role.MEMBER, order=27)

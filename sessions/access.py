@@ -294,3 +294,116 @@ def access_cohort_group_sessions_by_id(*, membership, cohort_id):
         books=Participant.Role.MENTEE in roles,
     )
     return cohort
+
+
+# --- plans (helper "plan") ---------------------------------------------------------------
+
+PLAN_RELATED = (
+    "pairing__cohort__program",
+    "pairing__mentee__user",
+    "pairing__mentor__user",
+)
+
+
+def plan_side(*, plan, membership):
+    """ "mentee", "mentor" (the pair: the whole plan), "staff" (a leader or admin who takes
+    no part: the status and counts only: the plan is the pair's), or None (no reach)."""
+    if plan.pairing.mentee.user_id == membership.user_id:
+        return "mentee"
+    if plan.pairing.mentor.user_id == membership.user_id:
+        return "mentor"
+    if has_role(membership, Role.LEADER):
+        return "staff"
+    return None
+
+
+def _plan_or_404(plan, membership, pair_only):
+    side = plan_side(plan=plan, membership=membership)
+    if side is None or (pair_only and side == "staff"):
+        raise Http404
+    plan.side = side
+    plan.organization = membership.organization  # the same row: no query for it
+    return plan
+
+
+def access_plan_by_pairing_id(*, membership, pairing_id):
+    """The plan of a pairing the member is on (or any, for a leader or admin), with
+    ``plan.side``; else 404 (also when the pairing has no plan)."""
+    from .models import Plan
+
+    plan = get_for_org_or_404(
+        Plan.objects.select_related(*PLAN_RELATED), membership.organization, pairing_id=pairing_id
+    )
+    return _plan_or_404(plan, membership, pair_only=False)
+
+
+def access_plan_by_id(*, membership, plan_id, pair_only=True):
+    """A plan of a pairing the member is on (``pair_only``) or, else, also any for staff."""
+    from .models import Plan
+
+    plan = get_for_org_or_404(
+        Plan.objects.select_related(*PLAN_RELATED), membership.organization, pk=plan_id
+    )
+    return _plan_or_404(plan, membership, pair_only=pair_only)
+
+
+def access_objective_by_id(*, membership, objective_id):
+    """An objective of a plan of the member's pair (with ``objective.plan.side``), or 404."""
+    from .models import Objective
+
+    objective = get_for_org_or_404(
+        Objective.objects.select_related(*(f"plan__{r}" for r in PLAN_RELATED), "plan"),
+        membership.organization,
+        pk=objective_id,
+    )
+    _plan_or_404(objective.plan, membership, pair_only=True)
+    return objective
+
+
+def access_plan_milestone_by_id(*, membership, planmilestone_id):
+    """A milestone of a plan of the member's pair (with ``milestone.plan.side``), or 404."""
+    from .models import PlanMilestone
+
+    milestone = get_for_org_or_404(
+        PlanMilestone.objects.select_related(*(f"plan__{r}" for r in PLAN_RELATED), "plan"),
+        membership.organization,
+        pk=planmilestone_id,
+    )
+    _plan_or_404(milestone.plan, membership, pair_only=True)
+    return milestone
+
+
+# --- plans, habits, journal (helper "habits": additive) ------------------------------------
+
+
+def access_own_journal_entry_by_id(*, membership, journalentry_id):
+    """A journal entry the member wrote, or 404 (nobody else's: not a mentor's, not staff's)."""
+    from .models import JournalEntry
+
+    entry = get_for_org_or_404(
+        JournalEntry.objects.select_related("pairing__mentor__user", "pairing__cohort"),
+        membership.organization,
+        pk=journalentry_id,
+    )
+    if entry.author_id != membership.user_id:
+        raise Http404
+    entry.organization = membership.organization
+    return entry
+
+
+def access_journal_entry_to_comment_by_id(*, membership, journalentry_id):
+    """A shared journal entry the member may comment on (the mentor it is shared with, or its
+    author), or 404."""
+    from .models import JournalEntry
+
+    entry = get_for_org_or_404(
+        JournalEntry.objects.select_related("pairing__mentor", "pairing__mentee"),
+        membership.organization,
+        pk=journalentry_id,
+    )
+    if not entry.shared or entry.pairing_id is None:
+        raise Http404
+    if membership.user_id not in (entry.author_id, entry.pairing.mentor.user_id):
+        raise Http404
+    entry.organization = membership.organization
+    return entry

@@ -1,0 +1,201 @@
+"""Plan reads (D1): the plan's status facts (one plan, or many in a fixed number of queries),
+the plan page and its history.
+
+The status is ``sessions.plan_status.plan_status`` (pure, one documented rule) fed with the
+facts read here:
+
+* overdue milestones: not done, due before today;
+* overdue actions: the pairing's open actions due before today;
+* days since the last completed session of the pairing (from the plan's start when there is
+  none yet; None while the plan has not started);
+* habit adherence over 14 days: the mean, over the pairing's live habits (not ended) that were
+  due in the window, of each habit's adherence (``sessions.habits.adherence``); None when no
+  habit was due;
+* the program's target cadence (``Program.cadence_days``).
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db.models import Count, Max, Prefetch
+
+from .. import habits as maths
+from .. import plan_status as rules
+from ..models import (
+    ActionItem,
+    HabitCheckIn,
+    HabitPause,
+    MicroHabit,
+    Objective,
+    PlanComment,
+    PlanEvent,
+    PlanMilestone,
+    PlanReview,
+)
+from ..models import Session as MentoringSession
+from ..services.plans import review_opens_on, reviews_due
+from .habits import pure_habit
+
+RULES = rules.__doc__.split("The rule, as the plan page states it:", 1)[-1].strip()
+ADHERENCE_DAYS = 14
+
+
+def plan_statuses(*, organization, plans, today):
+    """{plan_id: PlanStatus} for ``plans`` (with ``pairing__cohort__program`` selected), in
+    six queries whatever their number and their rows (none for no plans)."""
+    facts = plan_facts_many(organization=organization, plans=plans, today=today)
+    return {plan_id: rules.plan_status(f) for plan_id, f in facts.items()}
+
+
+def plan_status(*, plan, today):
+    return plan_statuses(organization=plan.organization, plans=[plan], today=today)[plan.pk]
+
+
+def plan_facts(*, plan, today):
+    """The :class:`sessions.plan_status.PlanFacts` of one plan."""
+    return plan_facts_many(organization=plan.organization, plans=[plan], today=today)[plan.pk]
+
+
+def plan_facts_many(*, organization, plans, today):
+    """{plan_id: PlanFacts} in six queries (milestones, actions, sessions, habits, their
+    check-ins in the window, their pauses)."""
+    plans = list(plans)
+    if not plans:
+        return {}
+    plan_ids = [p.pk for p in plans]
+    pairing_ids = [p.pairing_id for p in plans]
+    overdue_milestones = dict(
+        PlanMilestone.objects.for_org(organization)
+        .filter(plan_id__in=plan_ids, done_at__isnull=True, due_on__lt=today)
+        .order_by()
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+        .values_list("plan_id", "n")
+    )
+    overdue_actions = dict(
+        ActionItem.objects.for_org(organization)
+        .filter(pairing_id__in=pairing_ids, done_at__isnull=True, due_on__lt=today)
+        .order_by()
+        .values("pairing_id")
+        .annotate(n=Count("pk"))
+        .values_list("pairing_id", "n")
+    )
+    last_session = dict(
+        MentoringSession.objects.for_org(organization)
+        .filter(pairing_id__in=pairing_ids, status=MentoringSession.Status.COMPLETED)
+        .order_by()
+        .values("pairing_id")
+        .annotate(last=Max("starts_at"))
+        .values_list("pairing_id", "last")
+    )
+    first = today - timedelta(days=ADHERENCE_DAYS - 1)
+    habits = list(
+        MicroHabit.objects.for_org(organization)
+        .filter(pairing_id__in=pairing_ids, ended_at__isnull=True, starts_on__lte=today)
+        .prefetch_related(
+            Prefetch(
+                "checkins",
+                queryset=HabitCheckIn.objects.for_org(organization)
+                .filter(day__gte=first)
+                .order_by(),
+            ),
+            Prefetch("pauses", queryset=HabitPause.objects.for_org(organization).order_by()),
+        )
+    )
+    adherence = defaultdict(list)
+    for habit in habits:
+        checkins = {c.day: c.state for c in habit.checkins.all()}
+        share = maths.adherence(
+            pure_habit(habit, habit.pauses.all()), checkins, today, ADHERENCE_DAYS
+        )
+        if share is not None:
+            adherence[habit.pairing_id].append(share)
+    zone = organization.zoneinfo
+    facts = {}
+    for plan in plans:
+        last = last_session.get(plan.pairing_id)
+        if plan.starts_on > today:
+            gap = None
+        elif last is not None:
+            gap = max((today - last.astimezone(zone).date()).days, 0)
+        else:
+            gap = (today - plan.starts_on).days
+        shares = adherence.get(plan.pairing_id)
+        facts[plan.pk] = rules.PlanFacts(
+            overdue_milestones=overdue_milestones.get(plan.pk, 0),
+            overdue_actions=overdue_actions.get(plan.pairing_id, 0),
+            days_since_session=gap,
+            cadence_days=plan.pairing.cohort.program.cadence_days,
+            adherence_14=sum(shares) / len(shares) if shares else None,
+        )
+    return facts
+
+
+# --- the plan page ---------------------------------------------------------------------------
+
+
+def plan_page(*, plan, today, full):
+    """What the plan page shows. ``full``: the pair's view (objectives, milestones, comments,
+    reviews, preferences, history); otherwise the staff's (status and counts only)."""
+    organization = plan.organization
+    status = plan_status(plan=plan, today=today)
+    milestones = list(
+        PlanMilestone.objects.for_org(organization)
+        .filter(plan=plan)
+        .prefetch_related(_comments(organization))
+    )
+    for milestone in milestones:
+        milestone.overdue = milestone.done_at is None and milestone.due_on < today
+    reviews = list(
+        PlanReview.objects.for_org(organization)
+        .filter(plan=plan)
+        .prefetch_related("ratings__objective")
+    )
+    written = {r.day for r in reviews}
+    due = reviews_due(plan=plan, today=today, written=written)
+    page = {
+        "status": status,
+        "rules": RULES,
+        "milestones_total": len(milestones),
+        "milestones_done": sum(1 for m in milestones if m.done_at),
+        "reviews_written": sorted(written),
+        "review_due": due[0] if due else None,
+        "next_review": next(
+            (
+                (day, review_opens_on(plan, day))
+                for day in (30, 60, 90)
+                if day not in written and review_opens_on(plan, day) > today
+            ),
+            None,
+        ),
+        "day_of_plan": max(min((today - plan.starts_on).days, 90), 0),
+    }
+    if not full:
+        page["objectives_total"] = Objective.objects.for_org(organization).filter(plan=plan).count()
+        return page
+    objectives = list(
+        Objective.objects.for_org(organization)
+        .filter(plan=plan)
+        .select_related("competency")
+        .prefetch_related(_comments(organization))
+    )
+    page.update(
+        objectives=objectives,
+        objectives_total=len(objectives),
+        milestones=milestones,
+        reviews=reviews,
+        events=list(plan_events(plan=plan)[:20]),
+    )
+    return page
+
+
+def _comments(organization):
+    return Prefetch(
+        "comments",
+        queryset=PlanComment.objects.for_org(organization).select_related("author"),
+    )
+
+
+def plan_events(*, plan):
+    """The plan's history, newest first."""
+    return PlanEvent.objects.for_org(plan.organization).filter(plan=plan).select_related("actor")

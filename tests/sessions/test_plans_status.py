@@ -1,0 +1,144 @@
+"""The plan's status facts (D1) against hand-built rows: overdue milestones, the pair's open
+overdue actions, habit adherence over 14 days, days since the last completed session, the
+program's cadence; and the bulk read in a fixed number of queries."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from sessions.models import HabitCheckIn, PlanMilestone, Session
+from sessions.plan_status import AT_RISK, OFF_TRACK, ON_TRACK, PlanFacts
+from sessions.selectors.plans import plan_facts, plan_status, plan_statuses
+from sessions.services.plans import plan_create_for_pairing
+from tests.matching.factories import cohort_with_people, pair
+from tests.sessions.factories import ActionItemFactory, MicroHabitFactory, make_session
+from tests.utils import max_queries
+
+
+def _today(org):
+    return timezone.localtime(timezone.now(), org.zoneinfo).date()
+
+
+@pytest.fixture
+def plan(pairing):
+    plan = plan_create_for_pairing(pairing=pairing, by=pairing.mentor.user)
+    program = pairing.cohort.program
+    program.cadence_days = 14
+    program.save()
+    return plan
+
+
+def _milestone(plan, days_ago, done=False):
+    return PlanMilestone.objects.create(
+        organization=plan.organization,
+        plan=plan,
+        title=f"M {days_ago}",
+        due_on=_today(plan.organization) - timedelta(days=days_ago),
+        done_at=timezone.now() if done else None,
+    )
+
+
+def _habit(session, *, starts_days_ago, done_days_ago=(), skipped_days_ago=(), **fields):
+    today = _today(session.organization)
+    habit = MicroHabitFactory(
+        session=session, starts_on=today - timedelta(days=starts_days_ago), **fields
+    )
+    for days, state in [(d, "done") for d in done_days_ago] + [
+        (d, "skipped") for d in skipped_days_ago
+    ]:
+        HabitCheckIn.objects.create(
+            organization=session.organization,
+            habit=habit,
+            day=today - timedelta(days=days),
+            state=state,
+        )
+    return habit
+
+
+def test_the_facts_from_hand_built_rows(org, plan, pairing, pair_cohort):
+    today = _today(org)
+    _milestone(plan, 1)
+    _milestone(plan, 3)
+    _milestone(plan, 5, done=True)  # done: not overdue
+    _milestone(plan, 0)  # due today: not overdue yet
+    held = make_session(pairing, starts_in=-timedelta(days=12), status=Session.Status.COMPLETED)
+    make_session(pairing, starts_in=-timedelta(days=30), status=Session.Status.COMPLETED)
+    make_session(pairing, starts_in=-timedelta(days=2), status=Session.Status.CANCELLED)
+    ActionItemFactory(session=held, due_on=today - timedelta(days=2))
+    ActionItemFactory(session=held, due_on=today - timedelta(days=4), done_at=timezone.now())
+    ActionItemFactory(session=held, due_on=today + timedelta(days=2))
+    # a daily habit over the whole window: 13 due days before today, 5 done, 1 skipped
+    _habit(held, starts_days_ago=13, done_days_ago=[1, 2, 3, 8, 9], skipped_days_ago=[4])
+    _habit(held, starts_days_ago=13, ended_at=timezone.now())  # ended: left out
+    other_session = make_session(pair_cohort[2], starts_in=-timedelta(days=1))
+    _habit(other_session, starts_days_ago=13)  # another pair's: left out
+    ActionItemFactory(session=other_session, due_on=today - timedelta(days=9))
+
+    facts = plan_facts(plan=plan, today=today)
+
+    assert facts == PlanFacts(
+        overdue_milestones=2,
+        overdue_actions=1,
+        days_since_session=12,
+        cadence_days=14,
+        adherence_14=5 / 12,
+    )
+    status = plan_status(plan=plan, today=today)
+    assert status.status == AT_RISK
+    assert status.sentence() == (
+        "At risk: 2 milestones overdue; 1 action overdue; habit adherence 42 % over 14 days"
+    )
+
+
+def test_two_habits_average_and_no_session_counts_from_the_plans_start(org, plan, pairing):
+    today = _today(org)
+    session = make_session(pairing, starts_in=timedelta(days=3))
+    _habit(session, starts_days_ago=13, done_days_ago=range(1, 14))  # 100 %
+    _habit(session, starts_days_ago=13, done_days_ago=[])  # 0 %
+    facts = plan_facts(plan=plan, today=today)
+    assert facts.adherence_14 == pytest.approx(0.5)
+    assert facts.days_since_session == (today - plan.starts_on).days == 20
+    status = plan_status(plan=plan, today=today)
+    assert status.status == AT_RISK  # 20 > 14 but not > 28; 50 % < 60 % but not < 30 %
+    assert status.reasons == ["no session for 20 days", "habit adherence 50 % over 14 days"]
+    assert plan_status(plan=plan, today=today + timedelta(days=9)).status == OFF_TRACK
+
+
+def test_nothing_due_is_on_track_and_a_plan_not_started_counts_no_gap(org, plan):
+    today = _today(org)
+    assert plan_facts(plan=plan, today=plan.starts_on).adherence_14 is None
+    early = plan_facts(plan=plan, today=plan.starts_on - timedelta(days=1))
+    assert early.days_since_session is None
+    assert plan_status(plan=plan, today=plan.starts_on + timedelta(days=3)).status == ON_TRACK
+    assert plan_facts(plan=plan, today=today).days_since_session == 20
+
+
+def test_many_plans_in_a_fixed_number_of_queries(org, admin):
+    cohort, mentors, mentees, _ = cohort_with_people(org, mentors=4, mentees=4, capacity=2)
+    plans = []
+
+    def grow():
+        i = len(plans)
+        pairing = pair(mentees[i], mentors[i], days_ago=10)
+        plan = plan_create_for_pairing(pairing=pairing, by=mentors[i].user)
+        session = make_session(
+            pairing, starts_in=-timedelta(days=3), status=Session.Status.COMPLETED
+        )
+        ActionItemFactory(session=session, due_on=_today(org) - timedelta(days=1))
+        _habit(session, starts_days_ago=5, done_days_ago=[1, 2])
+        _milestone(plan, 2)
+        plans.append(plan)
+
+    grow()
+    grow()
+    with max_queries(6):
+        first = plan_statuses(organization=org, plans=plans, today=_today(org))
+    grow()
+    grow()
+    with max_queries(6):
+        statuses = plan_statuses(organization=org, plans=plans, today=_today(org))
+    assert set(statuses) == {p.pk for p in plans}
+    assert set(first) < set(statuses)
+    assert all(s.status == AT_RISK for s in statuses.values())
+    assert plan_statuses(organization=org, plans=[], today=_today(org)) == {}

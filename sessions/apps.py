@@ -10,4 +10,4 @@ class SessionsConfig(AppConfig):
     verbose_name = "Mentoring sessions"
 
     def ready(self):
-        from . import navigation, receivers  # noqa: F401
+        from . import home, navigation, receivers  # noqa: F401

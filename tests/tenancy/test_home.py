@@ -92,7 +92,13 @@ def test_an_enrolled_member_sees_their_programs_and_mentoring(org, enrolled, as_
     response = _home(as_member, org)
 
     assert response.status_code == 200
-    assert [p.key for p in response.context["home_panels"]] == ["my-programs", "my-mentoring"]
+    # The sessions panels (tests/sessions/test_home_panels.py) come first.
+    assert [p.key for p in response.context["home_panels"]] == [
+        "my-day",
+        "my-mentees",
+        "my-programs",
+        "my-mentoring",
+    ]
     content = response.content.decode()
     assert 'aria-labelledby="home-programs-heading"' in content
     assert 'aria-labelledby="home-mentoring-heading"' in content
@@ -132,7 +138,7 @@ def test_a_leader_sees_the_panels_too_without_getting_started(org, leader, as_le
 
     response = _home(as_leader, org)
 
-    assert [p.key for p in response.context["home_panels"]] == ["my-programs"]
+    assert [p.key for p in response.context["home_panels"]] == ["my-cohorts", "my-programs"]
     assert "Leaders 2026" in response.content.decode()
     assert "Getting started" not in response.content.decode()
 

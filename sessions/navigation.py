@@ -47,3 +47,11 @@ register_nav(
     also_active=("mentees_habits",),
 )
 register_nav("Participate", "My actions", "my_actions", role=Role.MEMBER, order=27)
+register_nav(
+    "Participate",
+    "My journal",
+    "my_journal",
+    role=Role.MEMBER,
+    order=28,
+    also_active=("journal_entry_create", "journal_entry_detail", "journal_entry_edit"),
+)

@@ -153,6 +153,8 @@ PASSWORD_HASHERS = (
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Sign-up asks for a name too (issue 10).
+ACCOUNT_SIGNUP_FORM_CLASS = "mentorship.accounts.forms.SignupForm"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -198,7 +200,13 @@ STORAGES = {
         )
     },
 }
-MEDIA_ROOT = BASE_DIR / "media"
+# Uploaded files (profile photos) on the default storage. Whitenoise serves static files
+# only, so media are served by a view with an access check, in DEBUG and in production alike
+# (``mentorship.accounts.views.media_photo``: a photo only to members of its organisation).
+# In production MEDIA_ROOT is a volume shared by the web processes (docker-compose.yml), or
+# set STORAGES["default"] to an object store; README "Media" says how.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 
 
 # E-mail: EMAIL_URL=smtp://user:pass@host:587?tls=1 | console: | file:///path | locmem:

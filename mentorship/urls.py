@@ -23,6 +23,12 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("orgs/new/", tenancy_views.organization_create, name="organization_create"),
     path("invitations/<str:token>/", account_views.invitation_accept, name="invitation_accept"),
+    # Profile photos (MEDIA_URL), to members of their organisation only.
+    path(
+        "media/profiles/<int:organization_id>/<str:name>",
+        account_views.media_photo,
+        name="media_photo",
+    ),
     path("o/<slug:org_slug>/", include(org_patterns)),
     # A person's calendar feed: a secret URL without sign-in, naming no organisation.
     path("", include(session_feed_patterns)),

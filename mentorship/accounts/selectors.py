@@ -6,7 +6,7 @@ from django.utils import timezone
 from mentorship.tenancy.scoping import unscoped_queries
 
 from .invitations import InvalidInvitation, invitation_payload
-from .models import Invitation
+from .models import Invitation, Profile
 
 
 def invitation_list(*, organization, status="open"):
@@ -47,3 +47,59 @@ def invitation_by_token(*, token):
             "This invitation has expired. Ask the person who invited you to send a new one."
         )
     return invitation
+
+
+# --- profiles (issue 10) ---------------------------------------------------------------------
+
+
+def profile_of(*, organization, user):
+    """``user``'s Profile in ``organization``, or None before they first save one."""
+    return Profile.objects.for_org(organization).filter(user=user).first()
+
+
+def profile_page(*, organization, person):
+    """What a person's profile page shows: their profile (photo, bio, time zone, languages),
+    the competencies they offer as a mentor (the highest level across their intakes) and
+    seek as a mentee (the highest priority), and, for a mentor, kudos received, sessions
+    delivered and time-bank credits. Nine queries, whatever their intakes hold."""
+    from django.db.models import Max, Min
+
+    from matching.selectors.directory import mentor_credit_summary
+    from programs.models import MenteeGoal, MentorOffer, Participant
+    from sessions.selectors.feedback import recognition
+    from sessions.selectors.people import zone_of
+
+    roles = set(
+        Participant.objects.for_org(organization)
+        .filter(user=person)
+        .exclude(status=Participant.Status.WITHDRAWN)
+        .values_list("role", flat=True)
+    )
+    offered = list(
+        MentorOffer.objects.for_org(organization)
+        .filter(intake__participant__user=person)
+        .values("competency__name")
+        .annotate(level=Max("level"))
+        .order_by("-level", "competency__name")
+    )
+    sought = list(
+        MenteeGoal.objects.for_org(organization)
+        .filter(intake__participant__user=person)
+        .values("competency__name")
+        .annotate(priority=Min("priority"))
+        .order_by("priority", "competency__name")
+    )
+    is_mentor = Participant.Role.MENTOR in roles or bool(offered)
+    return {
+        "person": person,
+        "profile": profile_of(organization=organization, user=person),
+        "roles": sorted(roles),
+        "offered": offered,
+        "sought": sought,
+        "is_mentor": is_mentor,
+        "recognition": recognition(organization=organization, user=person) if is_mentor else None,
+        "credits": mentor_credit_summary(organization=organization, mentor=person)
+        if is_mentor
+        else None,
+        "zone": zone_of(organization=organization, user=person),
+    }

@@ -1,9 +1,14 @@
-"""Writes of invitations: create, resend, revoke, accept. Each atomic and audited."""
+"""Writes of invitations (create, resend, revoke, accept: each atomic and audited) and of a
+person's own profile (name, photo, bio, time zone, languages)."""
+
+import io
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from mentorship.core.urls import absolute_url
 from mentorship.notifications.emails import email_send
@@ -12,7 +17,7 @@ from mentorship.tenancy.models import Membership, Role
 
 from . import emails
 from .invitations import InvalidInvitation, invitation_token
-from .models import Invitation, User
+from .models import Invitation, Profile, User
 from .selectors import invitation_by_token
 from .signals import invitation_accepted
 
@@ -144,3 +149,94 @@ def invitation_accept(*, token, user: User):
         data={"email": invitation.email, "role": membership.role, "new_member": created},
     )
     return membership
+
+
+# --- profiles (issue 10) ---------------------------------------------------------------------
+
+PHOTO_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+PHOTO_REFUSED = "Choose a photo: a JPEG, PNG, GIF or WebP image."
+
+
+def _photo_too_large():
+    megabytes = Profile.PHOTO_MAX_BYTES // (1024 * 1024)
+    return ValidationError({"photo": f"This photo is too large: choose one under {megabytes} MB."})
+
+
+def photo_square_jpeg(upload):
+    """The uploaded image as a ``PHOTO_SIZE`` square JPEG (centre-cropped, turned upright by
+    its EXIF orientation, then stripped of every metadata: EXIF, GPS, ICC, comments), as a
+    ContentFile. Refuses a file over ``PHOTO_MAX_BYTES``, one that is not an image Pillow can
+    read, and an image of too many pixels (a decompression bomb)."""
+    if upload.size is not None and upload.size > Profile.PHOTO_MAX_BYTES:
+        raise _photo_too_large()
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            if probe.format not in PHOTO_FORMATS:
+                raise ValidationError({"photo": PHOTO_REFUSED})
+            probe.verify()  # a truncated or corrupt file fails here
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            image = ImageOps.fit(
+                image.convert("RGB"),
+                (Profile.PHOTO_SIZE, Profile.PHOTO_SIZE),
+                method=Image.Resampling.LANCZOS,
+            )
+    except ValidationError:
+        raise
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
+        raise ValidationError({"photo": PHOTO_REFUSED}) from exc
+    out = io.BytesIO()
+    # A fresh RGB image carries no info: nothing of the original's metadata is written.
+    clean = Image.new("RGB", image.size)
+    clean.paste(image)
+    clean.save(out, format="JPEG", quality=85, optimize=True)
+    return ContentFile(out.getvalue(), name="photo.jpg")
+
+
+@transaction.atomic
+def profile_update(*, organization, user, data, by, photo=None, remove_photo=False):
+    """Write ``user``'s profile in ``organization`` (created on the first save) and their
+    name: ``data`` holds name, bio, time_zone, languages. A new photo replaces the old one
+    (whose file is deleted after commit); ``remove_photo`` deletes it. Only the person
+    themselves edits their profile."""
+    if by.pk != user.pk:
+        raise ValidationError("Only the person themselves can change their profile.")
+    name = (data.get("name") or "").strip()
+    if not name:
+        raise ValidationError({"name": "Enter your name: it is how people here know you."})
+    processed = photo_square_jpeg(photo) if photo else None
+    profile = Profile.objects.for_org(organization).select_for_update().filter(
+        user=user
+    ).first() or Profile(organization=organization, user=user)
+    old_photo = profile.photo.name if profile.photo else ""
+    for field in ("bio", "time_zone", "languages"):
+        setattr(profile, field, (data.get(field) or "").strip())
+    if processed is not None:
+        profile.photo.save(processed.name, processed, save=False)
+    elif remove_photo:
+        profile.photo = ""
+    try:
+        profile.full_clean()
+    except ValidationError:
+        if processed is not None:
+            profile.photo.storage.delete(profile.photo.name)
+        raise
+    profile.save()
+    if user.name != name[:150]:
+        user.name = name[:150]
+        user.full_clean(validate_unique=False)
+        user.save(update_fields=["name"])
+    new_photo = profile.photo.name if profile.photo else ""
+    if old_photo and old_photo != new_photo:
+        storage = profile.photo.storage
+        transaction.on_commit(lambda: storage.delete(old_photo))
+    return profile

@@ -18,3 +18,9 @@ urlpatterns = [
         name="invitation_resend",
     ),
 ]
+
+# A person's own profile, and a member's (issue 10).
+urlpatterns += [
+    path("me/profile/", views.my_profile, name="my_profile"),
+    path("members/<int:user_id>/profile/", views.member_profile, name="member_profile"),
+]

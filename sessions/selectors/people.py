@@ -1,14 +1,16 @@
-"""A person's time zone: the one they gave in their latest intake of the organisation, else
-the organisation's. Sessions are shown to each person in their own zone, and "the week" of
-the micro-touch cap is the mentee's week in theirs."""
+"""A person's time zone: the one on their profile in the organisation, else the one they gave
+in their latest intake there, else the organisation's. Sessions are shown to each person in
+their own zone, and "the week" of the micro-touch cap is the mentee's week in theirs."""
 
 import zoneinfo
 
+from mentorship.accounts.models import Profile
 from programs.models import MenteeIntake, MentorIntake
 
 
 def zones_of(*, organization, user_ids):
-    """{user_id: ZoneInfo} for each of ``user_ids`` (two queries, whatever their number)."""
+    """{user_id: ZoneInfo} for each of ``user_ids`` (three queries, whatever their number):
+    a profile's zone wins over the intakes', a mentee's intake over a mentor's."""
     user_ids = set(user_ids)
     found = {}
     for model in (MentorIntake, MenteeIntake):  # a mentee's own intake wins over a mentor's
@@ -20,6 +22,13 @@ def zones_of(*, organization, user_ids):
         )
         for user_id, name in rows:
             found[user_id] = name
+    for user_id, name in (
+        Profile.objects.for_org(organization)
+        .filter(user_id__in=user_ids)
+        .exclude(time_zone="")
+        .values_list("user_id", "time_zone")
+    ):
+        found[user_id] = name
     zones = {}
     for user_id in user_ids:
         try:

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("sessions.urls.habits")),
     path("", include("sessions.urls.actions")),
     path("", include("sessions.urls.journal")),
+    path("", include("sessions.urls.plans")),
 ]

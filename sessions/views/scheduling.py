@@ -87,7 +87,7 @@ def pairing_sessions(request, org_slug, pairing_id):
         "metadata_only": not in_pair,
         "filter": session_filter,
         "page": page,
-        "zone": selectors.viewer_zone(organization=request.organization, user=request.user),
+        "zone": None,
         "can_propose": in_pair and pairing.status == pairing.Status.ACTIVE,
         "next_session": None,
     }
@@ -103,6 +103,12 @@ def pairing_sessions(request, org_slug, pairing_id):
             context.update(
                 selectors.session_schedule_panel(session=upcoming, membership=request.membership)
             )
+    # The viewer's zone: the panel's when it is shown (read once), else its own read.
+    context["zone"] = (
+        context["schedule"]["zone"]
+        if "schedule" in context
+        else selectors.viewer_zone(organization=request.organization, user=request.user)
+    )
     template = list_template(
         request, "sessions/scheduling/pairing_sessions.html", "pairing-session-results"
     )

@@ -31,10 +31,10 @@ def mentee_panel(request):
     )
     if home is None:
         return None
-    return "sessions/home/mentee_panel.html", {
-        "mentee_home": home,
-        "habits_today": _habits_today(request, home.today),
-    }
+    habits = _habits_today(request, home.today)
+    context = {"mentee_home": home, "shows_habits": habits is not None}
+    context.update(habits or {})  # the habits include's own context (habits_today, ...)
+    return "sessions/home/mentee_panel.html", context
 
 
 def mentor_panel(request):

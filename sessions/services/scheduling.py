@@ -163,8 +163,11 @@ def _check_pairing(pairing, by):
         )
 
 
-def _check_time(*, session_or_none, organization, pairing, kind, starts_at, minutes, by):
-    mentor, mentee = _pair_people(pairing)
+def _check_time(
+    *, session_or_none, organization, mentor, mentee, program, kind, starts_at, minutes, by
+):
+    """Future, no overlap for either person, the weekly cap of ``program`` (none without
+    one: a directory session of no cohort)."""
     zones = zones_of(organization=organization, user_ids=[by.pk, mentee.pk])
     check_future(starts_at)
     check_overlap(
@@ -176,15 +179,16 @@ def _check_time(*, session_or_none, organization, pairing, kind, starts_at, minu
         zone=zones[by.pk],
         exclude=session_or_none,
     )
-    check_cap(
-        organization=organization,
-        program=pairing.cohort.program,
-        mentee=mentee,
-        kind=kind,
-        starts_at=starts_at,
-        zone=zones[mentee.pk],
-        exclude=session_or_none,
-    )
+    if program is not None:
+        check_cap(
+            organization=organization,
+            program=program,
+            mentee=mentee,
+            kind=kind,
+            starts_at=starts_at,
+            zone=zones[mentee.pk],
+            exclude=session_or_none,
+        )
 
 
 def _check_minutes(template, minutes):
@@ -210,13 +214,16 @@ def _locked(session):
         .select_for_update()
         .select_related("pairing__mentor__user", "pairing__mentee__user", "pairing__cohort")
         .select_related("pairing__cohort__program", "mentor", "mentee", "proposed_by")
+        .select_related("cohort__program", "template")
         .get(pk=session.pk)
     )
 
 
 def _check_side(session, by):
-    if session.kind not in PAIR_KINDS or session.pairing_id is None:
+    if session.kind not in PAIR_KINDS:
         raise ValidationError("A group session is scheduled by its cohort's facilitator.")
+    if session.mentor_id is None or session.mentee_id is None:
+        raise ValidationError("This session has no mentor and mentee to schedule it.")
     if by.pk not in (session.mentor_id, session.mentee_id):
         raise ValidationError("Only the session's mentor and mentee schedule it.")
 
@@ -300,16 +307,18 @@ def session_propose(*, pairing, template, starts_at, minutes=None, location="", 
     if template.pk not in offered or template.organization_id != organization.id:
         raise ValidationError({"template": "Choose one of the program's session templates."})
     minutes = _check_minutes(template, minutes)
+    mentor, mentee = _pair_people(pairing)
     _check_time(
         session_or_none=None,
         organization=organization,
-        pairing=pairing,
+        mentor=mentor,
+        mentee=mentee,
+        program=pairing.cohort.program,
         kind=template.kind,
         starts_at=starts_at,
         minutes=minutes,
         by=by,
     )
-    mentor, mentee = _pair_people(pairing)
     session = Session(
         organization=organization,
         kind=template.kind,
@@ -334,7 +343,8 @@ def session_propose(*, pairing, template, starts_at, minutes=None, location="", 
 
 
 def _check_pairing_active(session):
-    if session.pairing.status != Pairing.Status.ACTIVE:
+    """A pair's session while the pairing lasts (a directory session has no pairing)."""
+    if session.pairing_id is not None and session.pairing.status != Pairing.Status.ACTIVE:
         raise ValidationError("This pairing has ended: its sessions are not scheduled any more.")
 
 
@@ -346,7 +356,9 @@ def _move(session, *, starts_at, minutes, location, by):
     _check_time(
         session_or_none=session,
         organization=session.organization,
-        pairing=session.pairing,
+        mentor=session.mentor,
+        mentee=session.mentee,
+        program=session.cohort.program if session.cohort_id else None,
         kind=session.kind,
         starts_at=starts_at,
         minutes=minutes,

@@ -407,3 +407,32 @@ def test_the_confirmation_email_is_delivered_with_the_invitation_in_the_recipien
     event = vobject.readOne(part.get_payload(decode=True).decode()).vevent
     assert event.dtstart.value == starts_at
     assert "TZID=Europe/London" in part.get_payload(decode=True).decode()
+
+
+def test_a_directory_session_without_a_pairing_is_scheduled_by_its_two_people(
+    pairing, mentor_user, mentee_user, org
+):
+    """A micro session from an accepted directory request has a mentor and a mentee but no
+    pairing (and no program's cap): its people confirm, move and cancel it as a pair does."""
+    template = builtin(org, "micro-mentoring")
+    session = Session.objects.create(
+        organization=org,
+        kind=SessionKind.MICRO,
+        mentor=mentor_user,
+        mentee=mentee_user,
+        template=template,
+        template_name=template.name,
+        title=template.name,
+        starts_at=at(6, 15),
+        minutes=30,
+        status=Session.Status.PROPOSED,
+        proposed_by=mentee_user,
+    )
+    with pytest.raises(ValidationError, match="mentor and mentee"):
+        svc.session_confirm(session=session, by=UserFactory())
+    svc.session_confirm(session=session, by=mentor_user)
+    svc.session_reschedule(session=session, starts_at=at(7, 15), reason="Clash", by=mentor_user)
+    session.refresh_from_db()
+    assert (session.status, session.sequence, session.starts_at) == ("proposed", 1, at(7, 15))
+    svc.session_cancel(session=session, reason="No longer needed", by=mentee_user)
+    assert len(messages(org, "sessions.session_cancelled")) == 2

@@ -23,7 +23,7 @@ class JournalEntryForm(forms.ModelForm):
         fields = ["written_on", "title", "text", "pairing"]
         labels = {"written_on": "Date", "title": "Title (optional)", "text": "Entry"}
         widgets = {
-            "written_on": forms.DateInput(attrs={"type": "date"}),
+            "written_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "text": forms.Textarea(attrs={"rows": 10}),
         }
 

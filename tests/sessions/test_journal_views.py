@@ -268,3 +268,8 @@ def test_entry_pages_query_budget(entries, pairing, mentee_user):
         client, reverse("journal_entry_edit", args=[org.slug, shared.pk]), grow, n=8
     )
     assert_flat_queries(client, reverse("journal_entry_create", args=[org.slug]), grow, n=8)
+
+
+def test_a_new_entry_is_dated_today_in_the_date_field(org, mentee_user):
+    html = client_for(mentee_user).get(_url("journal_entry_create", org)).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in html

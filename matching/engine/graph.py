@@ -4,10 +4,12 @@ See :mod:`matching.engine.optimiser`, "Large cohorts"."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -25,8 +27,9 @@ _pool: ThreadPoolExecutor | None = None
 
 def _forget_pool() -> None:
     """In a forked child (a Celery prefork worker) the parent's thread does not exist."""
-    global _pool, _pool_lock
+    global _pool, _pool_lock, _blas_lock, _blas_users
     _pool, _pool_lock = None, threading.Lock()
+    _blas_lock, _blas_users = threading.Lock(), 0
 
 
 if hasattr(os, "register_at_fork"):
@@ -63,6 +66,71 @@ def _in_pairs(func: Callable[[_T], _R], items: Iterable[_T]) -> Iterator[_R]:
         yield func(items[k])
         if later is not None:
             yield later.result()
+
+
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_saved = 0
+_blas_calls: tuple[Callable[[], int], Callable[[int], None]] | None | bool = False
+
+
+def _blas_functions() -> tuple[Callable[[], int], Callable[[int], None]] | None:
+    """numpy's OpenBLAS thread-count getter and setter, or None if not found.
+
+    Found through the libraries the process has loaded (numpy's wheels bundle OpenBLAS
+    under a prefixed name); any other BLAS is left alone.
+    """
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower()})
+    except OSError:
+        return None
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for get, set_ in (
+            ("scipy_openblas_get_num_threads64_", "scipy_openblas_set_num_threads64_"),
+            ("openblas_get_num_threads64_", "openblas_set_num_threads64_"),
+            ("openblas_get_num_threads", "openblas_set_num_threads"),
+        ):
+            if hasattr(lib, get) and hasattr(lib, set_):
+                getter, setter = getattr(lib, get), getattr(lib, set_)
+                getter.restype, setter.argtypes = ctypes.c_int, [ctypes.c_int]
+                return getter, setter
+    return None
+
+
+@contextmanager
+def _one_blas_thread() -> Iterator[bool]:
+    """Keep numpy's matrix products to one thread each while inside; yields whether it
+    could (an unknown BLAS is left as it is).
+
+    A two-thread product splits each block between the cores and waits for the slower
+    half, and its threads spin between products, so on a busy machine it loses time
+    and burns CPU; one product per core, on two blocks at once, does neither. The
+    result of each entry is the same either way (a test checks it). Nested and
+    concurrent users share one saved setting, restored when the last one leaves.
+    """
+    global _blas_users, _blas_saved, _blas_calls
+    with _blas_lock:
+        if _blas_calls is False:
+            _blas_calls = _blas_functions()
+        calls = _blas_calls
+        if calls is not None:
+            if not _blas_users:
+                _blas_saved = calls[0]()
+                calls[1](1)
+            _blas_users += 1
+    try:
+        yield calls is not None and (os.cpu_count() or 1) > 1
+    finally:
+        if calls is not None:
+            with _blas_lock:
+                _blas_users -= 1
+                if not _blas_users:
+                    calls[1](_blas_saved)
 
 
 # ------------------------------------------------------------------- candidate graph
@@ -121,13 +189,16 @@ def _scan(problem: _Problem, k_mentee: int, k_mentor: int, cache: _FitCache | No
     row_has = np.zeros(n, bool)
     col_best = np.full(m, -1.0, np.float32)
 
-    hits = np.empty((min(BLOCK_SIZE, n), m), bool) if per_mentor.k else None
-    for start in range(0, n, BLOCK_SIZE):
+    def block(start: int) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+        """Score one block and take what depends on it alone (the per-mentor side
+        depends on the blocks before: the caller adds it in order)."""
         stop = min(start + BLOCK_SIZE, n)
         scores = problem.score_block(start, stop)
         exact = cache is not None and cache.unit == 1
         fit = cache.rows(start, stop) if exact else np.empty(scores.shape, np.int16)
         coarse = cache.rows(start, stop) if cache is not None and not exact else None
+        best = np.full(m, -1.0, np.float32)
+        arcs = []
         # Every pass over the block, slice by slice while the slice is in the CPU cache.
         for lo in range(0, stop - start, _SLICE):
             hi = min(lo + _SLICE, stop - start)
@@ -137,7 +208,7 @@ def _scan(problem: _Problem, k_mentee: int, k_mentor: int, cache: _FitCache | No
                 coarse[lo:hi] = fit[lo:hi] // cache.unit  # forbidden stays negative
             row_best = part.max(axis=1, initial=-1.0)
             row_has[start + lo : start + hi] = row_best >= 0
-            np.maximum(col_best, part.max(axis=0, initial=-1.0), out=col_best)
+            np.maximum(best, part.max(axis=0, initial=-1.0), out=best)
             if k_e:
                 # Each row's k-th best value, then every entry at least that good; ties
                 # may add an arc or two, which does no harm.
@@ -148,14 +219,26 @@ def _scan(problem: _Problem, k_mentee: int, k_mentor: int, cache: _FitCache | No
                 else:
                     r, c = _where(part >= 0.0)
                     r += lo
-                row_parts.append(r + start)
-                col_parts.append(c)
-                fit_parts.append(fit[r, c])
-            if hits is not None:
+                arcs.append((r + start, c, fit[r, c]))
+            if per_mentor.k:
                 part -= row_best[:, None]  # regret: the key for the mentors' side
-                np.greater(part, per_mentor.bar, out=hits[lo:hi])
-        if hits is not None:
-            per_mentor.add(scores, fit, start, hits[: stop - start])
+        return start, scores, fit, best, arcs
+
+    hits = np.empty((min(BLOCK_SIZE, n), m), bool) if per_mentor.k else None
+    starts = range(0, n, BLOCK_SIZE)
+    with _one_blas_thread() as alone:
+        # Two blocks at a time (one in the worker thread) when the matrix products can be
+        # kept to one thread each; otherwise they use both cores and blocks go one by one.
+        for start, regret, fit, best, arcs in (_in_pairs if alone else map)(block, starts):
+            np.maximum(col_best, best, out=col_best)
+            for r, c, f in arcs:
+                row_parts.append(r)
+                col_parts.append(c)
+                fit_parts.append(f)
+            if hits is not None:
+                mask = hits[: len(regret)]
+                np.greater(regret, per_mentor.bar, out=mask)
+                per_mentor.add(regret, fit, start, mask)
     rows_m, cols_m, fits_m = per_mentor.result()
     graph = _Graph(
         rows=np.zeros(0, np.int64),

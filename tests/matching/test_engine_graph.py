@@ -81,3 +81,57 @@ def test_unique_inverse_equals_numpy_sorted_or_not(seed):
             got = _unique_inverse(v)
             for a, b in zip(got, expected, strict=True):
                 np.testing.assert_array_equal(a, b)
+
+
+def test_one_blas_thread_gives_the_same_products_and_restores_the_setting():
+    from matching.engine import graph
+
+    mentees, mentors, exclusions = build_organisation(1500, 1100, 3, 2)
+    problem = _prepare(
+        mentees,
+        mentors,
+        weights=Weights(),
+        readiness_threshold=0.0,
+        exclusions=exclusions,
+        locked={},
+        max_timezone_gap_hours=None,
+    )
+    calls = graph._blas_functions()
+    before = calls[0]() if calls else None
+    shared = problem.score_block(0, 1024)
+    with graph._one_blas_thread() as alone:
+        if calls:
+            assert alone == ((graph.os.cpu_count() or 1) > 1)
+            assert calls[0]() == 1
+        single = problem.score_block(0, 1024)
+    np.testing.assert_array_equal(single, shared)
+    if calls:
+        assert calls[0]() == before
+
+
+def test_the_scan_in_pairs_keeps_the_graph_of_the_scan_one_block_at_a_time(monkeypatch):
+    from contextlib import contextmanager
+
+    from matching.engine import graph
+
+    mentees, mentors, exclusions = build_organisation(4100, 1100, 3, 3)
+    problem = _prepare(
+        mentees,
+        mentors,
+        weights=Weights(),
+        readiness_threshold=3.0,
+        exclusions=exclusions,
+        locked={},
+        max_timezone_gap_hours=None,
+    )
+    paired = graph._scan(problem, 8, 9, None)
+
+    @contextmanager
+    def one_by_one():
+        yield False
+
+    monkeypatch.setattr(graph, "_one_blas_thread", one_by_one)
+    single = graph._scan(problem, 8, 9, None)
+    for name in ("rows", "cols", "fit"):
+        np.testing.assert_array_equal(getattr(paired, name), getattr(single, name))
+    assert paired.coverage_bound == single.coverage_bound

@@ -306,7 +306,7 @@ def milestone_set_done(*, milestone, by, done, now=None):
         by,
         f"{'Marked' if done else 'Reopened'} the milestone “{milestone.title}”"
         + ("" if done else " (not done)"),
-        {"done_at": [audit_value(before), audit_value(milestone.done_at)]},
+        {"state": ["done" if before else "open", "done" if done else "open"]},
     )
     return milestone
 

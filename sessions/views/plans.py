@@ -66,6 +66,7 @@ def plan_detail(request, org_slug, pairing_id):
         "today": today,
         "can_edit": plan.side == "mentee" and live,
         "can_comment": full and live,
+        "zone": zone_of(organization=request.organization, user=request.user),
         **page,
     }
     return render(request, "sessions/plans/detail.html", context)
@@ -75,7 +76,9 @@ def plan_detail(request, org_slug, pairing_id):
 def plan_history(request, org_slug, plan_id):
     plan = access_plan_by_id(membership=request.membership, plan_id=plan_id)
     page = paginate(request, selectors.plan_events(plan=plan))
-    return render(request, "sessions/plans/history.html", {"plan": plan, "page": page})
+    zone = zone_of(organization=request.organization, user=request.user)
+    context = {"plan": plan, "page": page, "zone": zone}
+    return render(request, "sessions/plans/history.html", context)
 
 
 def _form_page(request, plan, form, title, intro, save, message, anchor=""):

@@ -40,11 +40,12 @@ def _worker() -> ThreadPoolExecutor:
     """The module's one worker thread, started on first use and kept for the process.
 
     Pricing passes use it to work on two blocks at once (numpy releases the GIL in its
-    array operations, so both cores work), and it writes the fits cache's fresh pages
-    ahead of the scan. The scan itself stays on one thread: its matrix products already
-    use both cores, and OpenBLAS keeps its own thread spinning between them. Its tasks
-    never wait on other tasks, so concurrent solves (threads of a web server or a
-    Celery worker) simply share it; a forked child starts its own.
+    array operations, so both cores work), it writes the fits cache's fresh pages ahead
+    of the scan, and the scan scores every other block in it (with one BLAS thread per
+    product, see :func:`_one_blas_thread`). Its tasks never wait on tasks submitted
+    after them (a scan block waits only for its cache pages, queued when the cache was
+    made), so concurrent solves (threads of a web server or a Celery worker) simply
+    share it; a forked child starts its own.
     """
     global _pool
     with _pool_lock:

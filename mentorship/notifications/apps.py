@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class NotificationsConfig(AppConfig):
     name = "mentorship.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self):
+        # Every app's e-mail kinds are declared in its ``emails`` module: import them all at
+        # start-up, so the registry is whole whatever code path ran first (a task, a test).
+        autodiscover_modules("emails")

@@ -17,7 +17,7 @@ facts read here:
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Max, Prefetch
 
 from .. import habits as maths
 from .. import plan_status as rules
@@ -42,7 +42,8 @@ ADHERENCE_DAYS = 14
 
 def plan_statuses(*, organization, plans, today):
     """{plan_id: PlanStatus} for ``plans`` (with ``pairing__cohort__program`` selected), in
-    six queries whatever their number and their rows (none for no plans)."""
+    six queries whatever their number and their rows (none for no plans). ``today``: a date,
+    or {plan_id: date} for each mentee's own day."""
     facts = plan_facts_many(organization=organization, plans=plans, today=today)
     return {plan_id: rules.plan_status(f) for plan_id, f in facts.items()}
 
@@ -58,28 +59,31 @@ def plan_facts(*, plan, today):
 
 def plan_facts_many(*, organization, plans, today):
     """{plan_id: PlanFacts} in six queries (milestones, actions, sessions, habits, their
-    check-ins in the window, their pauses)."""
+    check-ins in the window, their pauses). ``today``: one date for every plan, or
+    {plan_id: date} (each mentee's own day)."""
     plans = list(plans)
     if not plans:
         return {}
+    day_of = today if isinstance(today, dict) else {p.pk: today for p in plans}
+    latest, earliest = max(day_of.values()), min(day_of.values())
     plan_ids = [p.pk for p in plans]
     pairing_ids = [p.pairing_id for p in plans]
-    overdue_milestones = dict(
+    overdue_milestones = defaultdict(list)
+    for plan_id, due_on in (
         PlanMilestone.objects.for_org(organization)
-        .filter(plan_id__in=plan_ids, done_at__isnull=True, due_on__lt=today)
+        .filter(plan_id__in=plan_ids, done_at__isnull=True, due_on__lt=latest)
         .order_by()
-        .values("plan_id")
-        .annotate(n=Count("pk"))
-        .values_list("plan_id", "n")
-    )
-    overdue_actions = dict(
+        .values_list("plan_id", "due_on")
+    ):
+        overdue_milestones[plan_id].append(due_on)
+    overdue_actions = defaultdict(list)
+    for pairing_id, due_on in (
         ActionItem.objects.for_org(organization)
-        .filter(pairing_id__in=pairing_ids, done_at__isnull=True, due_on__lt=today)
+        .filter(pairing_id__in=pairing_ids, done_at__isnull=True, due_on__lt=latest)
         .order_by()
-        .values("pairing_id")
-        .annotate(n=Count("pk"))
-        .values_list("pairing_id", "n")
-    )
+        .values_list("pairing_id", "due_on")
+    ):
+        overdue_actions[pairing_id].append(due_on)
     last_session = dict(
         MentoringSession.objects.for_org(organization)
         .filter(pairing_id__in=pairing_ids, status=MentoringSession.Status.COMPLETED)
@@ -88,10 +92,10 @@ def plan_facts_many(*, organization, plans, today):
         .annotate(last=Max("starts_at"))
         .values_list("pairing_id", "last")
     )
-    first = today - timedelta(days=ADHERENCE_DAYS - 1)
+    first = earliest - timedelta(days=ADHERENCE_DAYS - 1)
     habits = list(
         MicroHabit.objects.for_org(organization)
-        .filter(pairing_id__in=pairing_ids, ended_at__isnull=True, starts_on__lte=today)
+        .filter(pairing_id__in=pairing_ids, ended_at__isnull=True, starts_on__lte=latest)
         .prefetch_related(
             Prefetch(
                 "checkins",
@@ -102,17 +106,22 @@ def plan_facts_many(*, organization, plans, today):
             Prefetch("pauses", queryset=HabitPause.objects.for_org(organization).order_by()),
         )
     )
+    plan_of_pairing = {p.pairing_id: p.pk for p in plans}
     adherence = defaultdict(list)
     for habit in habits:
         checkins = {c.day: c.state for c in habit.checkins.all()}
         share = maths.adherence(
-            pure_habit(habit, habit.pauses.all()), checkins, today, ADHERENCE_DAYS
+            pure_habit(habit, habit.pauses.all()),
+            checkins,
+            day_of[plan_of_pairing[habit.pairing_id]],
+            ADHERENCE_DAYS,
         )
         if share is not None:
             adherence[habit.pairing_id].append(share)
     zone = organization.zoneinfo
     facts = {}
     for plan in plans:
+        today = day_of[plan.pk]
         last = last_session.get(plan.pairing_id)
         if plan.starts_on > today:
             gap = None
@@ -122,8 +131,8 @@ def plan_facts_many(*, organization, plans, today):
             gap = (today - plan.starts_on).days
         shares = adherence.get(plan.pairing_id)
         facts[plan.pk] = rules.PlanFacts(
-            overdue_milestones=overdue_milestones.get(plan.pk, 0),
-            overdue_actions=overdue_actions.get(plan.pairing_id, 0),
+            overdue_milestones=sum(1 for d in overdue_milestones[plan.pk] if d < today),
+            overdue_actions=sum(1 for d in overdue_actions[plan.pairing_id] if d < today),
             days_since_session=gap,
             cadence_days=plan.pairing.cohort.program.cadence_days,
             adherence_14=sum(shares) / len(shares) if shares else None,

@@ -142,3 +142,19 @@ def test_many_plans_in_a_fixed_number_of_queries(org, admin):
     assert set(first) < set(statuses)
     assert all(s.status == AT_RISK for s in statuses.values())
     assert plan_statuses(organization=org, plans=[], today=_today(org)) == {}
+
+
+def test_each_plan_may_be_read_on_its_mentees_own_day(org, plan, pair_cohort):
+    other = plan_create_for_pairing(pairing=pair_cohort[2], by=None)
+    today = _today(org)
+    for each in (plan, other):
+        PlanMilestone.objects.create(
+            organization=org, plan=each, title="Due yesterday", due_on=today - timedelta(days=1)
+        )
+    facts_of = {
+        plan.pk: today,  # a day after the due date: overdue
+        other.pk: today - timedelta(days=1),  # still the due date in their zone: not yet
+    }
+    statuses = plan_statuses(organization=org, plans=[plan, other], today=facts_of)
+    assert statuses[plan.pk].reasons[0] == "1 milestone overdue"
+    assert "milestone" not in " ".join(statuses[other.pk].reasons)

@@ -98,7 +98,10 @@ def habit_check_in(request, org_slug, microhabit_id):
         return _answer(request, org_slug, habit, error=error_text(error))
     word = "done" if checkin.state == checkin.State.DONE else "skipped"
     return _answer(
-        request, org_slug, habit, message=f"{habit.text}: {checkin.day:%A %-d %B} {word}."
+        request,
+        org_slug,
+        habit,
+        message=f"{habit.text.rstrip('.')}: {checkin.day:%A %-d %B} {word}.",
     )
 
 
@@ -115,7 +118,11 @@ def _change(request, org_slug, microhabit_id, service, message):
 @require_POST
 def habit_pause(request, org_slug, microhabit_id):
     return _change(
-        request, org_slug, microhabit_id, services.habit_pause, "{habit.text} is paused."
+        request,
+        org_slug,
+        microhabit_id,
+        services.habit_pause,
+        "\u201c{habit.text}\u201d is paused.",
     )
 
 
@@ -123,11 +130,17 @@ def habit_pause(request, org_slug, microhabit_id):
 @require_POST
 def habit_resume(request, org_slug, microhabit_id):
     return _change(
-        request, org_slug, microhabit_id, services.habit_resume, "{habit.text} is due again."
+        request,
+        org_slug,
+        microhabit_id,
+        services.habit_resume,
+        "\u201c{habit.text}\u201d is due again.",
     )
 
 
 @member_required
 @require_POST
 def habit_end(request, org_slug, microhabit_id):
-    return _change(request, org_slug, microhabit_id, services.habit_end, "{habit.text} is ended.")
+    return _change(
+        request, org_slug, microhabit_id, services.habit_end, "\u201c{habit.text}\u201d is ended."
+    )

@@ -131,8 +131,8 @@ REMOTE_REVIEW = [
     },
     {
         "Metrics and clip": (
-            "Bar speed on the client's trap-bar deadlift up from 0.52 to 0.58 m/s at the same "
-            "load since the hinge cue changed. Clip of the last set: clean, one cue, well timed."
+            "Bar speed on the client's trap-bar deadlift is up at the same load since the hinge "
+            "cue changed. Clip of the last set: clean, one cue, well timed."
         ),
         "cue": "'Push the floor away' instead of 'lift with your legs'.",
         "practice_target": "Use the new hinge cue with all three morning clients.",

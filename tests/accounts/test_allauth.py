@@ -133,7 +133,12 @@ def test_sign_up_requires_email_verification(db):
 
     response = client.post(
         reverse("account_signup"),
-        {"email": "New.Person@Example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "email": "New.Person@Example.org",
+            "name": "New Person",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
     )
 
     assert response.status_code == 302
@@ -159,7 +164,12 @@ def test_sign_up_with_an_address_in_use_reveals_nothing_and_creates_nothing(db):
     UserFactory(email="taken@example.org")
     response = Client().post(
         reverse("account_signup"),
-        {"email": "TAKEN@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "email": "TAKEN@example.org",
+            "name": "Taken",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
     )
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")

@@ -192,7 +192,12 @@ def test_a_newcomer_signs_up_through_the_link_without_a_verification_mail(org, i
     assert client.session[PENDING_INVITATION] == invitation_token(invitation)
     signup = client.post(
         reverse("account_signup"),
-        {"email": "nina.new@example.org", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+        {
+            "email": "nina.new@example.org",
+            "name": "Nina New",
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
     )
     # The link proved the address: no verification mail, signed in, back to the invitation.
     assert signup.status_code == 302

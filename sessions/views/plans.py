@@ -195,8 +195,12 @@ def milestone_done(request, org_slug, planmilestone_id):
             services.milestone_set_done(milestone=milestone, by=request.user, done=done)
         except ValidationError as refused:
             error = " ".join(refused.messages)
-        milestone.overdue = milestone.done_at is None and milestone.due_on < _today(plan)
+        today = _today(plan)
+        milestone.overdue = milestone.done_at is None and milestone.due_on < today
         context = {
+            # the status card again, out of band: a milestone done may change the status
+            **selectors.plan_page(plan=plan, today=today, full=False),
+            "oob": True,
             "plan": plan,
             "milestone": milestone,
             "can_edit": error is None,

@@ -188,6 +188,8 @@ def test_the_mentee_marks_a_milestone_done_with_htmx_and_without(org, plan, ment
     assert response.status_code == 200
     assert f'id="milestone-{milestone.pk}"' in response.content.decode()
     assert "Done ✓" in response.content.decode()
+    assert 'id="plan-status"' in response.content.decode()  # the status card, out of band
+    assert "1 of 3 milestones done" in response.content.decode()
     milestone.refresh_from_db()
     assert milestone.done_at is not None
     response = mentee.post(url, {"done": "0"})

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from mentorship.core.views import action_submit, form_status, form_submit
+from mentorship.core.views import action_submit, form_status, form_submit, list_template
 from mentorship.tenancy.access import member_required
 from mentorship.tenancy.pagination import paginate
 
@@ -78,7 +78,8 @@ def plan_history(request, org_slug, plan_id):
     page = paginate(request, selectors.plan_events(plan=plan))
     zone = zone_of(organization=request.organization, user=request.user)
     context = {"plan": plan, "page": page, "zone": zone}
-    return render(request, "sessions/plans/history.html", context)
+    template = list_template(request, "sessions/plans/history.html", "plan-history-results")
+    return render(request, template, context)
 
 
 def _form_page(request, plan, form, title, intro, save, message, anchor=""):

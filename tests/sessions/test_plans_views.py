@@ -300,3 +300,14 @@ def test_plan_form_pages_query_budgets(org, plan, pairing, mentee):
     )
     assert_flat_queries(mentee, reverse("plan_feedback_edit", args=[org.slug, plan.pk]), grow, n=12)
     assert_flat_queries(mentee, reverse("plan_review", args=[org.slug, plan.pk]), grow, n=12)
+
+
+def test_the_history_pages_in_place_with_htmx(org, plan, mentor):
+    for n in range(30):
+        PlanEvent.objects.create(organization=org, plan=plan, summary=f"Change {n}")
+    url = reverse("plan_history", args=[org.slug, plan.pk]) + "?page=2"
+    response = mentor.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="plan-history-results")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>" not in text and "Page 2 of" in text
+    assert "<h1>History of the plan</h1>" in mentor.get(url).content.decode()

@@ -248,6 +248,11 @@ def objective_update(*, objective, by, **data):
 def objective_remove(*, objective, by):
     plan = objective.plan
     _check_mentee(plan, by)
+    if objective.ratings.exists():
+        raise ValidationError(
+            "This objective is rated in a review: it stays, so the review reads as written. "
+            "Edit it instead."
+        )
     title = objective.title
     objective.delete()
     _event(plan, by, f"Removed the objective “{title}”", {"title": [title, None]})

@@ -258,3 +258,26 @@ def test_a_review_opens_on_its_day_and_is_written_once(org, plan, mentee_user):
             day=30, ratings={objective.pk: 4}, today=_today(plan, 32), **kwargs
         )
     assert services.reviews_due(plan=plan, today=_today(plan, 61), written={30}) == [60]
+
+
+def test_an_objective_rated_in_a_review_is_not_removed(org, plan, mentee_user):
+    objective = Objective.objects.for_org(org).get(plan=plan)
+    services.plan_review_submit(
+        plan=plan,
+        by=mentee_user,
+        day=30,
+        reflection="Half way.",
+        ratings={objective.pk: 2},
+        today=_today(plan, 30),
+    )
+    with pytest.raises(ValidationError, match="rated in a review"):
+        services.objective_remove(objective=objective, by=mentee_user)
+    assert Objective.objects.for_org(org).filter(pk=objective.pk).exists()
+    other = services.objective_create(
+        plan=plan, by=mentee_user, competency=objective.competency, title="Spare"
+    )
+    services.objective_remove(objective=other, by=mentee_user)
+    assert not Objective.objects.for_org(org).filter(pk=other.pk).exists()
+    assert PlanEvent.objects.for_org(org).filter(plan=plan).first().summary == (
+        "Removed the objective “Spare”"
+    )

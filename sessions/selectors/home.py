@@ -5,12 +5,10 @@ many pairings, habits, check-ins, actions and sessions there are
 
 Shared figures:
 
-* **a pairing's progress**: its plan's milestones done of all, its status by
-  :func:`sessions.plan_status.plan_status` (the facts: overdue milestones, the pairing's open
-  actions past due, the days since its last completed session against the program's cadence,
-  habit adherence over 14 days), and habit adherence over 14 days: the mean of the adherence
-  of the pairing's habits that were due in the window (:func:`sessions.habits.adherence`),
-  None when none was.
+* **a pairing's progress**: its plan's milestones done of all, its status as the plan page
+  gives it (``sessions.selectors.plans.plan_statuses``: one rule, one set of facts), and habit
+  adherence over 14 days: the mean of the adherence of the pairing's live habits that were
+  due in the window (:func:`sessions.habits.adherence`), None when none was.
 * **today** is each person's day in their own zone (``zones_of``).
 """
 
@@ -18,24 +16,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, Max, Q, Subquery
+from django.db.models import Count, F, Q, Subquery
 from django.utils import timezone
 
 from matching.models import Pairing
 from programs.models import Cohort, MentorIntake, Participant
 
-from ..habits import PER_WEEK, Habit, adherence
 from ..models import (
     ActionItem,
     Correction,
-    HabitCheckIn,
-    HabitPause,
-    MicroHabit,
     Plan,
     Session,
 )
 from ..models.templates import SessionKind
-from ..plan_status import PlanFacts, plan_status
+from ..plan_status import plan_status
 from .people import zones_of
 
 OPEN_ACTIONS_SHOWN = 5
@@ -65,108 +59,43 @@ def _day_of(moment, zone):
     return timezone.localtime(moment, zone).date()
 
 
-def habit_of(microhabit, zone, pauses=()):
-    """The pure :class:`sessions.habits.Habit` of a MicroHabit row, its HabitPause rows and
-    its end (``ended_at``, a day in the mentee's zone)."""
-    ends_on = microhabit.ends_on
-    if microhabit.ended_at is not None:
-        ended = _day_of(microhabit.ended_at, zone)
-        ends_on = min(ends_on, ended) if ends_on else ended
-    paused = tuple((p.starts_on, p.ends_on) for p in pauses)
-    return Habit(
-        cadence=microhabit.cadence,
-        starts_on=microhabit.starts_on,
-        ends_on=ends_on,
-        times_per_week=microhabit.times_per_week if microhabit.cadence == PER_WEEK else None,
-        paused=paused,
-    )
-
-
-def _mean(values):
-    values = [v for v in values if v is not None]
-    return sum(values) / len(values) if values else None
-
-
 def pairing_progress(*, organization, pairings, zones, now=None):
     """{pairing_id: Progress} for ``pairings`` (with ``cohort__program`` and ``mentee``
-    loaded). Six queries, whatever their number: plans with their milestone counts, open
-    overdue actions, last completed sessions, habits, their pauses and their check-ins of the
-    last 14 days."""
+    loaded). Seven queries, whatever their number: the plans with their milestone counts,
+    then their facts as the plan page reads them (``sessions.selectors.plans``: one rule,
+    one set of facts, habit adherence included). A pairing without a plan has no status and
+    no adherence shown."""
+    from .plans import plan_facts_many
+
     now = now or timezone.now()
     if not pairings:
         return {}
-    ids = [p.pk for p in pairings]
     today_of = {p.pk: _day_of(now, zones[p.mentee.user_id]) for p in pairings}
-    earliest = min(today_of.values())
-    plans = {
-        plan.pairing_id: plan
-        for plan in Plan.objects.for_org(organization)
-        .filter(pairing_id__in=ids)
+    by_id = {p.pk: p for p in pairings}
+    plans = {}
+    for plan in (
+        Plan.objects.for_org(organization)
+        .filter(pairing_id__in=list(by_id))
         .annotate(
             m_total=Count("milestones"),
             m_done=Count("milestones", filter=Q(milestones__done_at__isnull=False)),
-            # Past due in the organisation's calendar: exact per mentee below would cost a
-            # query per zone; a milestone is overdue from the day after its due date.
-            m_overdue=Count(
-                "milestones",
-                filter=Q(milestones__done_at__isnull=True, milestones__due_on__lt=earliest),
-            ),
         )
-    }
-    overdue_actions = dict(
-        ActionItem.objects.for_org(organization)
-        .filter(pairing_id__in=ids, done_at__isnull=True, due_on__lt=earliest)
-        .values("pairing_id")
-        .annotate(n=Count("pk"))
-        .values_list("pairing_id", "n")
-    )
-    last_session = dict(
-        Session.objects.for_org(organization)
-        .filter(pairing_id__in=ids, status=Session.Status.COMPLETED)
-        .values("pairing_id")
-        .annotate(last=Max("starts_at"))
-        .values_list("pairing_id", "last")
-    )
-    habits = list(
-        MicroHabit.objects.for_org(organization)
-        .filter(pairing_id__in=ids)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=earliest - timedelta(days=14)))
-    )
-    checkins = defaultdict(dict)
-    for habit_id, day, state in (
-        HabitCheckIn.objects.for_org(organization)
-        .filter(habit__in=[h.pk for h in habits], day__gte=earliest - timedelta(days=14))
-        .values_list("habit_id", "day", "state")
     ):
-        checkins[habit_id][day] = state
-    pauses = defaultdict(list)
-    for pause in HabitPause.objects.for_org(organization).filter(habit__in=[h.pk for h in habits]):
-        pauses[pause.habit_id].append(pause)
-    by_pairing = defaultdict(list)
-    for habit in habits:
-        by_pairing[habit.pairing_id].append(habit)
-
+        plan.pairing = by_id[plan.pairing_id]  # with its cohort and program already read
+        plans[plan.pairing_id] = plan
+    facts = plan_facts_many(
+        organization=organization,
+        plans=list(plans.values()),
+        today={plan.pk: today_of[pairing_id] for pairing_id, plan in plans.items()},
+    )
     progress = {}
     for pairing in pairings:
-        today = today_of[pairing.pk]
-        zone = zones[pairing.mentee.user_id]
-        adherence_14 = _mean(
-            adherence(habit_of(h, zone, pauses[h.pk]), checkins[h.pk], today, 14)
-            for h in by_pairing[pairing.pk]
-        )
         plan = plans.get(pairing.pk)
-        item = Progress(plan=plan, adherence_14=adherence_14)
+        item = Progress(plan=plan)
         if plan is not None:
-            since = last_session.get(pairing.pk) or pairing.accepted_at
-            facts = PlanFacts(
-                overdue_milestones=plan.m_overdue,
-                overdue_actions=overdue_actions.get(pairing.pk, 0),
-                days_since_session=(now - since).days if since else None,
-                cadence_days=pairing.cohort.program.cadence_days,
-                adherence_14=adherence_14,
-            )
             item.milestones_done, item.milestones_total = plan.m_done, plan.m_total
-            item.status = plan_status(facts)
+            item.status = plan_status(facts[plan.pk])
+            item.adherence_14 = facts[plan.pk].adherence_14
         progress[pairing.pk] = item
     return progress
 

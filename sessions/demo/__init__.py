@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import ActionItem, SessionBlock
-from . import catalogue, cohort, history, texts
+from . import catalogue, cohort, history, plans, texts
 from .writer import Writer
 
 SEED = 2026
@@ -58,6 +58,7 @@ def populate(context):
             None,
         )
         demo.signals = signal_types.get(key, {})
+        plans.newer_pair(demo, active)  # issue 10: a third live pair, before its sessions
         history.pairing_histories(demo, active)
         cohort.weekly_module(demo, active)
         cohort.office_hours(demo, active)
@@ -65,6 +66,8 @@ def populate(context):
     held = cohort.directory_sessions(demo)
     demo.writer.write()
     _directory_notes(demo, held)
+    if active is not None:
+        plans.populate(demo, active)  # issue 10: plans, habits, journals, profiles
 
 
 def _directory_notes(demo, sessions):

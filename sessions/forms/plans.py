@@ -80,6 +80,14 @@ class CommentForm(forms.Form):
     milestone = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
+def _named(objective):
+    """The objective's title, with its competency unless the title names it."""
+    name = objective.competency.name
+    if name.lower() in objective.title.lower():
+        return objective.title
+    return f"{objective.title} ({name})"
+
+
 class ReviewForm(forms.Form):
     """A reflection and a 1-5 self-rating per objective of the plan."""
 
@@ -99,7 +107,7 @@ class ReviewForm(forms.Form):
                 coerce=int,
                 empty_value=None,
                 required=False,
-                label=f"{objective.title} ({objective.competency.name}): where are you now?",
+                label=f"{_named(objective)}: where are you now?",
                 help_text="1 just starting … 5 there.",
             )
 

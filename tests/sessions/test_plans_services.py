@@ -127,6 +127,19 @@ def test_the_data_step_gives_live_core_pairings_without_a_plan_theirs(org, pair_
     assert Plan.objects.for_org(org).count() == 2
 
 
+def test_the_data_step_runs_on_the_migrations_historical_models(org, pair_cohort):
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    state = MigrationLoader(connection).project_state(("mentoring", "0006_plans_for_live_pairings"))
+    migration = importlib.import_module("sessions.migrations.0006_plans_for_live_pairings")
+    migration.create_missing_plans(state.apps, None)
+    plans = Plan.objects.for_org(org)
+    assert {p.pairing_id for p in plans} == {pair_cohort[1].pk, pair_cohort[2].pk}
+    assert Objective.objects.for_org(org).filter(plan__in=plans).count() == 2
+    assert PlanMilestone.objects.for_org(org).filter(plan__in=plans).count() == 6
+
+
 def test_plans_for_live_pairings_service(org, pair_cohort):
     created = services.plans_for_live_pairings(organization=org)
     assert {p.pairing_id for p in created} == {pair_cohort[1].pk, pair_cohort[2].pk}

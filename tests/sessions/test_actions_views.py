@@ -158,3 +158,13 @@ def test_the_next_session_lists_the_previous_sessions_open_actions(pairing, ment
     )
     assert "Carry this over" in html and "Already finished" not in html
     assert ActionItem.objects.for_org(pairing.organization).count() == 2
+
+
+def test_a_row_names_the_owner_once(action, mentor_user):
+    html = (
+        client_for(mentor_user)
+        .get(reverse("my_actions", args=[action.organization.slug]))
+        .content.decode()
+    )
+    owner = str(action.owner)
+    assert f"{owner}'s" in html and f"with {owner}" not in html

@@ -311,3 +311,19 @@ def test_the_history_pages_in_place_with_htmx(org, plan, mentor):
     assert response.status_code == 200
     assert "<h1>" not in text and "Page 2 of" in text
     assert "<h1>History of the plan</h1>" in mentor.get(url).content.decode()
+
+
+def test_a_concluded_pairings_plan_is_read_only(org, plan, mentee):
+    pairing = plan.pairing
+    pairing.status = pairing.Status.CONCLUDED
+    pairing.save()
+    page = mentee.get(_url("plan_detail", org, plan.pairing_id)).content.decode()
+    assert "SECRET-CRITERION" in page
+    assert "Add an objective" not in page and "Mark done" not in page
+    response = mentee.post(
+        _url("plan_feedback_edit", org, plan.pk), {"feedback_preferences": "changed"}
+    )
+    assert response.status_code == 400
+    assert "no longer active" in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.feedback_preferences == "SECRET-PREFERENCE straight after"

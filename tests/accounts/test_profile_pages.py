@@ -240,3 +240,23 @@ def test_sign_up_asks_for_a_name(db):
 
     Client().post(reverse("account_signup"), {**data, "name": "Nora New"})
     assert User.objects.get(email="new@example.org").name == "Nora New"
+
+
+def test_a_profiles_time_zone_wins_over_the_intakes_and_an_empty_one_does_not(org, member):
+    from sessions.selectors.people import zones_of
+    from tests.programs.factories import MenteeIntakeFactory, enrol, make_cohort
+
+    MenteeIntakeFactory(
+        participant=enrol(make_cohort(org), user=member), time_zone="America/New_York"
+    )
+    other = make_person(org)
+    MenteeIntakeFactory(participant=enrol(make_cohort(org), user=other), time_zone="Europe/Madrid")
+    profile_update(
+        organization=org, user=member, by=member, data={"name": "M", "time_zone": "Asia/Tokyo"}
+    )
+    profile_update(organization=org, user=other, by=other, data={"name": "O", "time_zone": ""})
+
+    zones = zones_of(organization=org, user_ids=[member.pk, other.pk])
+
+    assert str(zones[member.pk]) == "Asia/Tokyo"
+    assert str(zones[other.pk]) == "Europe/Madrid"

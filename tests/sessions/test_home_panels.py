@@ -257,3 +257,17 @@ def test_the_home_page_stays_flat_as_every_sessions_panel_grows(org, member):
     )
     keys = _keys(_home(client, org))
     assert {"my-day", "my-mentees", "my-cohorts"} <= set(keys)
+
+
+def test_sessions_panels_selectors_read_in_a_fixed_number_of_queries(org, member):
+    """The counts the selectors' docstrings give, for a person with nothing (the panels'
+    None) — the home page's budget test covers them with rows."""
+    from sessions.selectors.home import facilitator_home, mentee_home, mentor_home
+    from tests.utils import max_queries
+
+    with max_queries(2):
+        assert mentee_home(organization=org, user=member) is None
+    with max_queries(2):
+        assert mentor_home(organization=org, user=member) is None
+    with max_queries(1):
+        assert facilitator_home(organization=org, user=member) is None

@@ -397,8 +397,9 @@ def _state(mood, rng, day, today, gap, live):
     back = (today - day).days
     if mood == "fading" and live and back <= 16:
         return HabitCheckIn.State.DONE if back in (13, 9) else None  # let go lately
-    if live and back <= 5:
-        return HabitCheckIn.State.DONE  # the live streak
+    if live and back <= 5:  # the live streak (a skipped day neither breaks nor extends it)
+        skip = mood == "steady" and back == 3
+        return HabitCheckIn.State.SKIPPED if skip else HabitCheckIn.State.DONE
     if day in (gap, gap + timedelta(days=1)):
         return None  # a gap of two missed days
     done, skipped = MOODS[mood]

@@ -159,6 +159,7 @@ def test_the_mentor_sees_each_mentee_status_adherence_next_session_to_log_and_lo
     assert reverse("session_detail", args=[org.slug, session.pk]) in content  # to log
     assert "Send the clip" in content
     assert "of 2 you can take" in content
+    assert reverse("plan_detail", args=[org.slug, pairing.pk]) in content
 
 
 def test_a_mentor_without_mentees_is_told_how_they_come(org, member):

@@ -168,3 +168,15 @@ def test_a_row_names_the_owner_once(action, mentor_user):
     )
     owner = str(action.owner)
     assert f"{owner}'s" in html and f"with {owner}" not in html
+
+
+def test_my_actions_is_paginated_keeping_the_filter(session, mentee_user):
+    for n in range(27):
+        ActionItemFactory(session=session, text=f"Numbered action {n:02d}")
+    client = client_for(mentee_user)
+    url = reverse("my_actions", args=[session.organization.slug])
+    html = client.get(url, {"status": "open"}).content.decode()
+    assert "Numbered action 00" in html and "Numbered action 26" not in html
+    assert "?status=open&amp;page=2" in html
+    html = client.get(url, {"status": "open", "page": 2}).content.decode()
+    assert "Numbered action 26" in html and "Numbered action 00" not in html

@@ -260,3 +260,19 @@ def test_a_profiles_time_zone_wins_over_the_intakes_and_an_empty_one_does_not(or
 
     assert str(zones[member.pk]) == "Asia/Tokyo"
     assert str(zones[other.pk]) == "Europe/Madrid"
+
+
+def test_a_mentor_listed_in_the_directory_is_seen_by_any_member_from_the_card(
+    org, member, as_member
+):
+    from tests.matching.factories import OfferingFactory
+
+    mentor = make_person(org, name="Dora Directory")
+    offering = OfferingFactory(organization=org, mentor=mentor)
+    url = _profile_url(org, mentor)
+
+    assert url in as_member.get(reverse("directory", args=[org.slug])).content.decode()
+    assert as_member.get(url).status_code == 200
+    offering.active = False
+    offering.save()
+    assert as_member.get(url).status_code == 404  # no longer listed: no reason left

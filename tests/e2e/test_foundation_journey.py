@@ -32,6 +32,7 @@ def sign_up(page, base_url, email):
     """Fill allauth's sign-up page; the site then asks the person to verify the address."""
     page.goto(f"{base_url}/accounts/signup/")
     field(page, "Email").fill(email)
+    field(page, "Your name").fill(email.split("@")[0])  # sign-up asks for a name
     field(page, "Password").fill(PASSWORD)
     field(page, "Password (again)").fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
@@ -106,6 +107,7 @@ def test_sign_up_create_invite_accept_and_stranger_gets_404(
     snap(member, "journey-05-invitation")
     member.get_by_role("link", name="Create account").click()
     expect(field(member, "Email")).to_have_value(member_email)
+    field(member, "Your name").fill("Mo Member")
     field(member, "Password").fill(PASSWORD)
     field(member, "Password (again)").fill(PASSWORD)
     member.get_by_role("button", name="Sign Up").click()

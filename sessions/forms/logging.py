@@ -8,6 +8,18 @@ from django.utils import timezone
 from ..models import MicroHabit, SessionTemplate
 
 
+class OwnIdsForm(forms.Form):
+    """A form of the session page whose field ids start with its own name (``id_habit_text``),
+    so the page's several forms with a ``text`` field never share an id."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        if self.id_prefix:
+            kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class BlockNotesForm(forms.Form):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
@@ -19,7 +31,9 @@ class SignalForm(forms.Form):
     value = forms.CharField(required=False, max_length=30)
 
 
-class CorrectionsForm(forms.Form):
+class CorrectionsForm(OwnIdsForm):
+    id_prefix = "corrections"
+
     correction_1 = forms.CharField(label="Correction 1", required=False, max_length=300)
     correction_2 = forms.CharField(label="Correction 2", required=False, max_length=300)
     correction_3 = forms.CharField(label="Correction 3", required=False, max_length=300)
@@ -28,7 +42,9 @@ class CorrectionsForm(forms.Form):
         return [self.cleaned_data.get(f"correction_{i}", "") for i in (1, 2, 3)]
 
 
-class HabitForm(forms.Form):
+class HabitForm(OwnIdsForm):
+    id_prefix = "habit"
+
     text = forms.CharField(
         label="Micro-habit",
         required=False,
@@ -42,7 +58,9 @@ class HabitForm(forms.Form):
     )
 
 
-class ActionForm(forms.Form):
+class ActionForm(OwnIdsForm):
+    id_prefix = "action"
+
     text = forms.CharField(label="Action", max_length=300)
     owner = forms.ChoiceField(label="Owner", choices=())
     due_on = forms.DateField(label="Due", widget=forms.DateInput(attrs={"type": "date"}))
@@ -66,7 +84,9 @@ class ActionForm(forms.Form):
         }
 
 
-class OutcomesForm(forms.Form):
+class OutcomesForm(OwnIdsForm):
+    id_prefix = "outcomes"
+
     micro_outcome = forms.CharField(
         label="Micro-outcome",
         required=False,
@@ -88,7 +108,9 @@ class OutcomesForm(forms.Form):
     )
 
 
-class PrivateNoteForm(forms.Form):
+class PrivateNoteForm(OwnIdsForm):
+    id_prefix = "private"
+
     text = forms.CharField(
         label="Private note",
         required=False,
@@ -97,7 +119,9 @@ class PrivateNoteForm(forms.Form):
     )
 
 
-class CompleteForm(forms.Form):
+class CompleteForm(OwnIdsForm):
+    id_prefix = "complete"
+
     reason = forms.CharField(
         label="Why complete it without them?",
         required=False,

@@ -163,13 +163,11 @@ def test_propose_confirm_prework_run_complete_pulse_and_the_admin_sees_no_notes(
         field(mentor_page, f"Correction {number}").fill(text)
     mentor_page.get_by_role("button", name="Save corrections").click()
     mentor_page.wait_for_load_state("networkidle")  # the htmx save has answered
-    # The habit's, the action's and the private note's text fields are found by their
-    # sections: on the session page they share the id "id_text", so a label names the first.
-    mentor_page.locator("#habit").get_by_role("textbox").first.fill(HABIT)
+    field(mentor_page, "Micro-habit").fill(HABIT)
     mentor_page.get_by_role("button", name="Save the micro-habit").click()
     mentor_page.wait_for_load_state("networkidle")
     actions = mentor_page.locator("#actions")
-    actions.locator("input[name=text]").fill(ACTION)
+    field(actions, "Action").fill(ACTION)
     field(actions, "Owner").select_option(value="mentee")
     field(actions, "Due").fill((tomorrow + timedelta(days=4)).isoformat())
     actions.get_by_role("button", name="Add the action").click()

@@ -48,6 +48,7 @@ class SessionTemplateFactory(TenantFactory):
 
     class Meta:
         model = SessionTemplate
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Template {n}")
     kind = SessionKind.ONE_TO_ONE

@@ -163,7 +163,7 @@ def test_propose_confirm_prework_run_complete_pulse_and_the_admin_sees_no_notes(
         field(mentor_page, f"Correction {number}").fill(text)
     mentor_page.get_by_role("button", name="Save corrections").click()
     mentor_page.wait_for_load_state("networkidle")  # the htmx save has answered
-    field(mentor_page, "Micro-habit").fill(HABIT)
+    mentor_page.get_by_role("textbox", name="Micro-habit", exact=True).fill(HABIT)
     mentor_page.get_by_role("button", name="Save the micro-habit").click()
     mentor_page.wait_for_load_state("networkidle")
     actions = mentor_page.locator("#actions")

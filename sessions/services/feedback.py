@@ -91,7 +91,11 @@ def session_followup(*, session, site_url=""):
 @transaction.atomic
 def pulse_answer(*, pulse, score, comment="", by, now=None):
     """``by`` answers their own pulse request, once."""
-    pulse = PulseAnswer.objects.for_org(pulse.organization).select_for_update().get(pk=pulse.pk)
+    pulse = (
+        PulseAnswer.objects.for_org(pulse.organization)
+        .select_for_update(of=("self",))
+        .get(pk=pulse.pk)
+    )
     if pulse.respondent_id != by.pk:
         raise ValidationError("Only the person asked answers this pulse survey.")
     if pulse.answered_at is not None:
@@ -129,7 +133,11 @@ def kudos_refusal(*, session, user, given):
 @transaction.atomic
 def kudos_give(*, session, text, by):
     """``by`` thanks the other side of a completed session, once, in up to 280 characters."""
-    session = Session.objects.for_org(session.organization).select_for_update().get(pk=session.pk)
+    session = (
+        Session.objects.for_org(session.organization)
+        .select_for_update(of=("self",))
+        .get(pk=session.pk)
+    )
     given = Kudos.objects.for_org(session.organization).filter(session=session, giver=by).exists()
     refusal = kudos_refusal(session=session, user=by, given=given)
     if refusal:

@@ -113,7 +113,7 @@ def group_sessions_generate(*, cohort, by, now=None):
     now = now or timezone.now()
     cohort = (
         Cohort.objects.for_org(cohort.organization)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("program", "organization")
         .get(pk=cohort.pk)
     )
@@ -310,7 +310,7 @@ def office_hours_book(*, slot, by, now=None):
     now = now or timezone.now()
     slot = (
         OfficeHoursSlot.objects.for_org(slot.organization)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("cohort", "cohort__program", "host")
         .get(pk=slot.pk)
     )

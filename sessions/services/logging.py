@@ -322,7 +322,7 @@ def session_complete(*, session, by, reason="", now=None):
     # Lock the row: two completions at once are one completion and one refusal.
     session = (
         Session.objects.for_org(session.organization)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("pairing", "cohort", "mentor", "mentee")
         .get(pk=session.pk)
     )

@@ -211,7 +211,7 @@ def _locked(session):
     first's result)."""
     return (
         Session.objects.for_org(session.organization)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("pairing__mentor__user", "pairing__mentee__user", "pairing__cohort")
         .select_related("pairing__cohort__program", "mentor", "mentee", "proposed_by")
         .select_related("cohort__program", "template")
@@ -297,7 +297,7 @@ def session_propose(*, pairing, template, starts_at, minutes=None, location="", 
     templates; the other side is told, to confirm or propose another time."""
     pairing = (
         Pairing.objects.for_org(pairing.organization)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("mentor__user", "mentee__user", "cohort__program")
         .get(pk=pairing.pk)
     )
@@ -532,7 +532,7 @@ def calendar_feed_create(*, organization, user):
     """The person's live feed of ``organization``: the one they have, else a new one."""
     feed = (
         CalendarFeed.objects.for_org(organization)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(user=user, revoked_at__isnull=True)
         .first()
     )

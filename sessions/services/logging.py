@@ -371,6 +371,32 @@ def session_complete(*, session, by, reason="", now=None):
 
 
 @transaction.atomic
+def _check_no_meeting_then(*, pairing, starts_at, minutes, by):
+    """Refuse a logged-after time that overlaps a session either person had then (confirmed,
+    completed or a no-show): that one is logged instead, or the time is wrong."""
+    ends_at = starts_at + timedelta(minutes=minutes)
+    taken = [Session.Status.CONFIRMED, Session.Status.COMPLETED, Session.Status.NO_SHOW]
+    for person in (pairing.mentor.user, pairing.mentee.user):
+        clashes = (
+            Session.objects.for_org(pairing.organization)
+            .of_user(person)
+            .filter(status__in=taken, starts_at__lt=ends_at)
+            .filter(starts_at__gte=starts_at - timedelta(hours=12))
+            .order_by("starts_at")
+        )
+        for other in clashes:
+            if other.ends_at > starts_at:
+                who = "You" if person.pk == by.pk else (person.name or person.email)
+                verb = "have" if person.pk == by.pk else "has"
+                raise ValidationError(
+                    {
+                        "starts_at": f"{who} {verb} \u201c{other.title}\u201d at that time "
+                        f"({other.get_status_display().lower()}): log that one, or pick "
+                        "another time."
+                    }
+                )
+
+
 def session_log_after(*, pairing, template, starts_at, minutes=None, by, now=None):
     """The mentor logs a session that already took place ("we met yesterday"): a confirmed
     session, ``logged_after``, with its template's blocks, to be filled in and completed like
@@ -404,6 +430,7 @@ def session_log_after(*, pairing, template, starts_at, minutes=None, by, now=Non
         raise ValidationError(
             {"starts_at": "That is before the pair was matched: pick a later day."}
         )
+    _check_no_meeting_then(pairing=pairing, starts_at=starts_at, minutes=minutes, by=by)
     session = Session(
         organization=pairing.organization,
         kind=template.kind if template.kind != SessionKind.GROUP else SessionKind.ONE_TO_ONE,

@@ -373,3 +373,16 @@ def test_logging_after_the_fact_creates_a_confirmed_session_to_fill_in(org, pair
     assert session.mentee == pairing.mentee.user
     _fill(session, mentor_user)
     services.session_complete(session=session, by=mentor_user, reason="Micro: no habit")
+
+
+def test_logging_after_the_fact_refuses_a_time_the_pair_already_met(org, pairing, mentor_user):
+    yesterday = timezone.now() - timedelta(days=1)
+    make_session(pairing, starts_at=yesterday - timedelta(minutes=10), title="Remote review")
+    with pytest.raises(ValidationError, match="Remote review.*log that one"):
+        services.session_log_after(
+            pairing=pairing,
+            template=builtin(org, "on-the-floor"),
+            starts_at=yesterday,
+            by=mentor_user,
+        )
+    assert Session.objects.for_org(org).filter(logged_after=True).count() == 0

@@ -219,7 +219,8 @@ def test_member_profile_query_budget(org, paired, as_admin):
         for _ in range(2):
             KudosFactory(session=make_session(pairing, status="completed"))
 
-    assert_flat_queries(as_admin, _profile_url(org, mentor), grow, n=20)
+    url = reverse("member_profile", args=[org.slug, mentor.pk])
+    assert_flat_queries(as_admin, url, grow, n=20)
 
 
 # --- sign-up asks for a name ---------------------------------------------------------------

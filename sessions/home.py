@@ -5,6 +5,7 @@ no part as that role, and shows an empty state that says what to do next otherwi
 
 from mentorship.tenancy.home import register_home_panel
 
+from .selectors.habits import habits_today
 from .selectors.home import facilitator_home, mentee_home, mentor_home
 from .selectors.people import zone_of
 
@@ -16,24 +17,15 @@ def _zone(request):
     return request._home_zone
 
 
-def _habits_today(request, today):
-    """The habits helper's "today's habits" include and its context, once it exists."""
-    try:
-        from .selectors.habits import habits_today
-    except ImportError:
-        return None
-    return habits_today(organization=request.organization, user=request.user, today=today)
-
-
 def mentee_panel(request):
     home = mentee_home(
         organization=request.organization, user=request.user, zone=lambda: _zone(request)
     )
     if home is None:
         return None
-    habits = _habits_today(request, home.today)
-    context = {"mentee_home": home, "shows_habits": habits is not None}
-    context.update(habits or {})  # the habits include's own context (habits_today, ...)
+    habits = habits_today(organization=request.organization, user=request.user, today=home.today)
+    context = {"mentee_home": home, "shows_habits": True}
+    context.update(habits)  # the habits include's own context (habits_today, ...)
     return "sessions/home/mentee_panel.html", context
 
 

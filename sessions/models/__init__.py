@@ -29,6 +29,7 @@ from .sessions import (  # noqa: F401
 )
 from .signals import SignalType  # noqa: F401
 from .templates import (  # noqa: F401
+    PAIR_KINDS,
     Output,
     ProgramSessionTemplate,
     SessionKind,

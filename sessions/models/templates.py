@@ -34,6 +34,10 @@ class SessionKind(models.TextChoices):
     GROUP = "group", "Group"
 
 
+# The kinds a pair meets in (the weekly cap counts them; group sessions are the cohort's).
+PAIR_KINDS = (SessionKind.ONE_TO_ONE, SessionKind.MICRO)
+
+
 class SessionTemplateQuerySet(TenantQuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)

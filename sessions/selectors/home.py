@@ -23,6 +23,7 @@ from matching.models import Pairing
 from programs.models import Cohort, MentorIntake, Participant
 
 from ..models import (
+    PAIR_KINDS,
     ActionItem,
     Correction,
     Plan,
@@ -35,7 +36,6 @@ from .people import zones_of
 OPEN_ACTIONS_SHOWN = 5
 OVERDUE_SHOWN = 8
 GROUP_SESSIONS_SHOWN = 5
-PAIR_KINDS = [SessionKind.ONE_TO_ONE, SessionKind.MICRO]
 
 
 @dataclass

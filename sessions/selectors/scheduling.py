@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from matching.models import Pairing
 
-from ..models import CalendarFeed, Session, SessionKind
+from ..models import PAIR_KINDS, CalendarFeed, Session
 from .people import zones_of
 
-PAIR_KINDS = (SessionKind.ONE_TO_ONE, SessionKind.MICRO)
 LIST_RELATED = ("pairing", "cohort", "mentor", "mentee", "template")
 FEED_PAST_DAYS = 180
 

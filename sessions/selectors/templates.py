@@ -5,11 +5,10 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch
 
 from programs.models import Program
 
-from ..models import ProgramSessionTemplate, Session, SessionKind, SessionTemplate
+from ..models import PAIR_KINDS, ProgramSessionTemplate, Session, SessionKind, SessionTemplate
 
 # What a pairing schedules: one-to-one and micro sessions (a cohort's group sessions are
 # generated from its weekly slot and ask for ``kinds=(SessionKind.GROUP,)``).
-PAIR_KINDS = (SessionKind.ONE_TO_ONE, SessionKind.MICRO)
 
 
 def _programs_prefetch(organization):

@@ -40,12 +40,12 @@ from ..emails import (
     SESSION_RESCHEDULED,
     email_send,
 )
-from ..models import CalendarFeed, Session, SessionKind
+from ..models import CalendarFeed, Session
 from ..selectors.people import zones_of
+from ..selectors.templates import PAIR_KINDS, program_templates
 from .blocks import copy_template_blocks
 
 LATE_CANCEL = timedelta(hours=24)
-PAIR_KINDS = (SessionKind.ONE_TO_ONE, SessionKind.MICRO)
 
 
 # --- the rules, each written once (the forms' hints call them too) --------------------------
@@ -54,17 +54,6 @@ PAIR_KINDS = (SessionKind.ONE_TO_ONE, SessionKind.MICRO)
 def schedulable_templates(*, program):
     """The templates a pair of ``program`` may schedule from (one-to-one and micro): the
     program's choice (``selectors/templates.py::program_templates``)."""
-    try:
-        from ..selectors.templates import program_templates
-    except ImportError:  # the templates area not there yet: every active pair template
-        from ..models import SessionTemplate
-
-        return list(
-            SessionTemplate.objects.for_org(program.organization)
-            .active()
-            .filter(kind__in=PAIR_KINDS)
-            .order_by("name")
-        )
     return program_templates(program=program, kinds=PAIR_KINDS)
 
 

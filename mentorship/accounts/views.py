@@ -1,6 +1,8 @@
 """Invitation pages (the admin's list and form, the invited person's landing page) and
 profiles (the person's own, a member's, and the photos)."""
 
+import re
+
 from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
@@ -173,6 +175,10 @@ def member_profile(request, org_slug, user_id):
     return render(request, "accounts/profile_detail.html", context)
 
 
+# The name every profile photo is stored under (mentorship.accounts.models): 24 hex digits.
+PHOTO_NAME = re.compile(r"[0-9a-f]{24}\.jpg")
+
+
 def media_photo(request, organization_id, name):
     """A profile photo from the default storage, to signed-in members of its organisation
     only (whitenoise serves static files, not media; this view serves them in DEBUG and in
@@ -184,6 +190,8 @@ def media_photo(request, organization_id, name):
         .filter(organization_id=organization_id)
         .exists()
     ):
+        raise Http404
+    if not PHOTO_NAME.fullmatch(name):  # only the names profile photos are stored under
         raise Http404
     path = f"profiles/{organization_id}/{name}"
     if not default_storage.exists(path):

@@ -277,3 +277,11 @@ def test_a_mentor_listed_in_the_directory_is_seen_by_any_member_from_the_card(
     offering.active = False
     offering.save()
     assert as_member.get(url).status_code == 404  # no longer listed: no reason left
+
+
+def test_a_photo_address_other_than_a_stored_photos_name_is_not_found(org, as_member, media):
+    (media / "profiles" / str(org.pk)).mkdir(parents=True, exist_ok=True)
+    (media / "profiles" / str(org.pk) / "notes.txt").write_text("not a photo")
+    for name in ("..", "notes.txt"):
+        url = reverse("media_photo", args=[org.pk, name])
+        assert as_member.get(url).status_code == 404

@@ -1,15 +1,26 @@
 """The reads of the tenancy app that its pages need: keyword-only functions taking the
 organisation (or the person). A read never writes."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from .models import AuditEvent, Membership, Role
 
 
 def memberships_of_user(*, user):
     """A person's own memberships across organisations, with each organisation (one query):
-    the front door's choice of where to send them."""
-    return Membership.objects.of_user(user).select_related("organization")
+    the front door's choice of where to send them. Each carries ``profile_photo``, the
+    stored name of the person's photo in that organisation ("" or None without one), which
+    the top bar shows (``mentorship.accounts.templatetags.profile_photos``)."""
+    from mentorship.accounts.models import Profile
+
+    photo = Profile.objects.filter(
+        organization=OuterRef("organization"), user=OuterRef("user")
+    ).values("photo")[:1]
+    return (
+        Membership.objects.of_user(user)
+        .select_related("organization")
+        .annotate(profile_photo=Subquery(photo))
+    )
 
 
 def membership_by_slug(*, user, slug, memberships=None):

@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from mentorship.tenancy.models import Membership
 
-from .invitations import invitation_token
+from .invitations import InvalidInvitation, invitation_token
 from .models import Invitation
+from .selectors import invitation_by_token
 
 PENDING_INVITATION = "pending_invitation"
 
@@ -36,6 +37,18 @@ def open_invitation_for(user):
         .order_by("-created_at")
         .first()
     )
+
+
+def pending_invitation(request):
+    """The open invitation whose link this visitor followed before signing up or in (its
+    token kept in their session by ``invitation_accept``), or None (one query at most)."""
+    token = request.session.get(PENDING_INVITATION) if request is not None else None
+    if not token:
+        return None
+    try:
+        return invitation_by_token(token=token)
+    except InvalidInvitation:
+        return None
 
 
 class AccountAdapter(DefaultAccountAdapter):

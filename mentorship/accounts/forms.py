@@ -1,6 +1,9 @@
+from allauth.core import context
 from django import forms
 
 from mentorship.tenancy.models import TIME_ZONE_CHOICES, Role
+
+from .adapters import pending_invitation
 
 
 class InvitationForm(forms.Form):
@@ -71,6 +74,17 @@ class SignupForm(forms.Form):
     )
 
     field_order = ["name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Signing up through an invitation: its name (and its address, which allauth
+        # prefills from the verified e-mail the invitation page stashed) is filled in.
+        # allauth keeps the request in its context (the adapter reads it there too).
+        invitation = pending_invitation(context.request)
+        if invitation is not None:
+            if invitation.name:
+                self.initial.setdefault("name", invitation.name)
+            self.initial.setdefault("email", invitation.email)
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from mentorship.core.urls import absolute_url
-from mentorship.notifications.emails import email_send
+from mentorship.notifications.emails import nudge_send
 from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import Membership, Role
 
@@ -26,7 +26,7 @@ def _send_invitation(invitation, *, site_url):
     # Built outside a request (a task, the demo, a shell), there is no site_url: the
     # configured address of the site is used.
     link = absolute_url("invitation_accept", invitation_token(invitation), site_url=site_url)
-    email_send(
+    nudge_send(
         emails.INVITATION,
         organization=invitation.organization,
         subject_key=f"invitation:{invitation.pk}",
@@ -207,7 +207,12 @@ def profile_update(*, organization, user, data, by, photo=None, remove_photo=Fal
     """Write ``user``'s profile in ``organization`` (created on the first save) and their
     name: ``data`` holds name, bio, time_zone, languages. A new photo replaces the old one
     (whose file is deleted after commit); ``remove_photo`` deletes it. Only the person
-    themselves edits their profile."""
+    themselves edits their profile.
+
+    A new photo's file is written last, once every row is saved: a step that fails
+    before it leaves no file behind, and a write that fails raises, so the rows roll back
+    and none points at a missing file. (Called inside a caller's own transaction that
+    later rolls back, the file would stay: the views call it on its own.)"""
     if by.pk != user.pk:
         raise ValidationError("Only the person themselves can change their profile.")
     name = (data.get("name") or "").strip()
@@ -221,22 +226,36 @@ def profile_update(*, organization, user, data, by, photo=None, remove_photo=Fal
     for field in ("bio", "time_zone", "languages"):
         setattr(profile, field, (data.get(field) or "").strip())
     if processed is not None:
-        profile.photo.save(processed.name, processed, save=False)
+        # The name only, for now: the file is written after the rows are saved.
+        profile.photo.name = profile.photo.field.generate_filename(profile, processed.name)
     elif remove_photo:
         profile.photo = ""
-    try:
-        profile.full_clean()
-    except ValidationError:
-        if processed is not None:
-            profile.photo.storage.delete(profile.photo.name)
-        raise
+    profile.full_clean()
     profile.save()
     if user.name != name[:150]:
         user.name = name[:150]
         user.full_clean(validate_unique=False)
         user.save(update_fields=["name"])
+    if processed is not None:
+        _photo_write(profile, processed)
     new_photo = profile.photo.name if profile.photo else ""
     if old_photo and old_photo != new_photo:
         storage = profile.photo.storage
         transaction.on_commit(lambda: storage.delete(old_photo))
     return profile
+
+
+def _photo_write(profile, content):
+    """Write the photo's file under the name its saved row holds (the storage keeps a name
+    that is free; a random one of 24 hex digits is, but should it pick another, the row
+    follows), deleting the file again if the row cannot follow."""
+    storage = profile.photo.storage
+    wanted = profile.photo.name
+    stored = storage.save(wanted, content)
+    try:
+        if stored != wanted:
+            profile.photo.name = stored
+            profile.save(update_fields=["photo"])
+    except BaseException:
+        storage.delete(stored)
+        raise

@@ -285,3 +285,141 @@ def test_a_photo_address_other_than_a_stored_photos_name_is_not_found(org, as_me
     for name in ("..", "notes.txt"):
         url = reverse("media_photo", args=[org.pk, name])
         assert as_member.get(url).status_code == 404
+
+
+# --- the top bar shows the person's photo ---------------------------------------------------
+
+
+def _topbar(content):
+    start = content.index('<details class="usermenu">')
+    return content[start : content.index("</summary>", start)]
+
+
+def test_the_top_bar_shows_the_photo_of_this_organisations_profile_else_initials(
+    org, other_org, member, as_member, media
+):
+    member.name = "Mia Member"
+    member.save()
+    MembershipFactory(organization=other_org, user=member)
+    home = reverse("org_home", args=[org.slug])
+    before = _topbar(as_member.get(home).content.decode())
+    assert member.initials in before and "<img" not in before
+
+    profile = profile_update(
+        organization=org, user=member, by=member, data={"name": "Mia Member"}, photo=image_upload()
+    )
+
+    bar = _topbar(as_member.get(home).content.decode())
+    assert f'src="{profile.photo.url}"' in bar and 'alt="Mia Member"' in bar
+    assert member.initials not in bar.replace('alt="Mia Member"', "")
+    # Served by the membership-checked view.
+    assert as_member.get(profile.photo.url).status_code == 200
+    # Another organisation's pages show that organisation's profile: none there, initials.
+    other_bar = _topbar(as_member.get(reverse("org_home", args=[other_org.slug])).content.decode())
+    assert "<img" not in other_bar and member.initials in other_bar
+
+
+def test_the_top_bars_photo_costs_no_query(org, member, as_member, media):
+    url = reverse("my_profile", args=[org.slug])
+    as_member.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as without_photo:
+        as_member.get(url)
+    profile_update(
+        organization=org, user=member, by=member, data={"name": "M"}, photo=image_upload()
+    )
+    with CaptureQueriesContext(connection) as with_photo:
+        content = as_member.get(url).content.decode()
+    assert "<img" in _topbar(content)
+    assert len(with_photo) == len(without_photo)
+
+
+# --- a photo is written only with its row --------------------------------------------------
+
+
+def test_a_later_step_of_the_save_failing_leaves_no_photo_file_behind(
+    org, member, media, monkeypatch
+):
+    from mentorship.accounts.models import User
+
+    def broken_save(self, *args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(User, "save", broken_save)
+    with pytest.raises(RuntimeError):
+        profile_update(
+            organization=org,
+            user=member,
+            by=member,
+            data={"name": "New Name"},
+            photo=image_upload(),
+        )
+
+    assert not Profile.objects.for_org(org).filter(user=member).exists()
+    assert not list(media.rglob("*.jpg"))
+
+
+def test_a_failed_profile_check_leaves_no_file_and_the_old_photo(org, member, media):
+    first = profile_update(
+        organization=org, user=member, by=member, data={"name": "M"}, photo=image_upload()
+    )
+    with pytest.raises(ValidationError):
+        profile_update(
+            organization=org,
+            user=member,
+            by=member,
+            data={"name": "M", "time_zone": "Mars/Olympus"},
+            photo=image_upload(),
+        )
+
+    assert [p.relative_to(media).as_posix() for p in media.rglob("*.jpg")] == [first.photo.name]
+    assert Profile.objects.for_org(org).get(user=member).photo.name == first.photo.name
+
+
+def _signup_field(content, name):
+    start = content.index(f'name="{name}"')
+    tag_start = content.rindex("<input", 0, start)
+    return content[tag_start : content.index(">", start) + 1]
+
+
+def test_sign_up_through_an_invitation_prefills_its_name_and_address(org, admin):
+    from mentorship.accounts.invitations import invitation_token
+    from tests.factories import InvitationFactory
+
+    plain = _signup_field(Client().get(reverse("account_signup")).content.decode(), "name")
+    assert "value=" not in plain  # nobody's name without an invitation
+
+    invitation = InvitationFactory(
+        organization=org, email="nina.new@example.org", name="Nina Newcomer", invited_by=admin
+    )
+    client = Client()
+    assert (
+        client.get(reverse("invitation_accept", args=[invitation_token(invitation)])).status_code
+        == 200
+    )
+    content = client.get(reverse("account_signup")).content.decode()
+
+    assert 'value="Nina Newcomer"' in _signup_field(content, "name")
+    assert 'value="nina.new@example.org"' in _signup_field(content, "email")
+
+
+def test_an_invitation_without_a_name_prefills_the_address_only(org, admin):
+    from mentorship.accounts.invitations import invitation_token
+    from tests.factories import InvitationFactory
+
+    invitation = InvitationFactory(
+        organization=org, email="nina.new@example.org", name="", invited_by=admin
+    )
+    client = Client()
+    client.get(reverse("invitation_accept", args=[invitation_token(invitation)]))
+    content = client.get(reverse("account_signup")).content.decode()
+
+    assert "value=" not in _signup_field(content, "name")
+    assert 'value="nina.new@example.org"' in _signup_field(content, "email")
+    # A revoked invitation prefills nothing.
+    invitation.revoked_at = invitation.created_at
+    invitation.save()
+    content = client.get(reverse("account_signup")).content.decode()
+    assert "value=" not in _signup_field(content, "name")

@@ -272,3 +272,17 @@ def test_sessions_panels_selectors_read_in_a_fixed_number_of_queries(org, member
         assert mentor_home(organization=org, user=member) is None
     with max_queries(1):
         assert facilitator_home(organization=org, user=member) is None
+
+
+def test_a_topic_pairing_says_it_has_no_plan_to_the_mentee_and_the_mentor(org, admin):
+    from matching.models import Pairing
+    from tests.programs.factories import CompetencyFactory
+
+    cohort, mentors, mentees, _ = cohort_with_people(org, mentors=1, mentees=1)
+    topic = CompetencyFactory(area__organization=org, name="Spotting the vault")
+    pairing = pair(mentees[0], mentors[0], days_ago=5, kind=Pairing.Kind.TOPIC, topic=topic)
+    assert not Plan.objects.for_org(org).filter(pairing=pairing).exists()
+
+    for user in (pairing.mentee.user, pairing.mentor.user):
+        content = " ".join(_home(_client(user), org).content.decode().split())
+        assert "Topic pairing (Spotting the vault): no 90-day plan" in content, user

@@ -159,10 +159,11 @@ def my_habits(*, organization, user, now=None):
     return _rows(organization, habits, zones, now)
 
 
-def habits_today(*, organization, user, today=None, now=None):
+def habits_today(*, organization, user, today=None, now=None, zone=None):
     """The home panel's context: the person's live habits active today, with today's state
-    and the check-in buttons (five queries). ``today`` defaults to the person's own day (in
-    their zone)."""
+    and the check-in buttons (six queries, three of them the person's zone: three with
+    ``zone``, that zone when the caller has read it already, as the home page has). ``today``
+    defaults to the person's own day (in their zone)."""
     now = now or timezone.now()
     habits = list(
         MicroHabit.objects.for_org(organization)
@@ -170,7 +171,7 @@ def habits_today(*, organization, user, today=None, now=None):
         .select_related("pairing__mentor__user")
         .order_by("-created_at", "-pk")
     )
-    zones = {user.pk: zone_of(organization=organization, user=user)}
+    zones = {user.pk: zone or zone_of(organization=organization, user=user)}
     rows = _rows(organization, habits, zones, now, today)
     rows = [row for row in rows if row.today_cell.state != "off" and not row.paused]
     return {"habits_today": rows, "habit_days_back": DAYS_BACK}

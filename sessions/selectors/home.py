@@ -87,6 +87,7 @@ def pairing_progress(*, organization, pairings, zones, now=None):
         organization=organization,
         plans=list(plans.values()),
         today={plan.pk: today_of[pairing_id] for pairing_id, plan in plans.items()},
+        zones={plan.pk: zones[by_id[pid].mentee.user_id] for pid, plan in plans.items()},
     )
     progress = {}
     for pairing in pairings:

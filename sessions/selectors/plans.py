@@ -6,8 +6,9 @@ facts read here:
 
 * overdue milestones: not done, due before today;
 * overdue actions: the pairing's open actions due before today;
-* days since the last completed session of the pairing (from the plan's start when there is
-  none yet; None while the plan has not started);
+* days since the last completed session of the pairing, the session's day counted in the
+  mentee's zone as their today is (from the plan's start when there is none yet; None while
+  the plan has not started);
 * habit adherence over 14 days: the mean, over the pairing's live habits (not ended) that were
   due in the window, of each habit's adherence (``sessions.habits.adherence``); None when no
   habit was due;
@@ -40,31 +41,54 @@ RULES = rules.__doc__.split("The rule, as the plan page states it:", 1)[-1].stri
 ADHERENCE_DAYS = 14
 
 
-def plan_statuses(*, organization, plans, today):
+def plan_statuses(*, organization, plans, today, zones=None):
     """{plan_id: PlanStatus} for ``plans`` (with ``pairing__cohort__program`` selected), in
-    six queries whatever their number and their rows (none for no plans). ``today``: a date,
-    or {plan_id: date} for each mentee's own day."""
-    facts = plan_facts_many(organization=organization, plans=plans, today=today)
+    six queries whatever their number and their rows (none for no plans; three more without
+    ``zones``). ``today``: a date, or {plan_id: date} for each mentee's own day; ``zones``:
+    see :func:`plan_facts_many`."""
+    facts = plan_facts_many(organization=organization, plans=plans, today=today, zones=zones)
     return {plan_id: rules.plan_status(f) for plan_id, f in facts.items()}
 
 
-def plan_status(*, plan, today):
-    return plan_statuses(organization=plan.organization, plans=[plan], today=today)[plan.pk]
+def plan_status(*, plan, today, zone=None):
+    return plan_statuses(
+        organization=plan.organization, plans=[plan], today=today, zones=zone
+    )[plan.pk]
 
 
-def plan_facts(*, plan, today):
+def plan_facts(*, plan, today, zone=None):
     """The :class:`sessions.plan_status.PlanFacts` of one plan."""
-    return plan_facts_many(organization=plan.organization, plans=[plan], today=today)[plan.pk]
+    return plan_facts_many(
+        organization=plan.organization, plans=[plan], today=today, zones=zone
+    )[plan.pk]
 
 
-def plan_facts_many(*, organization, plans, today):
+def _mentee_zones(organization, plans, zones):
+    """{plan_id: ZoneInfo} of each plan's mentee: ``zones`` as given (one zone for all, or a
+    dict), else read (``zones_of``: profile, then intake, then organisation; three queries;
+    the plans need ``pairing__mentee``)."""
+    if isinstance(zones, dict):
+        return zones
+    if zones is not None:
+        return {p.pk: zones for p in plans}
+    from .people import zones_of
+
+    user_of = {p.pk: p.pairing.mentee.user_id for p in plans}
+    found = zones_of(organization=organization, user_ids=set(user_of.values()))
+    return {plan_id: found[user_id] for plan_id, user_id in user_of.items()}
+
+
+def plan_facts_many(*, organization, plans, today, zones=None):
     """{plan_id: PlanFacts} in six queries (milestones, actions, sessions, habits, their
     check-ins in the window, their pauses). ``today``: one date for every plan, or
-    {plan_id: date} (each mentee's own day)."""
+    {plan_id: date} (each mentee's own day). ``zones``: the mentee's zone (one ZoneInfo for
+    every plan, or {plan_id: ZoneInfo}), in which the last session's day is counted as their
+    today is; without it the mentees' zones are read (three queries more)."""
     plans = list(plans)
     if not plans:
         return {}
     day_of = today if isinstance(today, dict) else {p.pk: today for p in plans}
+    zone_of_plan = _mentee_zones(organization, plans, zones)
     latest, earliest = max(day_of.values()), min(day_of.values())
     plan_ids = [p.pk for p in plans]
     pairing_ids = [p.pairing_id for p in plans]
@@ -118,7 +142,6 @@ def plan_facts_many(*, organization, plans, today):
         )
         if share is not None:
             adherence[habit.pairing_id].append(share)
-    zone = organization.zoneinfo
     facts = {}
     for plan in plans:
         today = day_of[plan.pk]
@@ -126,7 +149,7 @@ def plan_facts_many(*, organization, plans, today):
         if plan.starts_on > today:
             gap = None
         elif last is not None:
-            gap = max((today - last.astimezone(zone).date()).days, 0)
+            gap = max((today - last.astimezone(zone_of_plan[plan.pk]).date()).days, 0)
         else:
             gap = (today - plan.starts_on).days
         shares = adherence.get(plan.pairing_id)
@@ -143,11 +166,12 @@ def plan_facts_many(*, organization, plans, today):
 # --- the plan page ---------------------------------------------------------------------------
 
 
-def plan_page(*, plan, today, full):
+def plan_page(*, plan, today, full, zone=None):
     """What the plan page shows. ``full``: the pair's view (objectives, milestones, comments,
-    reviews, preferences, history); otherwise the staff's (status and counts only)."""
+    reviews, preferences, history); otherwise the staff's (status and counts only).
+    ``today`` is the mentee's day in their ``zone`` (read when not given)."""
     organization = plan.organization
-    status = plan_status(plan=plan, today=today)
+    status = plan_status(plan=plan, today=today, zone=zone)
     milestones = list(
         PlanMilestone.objects.for_org(organization)
         .filter(plan=plan)

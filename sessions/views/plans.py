@@ -37,10 +37,14 @@ from ..selectors.people import zone_of
 from ..services import plans as services
 
 
-def _today(plan):
-    """The mentee's day: the plan is theirs."""
+def _mentee_day(plan):
+    """The mentee's zone and day: the plan is theirs."""
     zone = zone_of(organization=plan.organization, user=plan.pairing.mentee.user_id)
-    return timezone.localtime(timezone.now(), zone).date()
+    return zone, timezone.localtime(timezone.now(), zone).date()
+
+
+def _today(plan):
+    return _mentee_day(plan)[1]
 
 
 def _plan_url(plan, anchor=""):
@@ -57,8 +61,8 @@ def _mentee_only(plan):
 def plan_detail(request, org_slug, pairing_id):
     plan = access_plan_by_pairing_id(membership=request.membership, pairing_id=pairing_id)
     full = plan.side in ("mentee", "mentor")
-    today = _today(plan)
-    page = selectors.plan_page(plan=plan, today=today, full=full)
+    zone, today = _mentee_day(plan)
+    page = selectors.plan_page(plan=plan, today=today, full=full, zone=zone)
     live = plan.pairing.status == plan.pairing.Status.ACTIVE
     context = {
         "plan": plan,
@@ -196,11 +200,11 @@ def milestone_done(request, org_slug, planmilestone_id):
             services.milestone_set_done(milestone=milestone, by=request.user, done=done)
         except ValidationError as refused:
             error = " ".join(refused.messages)
-        today = _today(plan)
+        zone, today = _mentee_day(plan)
         milestone.overdue = milestone.done_at is None and milestone.due_on < today
         context = {
             # the status card again, out of band: a milestone done may change the status
-            **selectors.plan_page(plan=plan, today=today, full=False),
+            **selectors.plan_page(plan=plan, today=today, full=False, zone=zone),
             "oob": True,
             "plan": plan,
             "milestone": milestone,

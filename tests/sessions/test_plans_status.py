@@ -132,11 +132,13 @@ def test_many_plans_in_a_fixed_number_of_queries(org, admin):
 
     grow()
     grow()
-    with max_queries(6):
-        first = plan_statuses(organization=org, plans=plans, today=_today(org))
+    with max_queries(6):  # the mentees' zones given, as the home page gives them
+        first = plan_statuses(
+            organization=org, plans=plans, today=_today(org), zones=org.zoneinfo
+        )
     grow()
     grow()
-    with max_queries(6):
+    with max_queries(9):  # and read (zones_of: three queries)
         statuses = plan_statuses(organization=org, plans=plans, today=_today(org))
     assert set(statuses) == {p.pk for p in plans}
     assert set(first) < set(statuses)
@@ -158,3 +160,38 @@ def test_each_plan_may_be_read_on_its_mentees_own_day(org, plan, pair_cohort):
     statuses = plan_statuses(organization=org, plans=[plan, other], today=facts_of)
     assert statuses[plan.pk].reasons[0] == "1 milestone overdue"
     assert "milestone" not in " ".join(statuses[other.pk].reasons)
+
+
+def test_the_days_since_the_last_session_are_counted_in_the_mentees_zone(org, plan, pairing):
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from django.test import Client
+    from django.urls import reverse
+
+    from mentorship.accounts.services import profile_update
+
+    org.time_zone = "America/Los_Angeles"
+    org.save()
+    program = pairing.cohort.program
+    program.cadence_days = 1
+    program.save()
+    mentee = pairing.mentee.user
+    profile_update(
+        organization=org, user=mentee, by=mentee, data={"name": "Mia", "time_zone": "Asia/Tokyo"}
+    )
+    tokyo = ZoneInfo("Asia/Tokyo")
+    tokyo_today = timezone.localtime(timezone.now(), tokyo).date()
+    # 01:00 in Tokyo two days ago: the evening before in Los Angeles, three of its days ago.
+    when = datetime.combine(tokyo_today - timedelta(days=2), time(1), tzinfo=tokyo)
+    session = make_session(pairing, status=Session.Status.COMPLETED)
+    Session.objects.for_org(org).filter(pk=session.pk).update(starts_at=when)
+    plan.pairing.cohort.program.refresh_from_db()
+
+    assert plan_facts(plan=plan, today=tokyo_today).days_since_session == 2  # zone read
+    assert plan_facts(plan=plan, today=tokyo_today, zone=tokyo).days_since_session == 2
+
+    client = Client()
+    client.force_login(pairing.mentor.user)
+    content = client.get(reverse("plan_detail", args=[org.slug, pairing.pk])).content.decode()
+    assert "no session for 2 days" in content and "no session for 3 days" not in content

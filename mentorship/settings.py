@@ -256,10 +256,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a web request when Redis is down: fail fast, the sweep catches up.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# Nudges (B6): the state in PostgreSQL says what is due; beat only wakes the sweeps. The
+# delivery sweep runs every 20 s, so e-mails stored while the broker was down go out within
+# a minute of its return; the reminder sweep (every app's reminders and the digests) every
+# minute. A claimed e-mail whose worker died is taken again after NUDGE_CLAIM_TIMEOUT s.
+NUDGE_CLAIM_TIMEOUT = int(os.environ.get("NUDGE_CLAIM_TIMEOUT", "120"))
 CELERY_BEAT_SCHEDULE = {
-    "deliver-pending-messages": {
-        "task": "mentorship.notifications.tasks.sweep_pending_messages",
-        "schedule": 300.0,
+    "nudges-deliver": {
+        "task": "notifications.sweep_deliveries",
+        "schedule": 20.0,
+    },
+    "nudges-reminders": {
+        "task": "notifications.sweep_reminders",
+        "schedule": 60.0,
     },
     "matching-pairing-care": {
         "task": "matching.check_pairings",

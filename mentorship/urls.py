@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from mentorship.accounts import views as account_views
 from mentorship.core.views import health
+from mentorship.notifications.urls import public_urlpatterns as nudge_public_patterns
 from mentorship.tenancy import views as tenancy_views
 from sessions.urls.scheduling import feed_urlpatterns as session_feed_patterns
 
@@ -15,6 +16,7 @@ org_patterns = [
     path("", include("programs.urls")),
     path("", include("matching.urls")),
     path("", include("sessions.urls")),
+    path("", include("mentorship.notifications.urls")),
 ]
 
 urlpatterns = [
@@ -32,4 +34,6 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include(org_patterns)),
     # A person's calendar feed: a secret URL without sign-in, naming no organisation.
     path("", include(session_feed_patterns)),
+    # Signed links in e-mails (one-click unsubscribe, habit check-in): no sign-in.
+    path("", include(nudge_public_patterns)),
 ]

@@ -4,9 +4,10 @@ first line is the subject). The registry, rendering and sending are
 :mod:`mentorship.notifications.emails`. One block per area (each area's owner appends its own).
 """
 
-from mentorship.notifications.emails import declare, email_render, email_send
+from mentorship.notifications.models import Category
+from mentorship.notifications.emails import declare, email_render, nudge_send
 
-__all__ = ["email_render", "email_send"]
+__all__ = ["email_render", "nudge_send"]
 
 
 # --- feedback: the follow-up after a completed session (B1, S5) ----------------------------
@@ -17,6 +18,7 @@ SESSION_FOLLOWUP = declare(
     "with due dates, follow-up date) and the pulse survey; the mentor gets the pulse survey "
     "about the session. Once each.",
     audiences=("mentee", "mentor"),
+    category=Category.SESSIONS,
 )
 
 
@@ -27,19 +29,23 @@ SESSION_PROPOSED = declare(
     "The other side of a pair, when a session is proposed, another time is proposed, or a "
     "session not yet confirmed is moved: to confirm it or propose another time. Once per "
     "version of the time.",
+    category=Category.SESSIONS,
 )
 SESSION_CONFIRMED = declare(
     "sessions.session_confirmed",
     "Both sides of a pair when a session is confirmed, with the calendar invitation "
     "(METHOD:REQUEST) in each person's time zone. Once per person and version.",
+    category=Category.SESSIONS,
 )
 SESSION_RESCHEDULED = declare(
     "sessions.session_rescheduled",
     "Both sides of a pair when a confirmed session is moved: the updated invitation "
     "(METHOD:REQUEST, SEQUENCE raised); the other side confirms the new time.",
+    category=Category.SESSIONS,
 )
 SESSION_CANCELLED = declare(
     "sessions.session_cancelled",
     "The other side of a pair when a session is cancelled (with the reason), and both sides "
     "the cancellation (METHOD:CANCEL) when it was in their calendars.",
+    category=Category.SESSIONS,
 )

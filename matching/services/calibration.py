@@ -55,7 +55,7 @@ def calibration_due(*, pairing, reference, now, matching):
     if created:
         link = absolute_url("pairing_calibration", pairing.organization.slug, pairing.pk)
         for side, other in ((pairing.mentor, pairing.mentee), (pairing.mentee, pairing.mentor)):
-            emails.email_send(
+            emails.nudge_send(
                 emails.CALIBRATION_ASK,
                 organization=pairing.organization,
                 subject_key=f"pairing:{pairing.pk}",

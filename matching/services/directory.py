@@ -136,7 +136,7 @@ def offering_set_active(*, offering, active, by):
 
 def _send(email_kind, request, *, user, link_name, site_url=""):
     organization = request.organization
-    emails.email_send(
+    emails.nudge_send(
         email_kind,
         organization=organization,
         subject_key=f"offering_request:{request.pk}",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from mentorship.core.urls import absolute_url
 
-from ..emails import PAIRING_OFFERED, email_send
+from ..emails import PAIRING_OFFERED, nudge_send
 from ..engine.scoring import weighed_rows
 
 
@@ -36,7 +36,7 @@ def pairing_offered_notify(*, pairing, site_url=""):
         "why": _why(pairing.components),
     }
     for audience, user in (("mentor", mentor), ("mentee", mentee)):
-        email_send(
+        nudge_send(
             PAIRING_OFFERED,
             organization=organization,
             subject_key=f"pairing:{pairing.pk}",

@@ -141,7 +141,7 @@ def _expire(pairing, now, matching, summary):
 
 def _tell_both(pairing, email_kind, context, period=""):
     for side in (pairing.mentor, pairing.mentee):
-        emails.email_send(
+        emails.nudge_send(
             email_kind,
             organization=pairing.organization,
             subject_key=f"pairing:{pairing.pk}",

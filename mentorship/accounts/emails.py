@@ -3,10 +3,13 @@ text in ``templates/accounts/email/<event>.txt`` (the first line is the subject)
 registry, rendering and sending are :mod:`mentorship.notifications.emails`.
 """
 
+from mentorship.notifications.models import Category
 from mentorship.notifications.emails import declare
 
 INVITATION = declare(
     "accounts.invitation",
     "An invitation to join an organisation: its link, its role, the inviter's note. Sent to "
     "an address that may have no account yet.",
+    category=Category.ACCOUNT,
+    required=True,
 )

@@ -8,6 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        # Every app's e-mail kinds are declared in its ``emails`` module: import them all at
-        # start-up, so the registry is whole whatever code path ran first (a task, a test).
+        # Every app's nudge kinds are declared in its ``emails`` module and its reminder
+        # sweeps registered in its ``reminders`` module: import them all at start-up, so the
+        # registries are whole whatever code path ran first (a task, a test).
         autodiscover_modules("emails")
+        autodiscover_modules("reminders")

@@ -1,18 +1,25 @@
-"""Every kind of e-mail the platform sends, declared once, in one registry.
+"""Every kind of nudge the platform sends, declared once, in one registry (B6).
 
 Each app declares its kinds in its own ``emails.py`` with :func:`declare`:
 ``"<app>.<event>"`` (``"matching.pairing_offered"``, ``"programs.intake_reminder"``), a
-sentence saying who receives it and why, and, where one kind is written for several
-readers, its ``audiences``. The kind is stored on every ``notifications.Message`` row, so a
-row says which app wrote it and why (the outbox's unique key includes it).
+sentence saying who receives it and why, its :class:`~.models.Category` (a person chooses per
+category how they hear of it), whether it ``required`` (invitations and account e-mails must
+arrive: they cannot be switched off and are not held back by the daily cap) and, where one
+kind is written for several readers, its ``audiences``.
 
-The text is a template, ``templates/<app>/email/<event>[_<audience>].txt``: its first line
-is the subject, the body follows after one blank line, and it is plain text (wrap it in
-``{% autoescape off %}``). :func:`email_send` renders and queues it through
-:func:`mentorship.notifications.services.message_queue`, so an e-mail is a stored row with
-a unique key before it is sent, and a kind queued twice for the same subject key and period
-reaches a person once. It refuses a kind that was not declared, so :data:`KINDS` lists every
-e-mail there is (a test renders each).
+Its text is two templates:
+
+- the e-mail, ``templates/<app>/email/<event>[_<audience>].txt``: the first line is the
+  subject, the body follows after one blank line, plain text (inside
+  ``{% autoescape off %}``);
+- the in-app inbox item, ``templates/<app>/inbox/<event>[_<audience>].txt``: the first line
+  is the item's title, the rest (optional) a line or two of detail, plain text.
+
+:func:`nudge_send` renders both and stores the nudge under its unique key (organisation,
+kind, subject key, recipient, period) in the caller's transaction, and, by the recipient's
+preferences, its e-mail (:mod:`mentorship.notifications.services`). A kind sent twice for the
+same subject key and period reaches a person once. It refuses a kind that was not declared,
+so :data:`KINDS` lists every nudge there is (a test renders each).
 """
 
 from __future__ import annotations
@@ -21,12 +28,17 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 
+from .models import Category
+
 
 @dataclass(frozen=True)
-class EmailKind:
+class NudgeKind:
     kind: str
     description: str
+    category: str
     audiences: tuple[str, ...] = ()
+    required: bool = False
+    email: bool = True
 
     @property
     def app(self):
@@ -36,39 +48,66 @@ class EmailKind:
     def event(self):
         return self.kind.split(".", 1)[1]
 
-    def template(self, audience=""):
+    @property
+    def category_label(self):
+        return Category(self.category).label
+
+    def _check_audience(self, audience):
         if self.audiences and audience not in self.audiences:
             raise ValueError(f"{self.kind} is written for {self.audiences}, not {audience!r}")
+
+    def template(self, audience=""):
+        self._check_audience(audience)
         suffix = f"_{audience}" if audience else ""
         return f"{self.app}/email/{self.event}{suffix}.txt"
 
+    def inbox_template(self, audience=""):
+        self._check_audience(audience)
+        suffix = f"_{audience}" if audience else ""
+        return f"{self.app}/inbox/{self.event}{suffix}.txt"
+
     def templates(self):
-        return [self.template(a) for a in self.audiences] or [self.template()]
+        audiences = self.audiences or ("",)
+        return [self.template(a) for a in audiences] + [self.inbox_template(a) for a in audiences]
+
+KINDS: dict[str, NudgeKind] = {}
 
 
-KINDS: dict[str, EmailKind] = {}
-
-
-def declare(kind, description, *, audiences=()):
-    """Declare one kind of e-mail, once: ``"<app>.<event>"``."""
+def declare(kind, description, *, category, audiences=(), required=False, email=True):
+    """Declare one kind of nudge, once: ``"<app>.<event>"``."""
     app, dot, event = kind.partition(".")
     if not (app and dot and event) or not kind.islower():
-        raise ValueError(f"An e-mail kind is named '<app>.<event>' in lower case: {kind!r}")
+        raise ValueError(f"A nudge kind is named '<app>.<event>' in lower case: {kind!r}")
     if kind in KINDS:
-        raise ValueError(f"E-mail kind {kind!r} is declared twice")
-    KINDS[kind] = EmailKind(kind, description, tuple(audiences))
+        raise ValueError(f"Nudge kind {kind!r} is declared twice")
+    if category not in Category.values:
+        raise ValueError(f"Unknown category {category!r} for {kind!r}")
+    if category == Category.ACCOUNT and not required:
+        raise ValueError(f"{kind!r}: invitations and account e-mails are required")
+    KINDS[kind] = NudgeKind(kind, description, str(category), tuple(audiences), required, email)
     return KINDS[kind]
 
 
-def email_render(email_kind, context, *, audience=""):
+def _first_line_and_rest(text):
+    first, _, rest = text.lstrip("\n").partition("\n")
+    return " ".join(first.split()), rest.strip("\n")
+
+
+def email_render(nudge_kind, context, *, audience=""):
     """``(subject, body)`` of one e-mail from its template (the first line is the subject)."""
-    text = render_to_string(email_kind.template(audience), context)
-    subject, _, body = text.lstrip("\n").partition("\n")
-    return " ".join(subject.split()), body.lstrip("\n")
+    return _first_line_and_rest(render_to_string(nudge_kind.template(audience), context))
 
 
-def email_send(
-    email_kind,
+def inbox_render(nudge_kind, context, *, audience=""):
+    """``(title, detail)`` of one inbox item from its template (the first line is the title)."""
+    title, detail = _first_line_and_rest(
+        render_to_string(nudge_kind.inbox_template(audience), context)
+    )
+    return title, detail.strip()
+
+
+def nudge_send(
+    nudge_kind,
     *,
     organization,
     subject_key,
@@ -78,24 +117,31 @@ def email_send(
     audience="",
     period="",
     attachments=(),
+    link="",
+    now=None,
 ):
-    """Queue one e-mail of a declared kind to ``user`` (or to ``recipient_email``, for a
-    person who has no account yet); returns ``(message, created)``. ``attachments``:
-    ``[{"filename", "content_type", "content"}]`` with text content (a calendar invitation's
-    ``content_type`` may carry parameters: ``"text/calendar; method=REQUEST"``)."""
-    from .services import message_queue
+    """Store one nudge of a declared kind for ``user`` (or, for a person who has no account
+    yet, ``recipient_email``: an e-mail only) and, by their preferences, its e-mail; returns
+    ``(nudge, created)``. ``link`` is the page the nudge is about (a path or an absolute URL;
+    the inbox item links to it). ``attachments``: ``[{"filename", "content_type",
+    "content"}]`` with text content (a calendar invitation's ``content_type`` may carry
+    parameters: ``"text/calendar; method=REQUEST"``). Call it inside the transaction of the
+    change that causes the nudge."""
+    from .services import nudge_store
 
-    if KINDS.get(email_kind.kind) is not email_kind:
-        raise ValueError(f"E-mail kind {email_kind.kind!r} is not declared")
-    subject, body = email_render(email_kind, context, audience=audience)
-    return message_queue(
+    if KINDS.get(nudge_kind.kind) is not nudge_kind:
+        raise ValueError(f"Nudge kind {nudge_kind.kind!r} is not declared")
+    return nudge_store(
+        nudge_kind,
         organization=organization,
-        kind=email_kind.kind,
         subject_key=subject_key,
-        recipient_email=user.email if user is not None else recipient_email,
-        recipient=user,
-        subject=subject,
-        body=body,
+        context=context,
+        user=user,
+        recipient_email=recipient_email,
+        audience=audience,
         period=period,
         attachments=attachments,
+        link=link,
+        now=now,
     )
+

@@ -15,7 +15,7 @@ from django.utils import timezone
 from mentorship.accounts.models import Invitation, User
 from mentorship.accounts.services import invitation_create
 from mentorship.core.urls import absolute_url
-from mentorship.notifications.emails import email_send
+from mentorship.notifications.emails import nudge_send
 from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import Membership, Role, register_audit_actions
 
@@ -359,7 +359,7 @@ def _enrolment_refused(*, pending, user, seats, site_url=""):
         "person": user,
         "inviter": inviter if inviter is not None and inviter.pk != user.pk else None,
     }
-    email_send(
+    nudge_send(
         ENROLMENT_REFUSED,
         organization=organization,
         subject_key=f"invitation:{invitation.pk}",
@@ -372,7 +372,7 @@ def _enrolment_refused(*, pending, user, seats, site_url=""):
         },
     )
     if context["inviter"] is not None:
-        email_send(
+        nudge_send(
             ENROLMENT_REFUSED,
             organization=organization,
             subject_key=f"invitation:{invitation.pk}",

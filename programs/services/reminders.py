@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from mentorship.core.urls import absolute_url
-from mentorship.notifications.emails import email_send
+from mentorship.notifications.emails import nudge_send
 from mentorship.notifications.services import enqueue_on_commit
 from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import register_audit_actions
@@ -40,7 +40,7 @@ def _remind(participants, *, organization, site_url):
         (p, absolute_url("participant_intake", organization.slug, p.pk, site_url=site_url))
         for p in participants
     ]
-    return email_send(
+    return nudge_send(
         INTAKE_REMINDER,
         organization=organization,
         subject_key=reminder_key(user.pk),

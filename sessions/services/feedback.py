@@ -63,7 +63,7 @@ def session_followup(*, session, site_url=""):
             summary = _summary(session)
             people = [u.pk for u in (session.mentee, session.mentor) if u is not None]
             zones = zones_of(organization=organization, user_ids=people)
-        emails.email_send(
+        emails.nudge_send(
             emails.SESSION_FOLLOWUP,
             organization=organization,
             subject_key=f"session:{session.pk}",

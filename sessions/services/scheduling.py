@@ -38,7 +38,7 @@ from ..emails import (
     SESSION_CONFIRMED,
     SESSION_PROPOSED,
     SESSION_RESCHEDULED,
-    email_send,
+    nudge_send,
 )
 from ..models import CalendarFeed, Session
 from ..selectors.people import zones_of
@@ -258,7 +258,7 @@ def _send(kind, session, recipients, *, method=None, **extra):
                     session, zone=zone, method=method, description=session_link(session)
                 )
             ]
-        email_send(
+        nudge_send(
             kind,
             organization=session.organization,
             subject_key=f"session:{session.pk}",

@@ -21,9 +21,9 @@ def test_matching_declares_its_kinds_with_their_templates():
 
 def test_a_kind_without_the_prefix_or_declared_twice_is_refused():
     with pytest.raises(ValueError):
-        declare("pairing_published", "no prefix")
+        declare("pairing_published", "no prefix", category="matching")
     with pytest.raises(ValueError):
-        declare(PAIRING_OFFERED.kind, "twice")
+        declare(PAIRING_OFFERED.kind, "twice", category="matching")
 
 
 @pytest.mark.django_db

@@ -3,7 +3,8 @@ stored with the row and attached when the task sends it, content type parameters
 
 from django.core import mail
 
-from mentorship.notifications.services import message_deliver, message_queue
+from mentorship.notifications.delivery import message_deliver
+from mentorship.notifications.services import message_queue
 
 ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
 

@@ -387,7 +387,7 @@ def test_the_confirmation_email_is_delivered_with_the_invitation_in_the_recipien
     import vobject
     from django.core import mail
 
-    from mentorship.notifications.services import message_deliver
+    from mentorship.notifications.delivery import message_deliver
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     MenteeIntake.objects.for_org(org).filter(participant=pairing.mentee).update(

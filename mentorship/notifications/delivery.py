@@ -1,0 +1,217 @@
+"""Sending the outbox: claim, commit, send, mark (B6).
+
+A worker claims up to :data:`BATCH` due rows of one organisation with ``SELECT … FOR UPDATE
+SKIP LOCKED`` (two workers never claim the same row), writes its claim and commits, and only
+then sends, one e-mail at a time over one connection, marking each sent in its own short
+transaction. So:
+
+- a row is never sent by two live workers;
+- a worker killed mid-batch leaves its claims: they are taken again once
+  ``settings.NUDGE_CLAIM_TIMEOUT`` seconds have passed. The only e-mail that can go out twice
+  is the one it was sending when it died (the server may have accepted it before the row was
+  marked), and that one carries the same ``Message-ID`` both times;
+- a failed send is tried again with backoff (``not_before``), and gives up after
+  :data:`~.services.MAX_ATTEMPTS` attempts.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from datetime import timedelta
+from email.mime.application import MIMEApplication
+from email.mime.text import MIMEText
+
+from django.conf import settings
+from django.core import mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import Message
+from .services import MAX_ATTEMPTS, absolute_url_of
+
+logger = logging.getLogger(__name__)
+
+BATCH = 10
+
+
+def claim_timeout():
+    return timedelta(seconds=getattr(settings, "NUDGE_CLAIM_TIMEOUT", 120))
+
+
+def worker_token():
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def retry_delay(attempts):
+    """Backoff after the ``attempts``-th failure: 30 s, 1, 2, 4 … minutes, at most an hour."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def messages_claim(*, organization, token, now=None, limit=BATCH):
+    """Claim up to ``limit`` due rows of ``organization`` for ``token`` and commit the claim;
+    returns the claimed rows."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Message.objects.for_org(organization)
+            .due(now, claim_timeout())
+            .order_by("pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Message.objects.for_org(organization).filter(pk__in=ids).update(
+                claimed_at=now, claimed_by=token
+            )
+    if not ids:
+        return []
+    return list(
+        Message.objects.for_org(organization)
+        .filter(pk__in=ids, claimed_by=token)
+        .select_related("organization")
+        .order_by("pk")
+    )
+
+
+def email_of(message, *, connection=None):
+    """The e-mail of one outbox row, with its stable Message-ID and, where the recipient may
+    switch its category off, the one-click unsubscribe link and headers (RFC 8058)."""
+    from .tokens import unsubscribe_url
+
+    body = message.body
+    headers = {"Message-ID": message.message_id}
+    if message.unsubscribable and message.recipient_id:
+        link = absolute_url_of(
+            unsubscribe_url(
+                organization_id=message.organization_id,
+                user_id=message.recipient_id,
+                category=message.category,
+            )
+        )
+        headers["List-Unsubscribe"] = f"<{link}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        body = f"{body.rstrip()}\n\n--\nStop these e-mails: {link}\n"
+    email = mail.EmailMessage(
+        subject=message.subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.recipient_email],
+        headers=headers,
+        connection=connection,
+    )
+    for attachment in message.attachments or []:
+        email.attach(_mime_attachment(attachment))
+    return email
+
+
+def message_sent(message, *, token, now=None):
+    return (
+        Message.objects.for_org(message.organization)
+        .filter(pk=message.pk, claimed_by=token)
+        .update(
+            status=Message.Status.SENT,
+            sent_at=now or timezone.now(),
+            attempts=F("attempts") + 1,
+            last_error="",
+            claimed_at=None,
+            claimed_by="",
+        )
+    )
+
+
+def message_failed(message, error, *, token, now=None):
+    now = now or timezone.now()
+    attempts = message.attempts + 1
+    gave_up = attempts >= MAX_ATTEMPTS
+    Message.objects.for_org(message.organization).filter(pk=message.pk, claimed_by=token).update(
+        attempts=F("attempts") + 1,
+        last_error=f"{type(error).__name__}: {error}"[:500],
+        status=Message.Status.GAVE_UP if gave_up else Message.Status.FAILED,
+        not_before=None if gave_up else now + retry_delay(attempts),
+        claimed_at=None,
+        claimed_by="",
+    )
+    return gave_up
+
+
+def deliver_due(*, organization, token=None, limit=None):
+    """Send every due e-mail of ``organization``, batch by batch, until none is left (or
+    ``limit`` were tried); returns ``(sent, failed)``."""
+    token = token or worker_token()
+    sent = failed = 0
+    while limit is None or sent + failed < limit:
+        batch = messages_claim(organization=organization, token=token)
+        if not batch:
+            break
+        with mail.get_connection() as connection:
+            for message in batch:
+                try:
+                    email_of(message, connection=connection).send()
+                except Exception as exc:
+                    logger.warning("Sending %s failed: %s", message.pk, exc)
+                    message_failed(message, exc, token=token)
+                    failed += 1
+                else:
+                    message_sent(message, token=token)
+                    sent += 1
+    return sent, failed
+
+
+def message_deliver(*, organization, message_id):
+    """Send one stored e-mail now unless it was sent (or is claimed by a live worker);
+    raises what the send raised, after recording the failure. For tests and the admin."""
+    token = worker_token()
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = (
+            Message.objects.for_org(organization)
+            .undelivered()
+            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - claim_timeout()))
+            .filter(pk=message_id)
+            .update(claimed_at=now, claimed_by=token)
+        )
+    message = Message.objects.for_org(organization).get(pk=message_id)
+    if not claimed:
+        return message
+    try:
+        email_of(message).send()
+    except Exception as exc:
+        message_failed(message, exc, token=token)
+        raise
+    message_sent(message, token=token)
+    message.refresh_from_db()
+    return message
+
+
+def _mime_attachment(attachment):
+    """A stored attachment as a MIME part: text content, its content type's parameters kept
+    (``text/calendar; method=REQUEST`` is what calendar applications read an invitation by)."""
+    content_type, *params = (part.strip() for part in attachment["content_type"].split(";"))
+    maintype, _, subtype = content_type.partition("/")
+    if maintype == "text":
+        part = MIMEText(attachment["content"], subtype, "utf-8")
+    else:
+        part = MIMEApplication(attachment["content"].encode(), subtype)
+    for param in params:
+        name, _, value = param.partition("=")
+        if name and name.lower() != "charset":
+            part.set_param(name.strip(), value.strip().strip('"'))
+    part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+    return part
+
+
+def organizations_with_due_messages(now=None):
+    """Ids of the organisations with e-mails to send now. Cross-tenant on purpose: the
+    delivery sweep serves every organisation and queues one scoped task for each."""
+    now = now or timezone.now()
+    return list(
+        Message.objects.unscoped()
+        .due(now, claim_timeout())
+        .filter(attempts__lt=MAX_ATTEMPTS)
+        .values_list("organization_id", flat=True)
+        .distinct()
+    )

@@ -2,9 +2,12 @@
 90-day plan dated from its acceptance, one plan in each status (the struggling pair at risk,
 the idle pair off track, a newer pair on track), milestones done and open, the struggling
 pair's day-30 review with its ratings, the mentors' comments and the history the services
-write; six weeks of habit check-ins (streaks, gaps, skipped days, a pause that ended and a
-habit paused now); journal entries private and shared (a mentor's comment on one); bios for
-the demo's people and a generated photo (a coloured square with initials) for a few.
+write; habit check-ins from each habit's first day (the day after the session it came
+from) to yesterday (streaks, gaps, skipped days, a pause that ended and a habit paused now):
+about a month for the oldest pairs, not six weeks, since matching's demo accepted them 34
+and 32 days ago and a habit cannot predate the session it came from; journal entries private
+and shared (a mentor's comment on one); bios for the demo's people and a generated photo (a
+coloured square with initials) for a few.
 
 ``newer_pair`` runs before the sessions' history (so the pair gets its sessions and the
 cohort's weekly module counts the mentee); ``populate`` after the sessions are written.
@@ -324,9 +327,10 @@ MOODS = {"strong": (0.9, 0.04), "steady": (0.78, 0.07), "fading": (0.7, 0.05)}
 
 
 def _checkins(demo, pairings, zones, moods, rng):
-    """Six weeks of check-ins: each due day done, skipped or missed by the pair's mood, the
-    last days done (a live streak), one gap of two missed days; the struggling pair paused an
-    earlier habit for three days; the idle pair's mentee let their habit go and paused it."""
+    """Check-ins from each habit's start to yesterday (or its end): each due day done,
+    skipped or missed by the pair's mood, the last days done (a live streak), one gap of two
+    missed days; the struggling pair paused an earlier habit for three days; the idle pair's
+    mentee let their habit go and paused it."""
     org, now = demo.organization, demo.now
     habits = list(
         MicroHabit.objects.for_org(org)

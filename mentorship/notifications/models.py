@@ -140,7 +140,7 @@ class NudgeQuerySet(TenantQuerySet):
         return self.filter(read_at__isnull=True)
 
     def awaiting_digest(self):
-        return self.filter(email=Nudge.Email.DIGEST, message__isnull=True)
+        return self.filter(email__in=[Nudge.Email.DIGEST, Nudge.Email.CAPPED], message__isnull=True)
 
 
 class Nudge(TenantModel):

@@ -5,10 +5,27 @@ from mentorship.tenancy.home import register_home_panel
 from .selectors.people import my_participations
 
 
+def home_participations(request):
+    """The person's participations here (``my_participations``: each with its cohort,
+    program and intakes), read once for the whole home page: "My programs" shows them, and
+    the other panels learn from them which roles the person takes (a person who is nobody's
+    mentee has no mentee panel to read)."""
+    if not hasattr(request, "_home_participations"):
+        request._home_participations = my_participations(
+            organization=request.organization, user=request.user
+        )
+    return request._home_participations
+
+
+def home_participants(request, role=None):
+    """The person's participants here, of ``role`` when given (from :func:`home_participations`)."""
+    return [p for p, _ in home_participations(request) if role is None or p.role == role]
+
+
 def my_programs_panel(request):
     """The person's cohorts with their role, status and next step; None when they take
     part in no cohort."""
-    rows = my_participations(organization=request.organization, user=request.user)
+    rows = home_participations(request)
     if not rows:
         return None
     return "programs/home_panel.html", {"my_program_rows": rows}

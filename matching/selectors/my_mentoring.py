@@ -11,24 +11,29 @@ from ..models import Pairing
 SHOWN = [Pairing.Status.PENDING, Pairing.Status.ACTIVE]
 
 
-def my_mentoring(*, organization, user):
-    """(pairings where I mentor, pairings where I am mentored), live and recent first."""
-    offers = MentorOffer.objects.for_org(organization).select_related("competency")
-    # Both sides in one read (each wide read costs more to plan than to run), split here.
-    pairings = list(
-        Pairing.objects.for_org(organization)
-        .select_related(
-            "mentor__user", "mentee__user", "cohort__program", "topic", "mentor__mentor_intake"
-        )
-        .filter(Q(mentor__user=user) | Q(mentee__user=user), status__in=SHOWN)
-        .prefetch_related(
+def my_mentoring(*, organization, user, participant_ids=None, detail=True):
+    """(pairings where I mentor, pairings where I am mentored), live and recent first.
+
+    ``participant_ids``: the person's participants here when the caller has them (the home
+    page), so the rows are found by their own columns rather than through two joins.
+    ``detail=False`` (the home panel) leaves out the mentor's intake and competencies."""
+    if participant_ids is None:
+        mine = Q(mentor__user=user) | Q(mentee__user=user)
+    else:
+        mine = Q(mentor_id__in=participant_ids) | Q(mentee_id__in=participant_ids)
+    related = ["mentor__user", "mentee__user", "cohort__program", "topic"]
+    pairings = Pairing.objects.for_org(organization).filter(mine, status__in=SHOWN)
+    if detail:
+        offers = MentorOffer.objects.for_org(organization).select_related("competency")
+        related.append("mentor__mentor_intake")
+        pairings = pairings.prefetch_related(
             Prefetch(
                 "mentor__mentor_intake__offers",
                 queryset=offers.order_by("-level", "competency__name"),
             )
         )
-        .order_by("status", "-id")
-    )
+    # Both sides in one read (each wide read costs more to plan than to run), split here.
+    pairings = list(pairings.select_related(*related).order_by("status", "-id"))
     as_mentor = [p for p in pairings if p.mentor.user_id == user.pk]
     as_mentee = [p for p in pairings if p.mentee.user_id == user.pk]
     return as_mentor, as_mentee

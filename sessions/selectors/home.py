@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, Q, Subquery
+from django.db.models import Count, F, Q, Subquery, Window
 from django.utils import timezone
 
 from matching.models import Pairing
@@ -53,6 +53,13 @@ class Progress:
         if not self.milestones_total:
             return 0
         return round(100 * self.milestones_done / self.milestones_total)
+
+
+def _first_and_count(rows, n):
+    """The first ``n`` of ``rows`` and how many there are in all, in one query (the count is
+    a window over the whole filtered set, computed before the limit)."""
+    first = list(rows.annotate(in_all=Window(Count("pk")))[:n])
+    return first, first[0].in_all if first else 0
 
 
 def _day_of(moment, zone):
@@ -116,21 +123,50 @@ class MenteeHome:
     corrections_session: Session | None = None
 
 
-def mentee_home(*, organization, user, now=None, zone=None):
+def _by_kind_then_latest(pairings):
+    """Pairings in the order the panel's query gives them (kind, latest accepted first as
+    PostgreSQL orders it, never-accepted first, then id)."""
+    return sorted(
+        pairings,
+        key=lambda p: (
+            p.kind,
+            p.accepted_at is not None,
+            -p.accepted_at.timestamp() if p.accepted_at else 0,
+            p.pk,
+        ),
+    )
+
+
+def mentee_home(*, organization, user, now=None, zone=None, participants=None, pairings=None):
     """The mentee's panel, or None when the person is mentored in no active pairing and has
-    no session, action or habit as a mentee. Nine queries."""
+    no session, action or habit as a mentee. Seven queries.
+
+    ``participants``: the person's mentee participants here when the caller has read them
+    (the home page): none is None at once. ``pairings``: the person's pairings as a mentee
+    with their mentor, cohort, program and topic when the caller has read them (any status:
+    the active ones are taken), a query fewer."""
     now = now or timezone.now()
-    pairings = list(
-        Pairing.objects.for_org(organization)
-        .filter(mentee__user=user, status=Pairing.Status.ACTIVE)
-        .select_related("mentor__user", "mentee", "cohort__program", "topic")
-        .order_by("kind", "-accepted_at", "pk")
-    )
-    is_mentee = bool(pairings) or (
-        Participant.objects.for_org(organization)
-        .filter(user=user, role=Participant.Role.MENTEE, status=Participant.Status.ACTIVE)
-        .exists()
-    )
+    if participants is not None and not participants:
+        return None  # a pairing's mentee is a mentee participant
+    if pairings is not None:
+        pairings = _by_kind_then_latest(p for p in pairings if p.status == Pairing.Status.ACTIVE)
+    else:
+        pairings = list(
+            Pairing.objects.for_org(organization)
+            .filter(mentee__user=user, status=Pairing.Status.ACTIVE)
+            .select_related("mentor__user", "mentee", "cohort__program", "topic")
+            .order_by("kind", "-accepted_at", "pk")
+        )
+    if pairings:
+        is_mentee = True
+    elif participants is not None:
+        is_mentee = any(p.status == Participant.Status.ACTIVE for p in participants)
+    else:
+        is_mentee = (
+            Participant.objects.for_org(organization)
+            .filter(user=user, role=Participant.Role.MENTEE, status=Participant.Status.ACTIVE)
+            .exists()
+        )
     if not is_mentee:
         return None
     # ``zone``: the viewer's zone, or a function that gives it (read once by the caller).
@@ -150,10 +186,9 @@ def mentee_home(*, organization, user, now=None, zone=None):
         .first()
     )
     actions = ActionItem.objects.for_org(organization).filter(owner=user, done_at__isnull=True)
-    open_actions = list(
-        actions.select_related("session").order_by("due_on", "pk")[:OPEN_ACTIONS_SHOWN]
+    open_actions, open_count = _first_and_count(
+        actions.select_related("session").order_by("due_on", "pk"), OPEN_ACTIONS_SHOWN
     )
-    open_count = actions.count()
     latest = (
         Session.objects.for_org(organization)
         .filter(mentee=user, status=Session.Status.COMPLETED, corrections__isnull=False)
@@ -200,28 +235,56 @@ class MentorHome:
         return self.mentees > self.capacity
 
 
-def mentor_home(*, organization, user, now=None):
+def _capacity(participant):
+    """A mentor participant's capacity in a live cohort; None without an intake there."""
+    if participant.status != Participant.Status.ACTIVE:
+        return None
+    if participant.cohort.status == Cohort.Status.COMPLETED:
+        return None
+    try:
+        return participant.mentor_intake.capacity
+    except MentorIntake.DoesNotExist:
+        return None
+
+
+def mentor_home(*, organization, user, now=None, participants=None, zones=None):
     """The mentor's panel, or None when the person mentors nobody and has no mentor intake
-    in an active cohort. Twelve queries."""
+    in an active cohort. Twelve queries.
+
+    ``participants``: the person's mentor participants here, with their cohort and mentor
+    intake, when the caller has read them (the home page): none is None at once, the
+    pairings are found by their ids and the capacity is theirs (a query fewer).
+    ``zones``: a function ``user_ids -> {user_id: zone}`` when the caller keeps the zones it
+    has read (default :func:`zones_of`)."""
     now = now or timezone.now()
+    if participants is not None and not participants:
+        return None  # a pairing's mentor is a mentor participant
+    pairings = Pairing.objects.for_org(organization).filter(status=Pairing.Status.ACTIVE)
+    if participants is None:
+        pairings = pairings.filter(mentor__user=user)
+    else:
+        pairings = pairings.filter(mentor_id__in=[p.pk for p in participants])
     pairings = list(
-        Pairing.objects.for_org(organization)
-        .filter(mentor__user=user, status=Pairing.Status.ACTIVE)
-        .select_related("mentee__user", "cohort__program", "topic")
-        .order_by("mentee__user__name", "mentee__user__email", "pk")
+        pairings.select_related("mentee__user", "cohort__program", "topic").order_by(
+            "mentee__user__name", "mentee__user__email", "pk"
+        )
     )
-    capacity = (
-        MentorIntake.objects.for_org(organization)
-        .filter(participant__user=user, participant__status=Participant.Status.ACTIVE)
-        .exclude(participant__cohort__status=Cohort.Status.COMPLETED)
-        .values_list("capacity", flat=True)
-    )
-    capacity = list(capacity)
+    if participants is None:
+        capacity = list(
+            MentorIntake.objects.for_org(organization)
+            .filter(participant__user=user, participant__status=Participant.Status.ACTIVE)
+            .exclude(participant__cohort__status=Cohort.Status.COMPLETED)
+            .values_list("capacity", flat=True)
+        )
+    else:
+        capacity = [c for c in map(_capacity, participants) if c is not None]
     if not pairings and not capacity:
         return None
-    zones = zones_of(
-        organization=organization, user_ids=[user.pk] + [p.mentee.user_id for p in pairings]
-    )
+    user_ids = [user.pk] + [p.mentee.user_id for p in pairings]
+    if zones is None:
+        zones = zones_of(organization=organization, user_ids=user_ids)
+    else:
+        zones = zones(user_ids)
     zone = zones[user.pk]
     today = _day_of(now, zone)
     progress = pairing_progress(organization=organization, pairings=pairings, zones=zones, now=now)
@@ -251,12 +314,10 @@ def mentor_home(*, organization, user, now=None):
     overdue_qs = ActionItem.objects.for_org(organization).filter(
         pairing_id__in=ids, done_at__isnull=True, due_on__lt=today
     )
-    overdue = list(
-        overdue_qs.select_related("owner", "pairing__mentee__user").order_by("due_on", "pk")[
-            :OVERDUE_SHOWN
-        ]
+    overdue, overdue_count = _first_and_count(
+        overdue_qs.select_related("owner", "pairing__mentee__user").order_by("due_on", "pk"),
+        OVERDUE_SHOWN,
     )
-    overdue_count = overdue_qs.count()
     month_start = datetime.combine(today.replace(day=1), time.min, tzinfo=zone)
     next_month = (month_start + timedelta(days=32)).replace(day=1)
     sessions_this_month = (

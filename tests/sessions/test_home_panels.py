@@ -254,10 +254,54 @@ def test_the_home_page_stays_flat_as_every_sessions_panel_grows(org, member):
     client = _client(member)
 
     assert_flat_queries(
-        client, reverse("org_home", args=[org.slug]), lambda: _grow_everything(org, member), n=48
+        client, reverse("org_home", args=[org.slug]), lambda: _grow_everything(org, member), n=40
     )
     keys = _keys(_home(client, org))
     assert {"my-day", "my-mentees", "my-cohorts"} <= set(keys)
+
+
+def _pairing_reads(client, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _home(client, org)
+    with CaptureQueriesContext(connection) as queries:
+        _home(client, org)
+    sql = [q["sql"] for q in queries.captured_queries]
+    return [q for q in sql if q.startswith('SELECT "matching_pairing"."id"')], len(sql)
+
+
+def test_the_home_page_reads_pairings_only_for_a_mentor_or_mentee_and_theirs_once(org, member):
+    """The panels learn the person's roles from one read of their participations: a person
+    who only facilitates reads no pairing; a mentee's pairings are read once for My day and
+    My mentoring; the mentor's panel reads its own (ordered by the mentees' names)."""
+    cohort = make_cohort(org, status="active", facilitator=member)
+    enrol(cohort, user=member, role="facilitator")
+    client = _client(member)
+    reads, _ = _pairing_reads(client, org)
+    assert reads == []
+    assert "my-cohorts" in _keys(_home(client, org))
+
+    mentee_cohort, mentors, _, _ = cohort_with_people(org, mentors=1, mentees=0)
+    pair(enrol(mentee_cohort, user=member), mentors[0], days_ago=3)
+    reads, _ = _pairing_reads(client, org)
+    assert len(reads) == 1
+    assert {"my-day", "my-mentoring"} <= set(_keys(_home(client, org)))
+
+    mentor_cohort, _, mentees, _ = cohort_with_people(org, mentors=0, mentees=1)
+    pair(mentees[0], enrol(mentor_cohort, user=member, role="mentor"), days_ago=3)
+    reads, _ = _pairing_reads(client, org)
+    assert len(reads) == 2
+    assert {"my-day", "my-mentees", "my-mentoring"} <= set(_keys(_home(client, org)))
+
+
+def test_the_panels_given_no_participants_of_their_role_answer_none_without_a_query(org, member):
+    from sessions.selectors.home import mentee_home, mentor_home
+    from tests.utils import max_queries
+
+    with max_queries(0):
+        assert mentee_home(organization=org, user=member, participants=[]) is None
+        assert mentor_home(organization=org, user=member, participants=[]) is None
 
 
 def test_sessions_panels_selectors_read_in_a_fixed_number_of_queries(org, member):

@@ -70,6 +70,7 @@ class NudgeKind:
         audiences = self.audiences or ("",)
         return [self.template(a) for a in audiences] + [self.inbox_template(a) for a in audiences]
 
+
 KINDS: dict[str, NudgeKind] = {}
 
 
@@ -144,4 +145,3 @@ def nudge_send(
         link=link,
         now=now,
     )
-

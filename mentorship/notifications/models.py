@@ -69,9 +69,7 @@ class Message(TenantModel):
         Organization, on_delete=models.CASCADE, related_name="+", editable=False
     )
     kind = models.CharField(max_length=64)
-    category = models.CharField(
-        max_length=16, choices=Category.choices, default=Category.ACCOUNT
-    )
+    category = models.CharField(max_length=16, choices=Category.choices, default=Category.ACCOUNT)
     subject_key = models.CharField(
         max_length=128, help_text="What the message is about, e.g. 'invitation:42'."
     )
@@ -189,9 +187,7 @@ class Nudge(TenantModel):
             )
         ]
         indexes = [
-            models.Index(
-                fields=["organization", "recipient", "read_at"], name="nudge_inbox"
-            ),
+            models.Index(fields=["organization", "recipient", "read_at"], name="nudge_inbox"),
             models.Index(
                 fields=["organization", "email"],
                 name="nudge_awaiting_digest",
@@ -288,4 +284,3 @@ class NudgePreference(TenantModel):
                 errors["channels"] = f"Unknown choice {value!r}."
         if errors:
             raise ValidationError(errors)
-

@@ -300,9 +300,7 @@ def nudge_mark_read(*, organization, user, nudge_id=None, now=None):
 
 def nudge_mark_unread(*, organization, user, nudge_id):
     return (
-        Nudge.objects.for_org(organization)
-        .filter(recipient=user, pk=nudge_id)
-        .update(read_at=None)
+        Nudge.objects.for_org(organization).filter(recipient=user, pk=nudge_id).update(read_at=None)
     )
 
 
@@ -344,9 +342,11 @@ def digests_build(*, organization, now=None):
         if local.hour < preference.digest_hour:
             continue
         period = local.date().isoformat()
-        if Message.objects.for_org(organization).filter(
-            kind=DIGEST_KIND, subject_key=f"user:{user_id}", period=period
-        ).exists():
+        if (
+            Message.objects.for_org(organization)
+            .filter(kind=DIGEST_KIND, subject_key=f"user:{user_id}", period=period)
+            .exists()
+        ):
             continue  # today's digest went out: these wait for tomorrow's
         user = nudges[0].recipient
         items = [

@@ -22,3 +22,4 @@ from .learning import (  # noqa: F401
     Rubric,
     RubricCriterion,
 )
+from .reminders import REMINDER_FIELDS, ProgramReminders  # noqa: F401

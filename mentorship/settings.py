@@ -261,6 +261,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 # a minute of its return; the reminder sweep (every app's reminders and the digests) every
 # minute. A claimed e-mail whose worker died is taken again after NUDGE_CLAIM_TIMEOUT s.
 NUDGE_CLAIM_TIMEOUT = int(os.environ.get("NUDGE_CLAIM_TIMEOUT", "120"))
+# A failed send is tried again after NUDGE_RETRY_SECONDS, then twice as long each time.
+NUDGE_RETRY_SECONDS = int(os.environ.get("NUDGE_RETRY_SECONDS", "30"))
 CELERY_BEAT_SCHEDULE = {
     "nudges-deliver": {
         "task": "notifications.sweep_deliveries",

@@ -327,6 +327,11 @@ def test_a_topic_pairing_says_it_has_no_plan_to_the_mentee_and_the_mentor(org, a
     pairing = pair(mentees[0], mentors[0], days_ago=5, kind=Pairing.Kind.TOPIC, topic=topic)
     assert not Plan.objects.for_org(org).filter(pairing=pairing).exists()
 
-    for user in (pairing.mentee.user, pairing.mentor.user):
+    mentee, mentor = pairing.mentee.user, pairing.mentor.user
+    said = {
+        mentee: f"Topic pairing with {mentor} (Spotting the vault): no 90-day plan",
+        mentor: "Topic pairing (Spotting the vault): no 90-day plan",
+    }
+    for user, sentence in said.items():
         content = " ".join(_home(_client(user), org).content.decode().split())
-        assert "Topic pairing (Spotting the vault): no 90-day plan" in content, user
+        assert sentence in content, user

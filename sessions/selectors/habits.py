@@ -184,6 +184,18 @@ class MenteeHabits:
     rows: list
 
 
+def mentors_anyone(*, organization, user):
+    """Whether ``user`` mentors anyone in a live pairing here (whose habits they follow on
+    the Mentees' habits page). One query."""
+    from matching.models import Pairing
+
+    return (
+        Pairing.objects.for_org(organization)
+        .filter(mentor__user=user, status=Pairing.Status.ACTIVE)
+        .exists()
+    )
+
+
 def mentees_habits(*, organization, mentor, now=None):
     """For a mentor: each mentee of their live pairings with their live habits' adherence
     and strength (no list of misses). Fixed queries whatever the mentees and habits."""

@@ -71,6 +71,9 @@ def my_habits(request, org_slug):
             "ended": [r for r in rows if r.ended],
             "rules": selectors.RULES,
             "days_back": services.DAYS_BACK,
+            "mentors": selectors.mentors_anyone(
+                organization=request.organization, user=request.user
+            ),
         },
     )
 

@@ -151,6 +151,10 @@ def test_pause_resume_and_end_from_my_habits(habit):
 def test_empty_states(org, mentee_user, mentor_user):
     html = client_for(mentee_user).get(reverse("my_habits", args=[org.slug])).content.decode()
     assert "No habits to practise" in html
+    # A mentee who mentors nobody is not sent to a page of mentees they do not have.
+    assert reverse("mentees_habits", args=[org.slug]) not in html
+    html = client_for(mentor_user).get(reverse("my_habits", args=[org.slug])).content.decode()
+    assert reverse("mentees_habits", args=[org.slug]) in html
     html = client_for(mentor_user).get(reverse("mentees_habits", args=[org.slug])).content.decode()
     assert "No live habit" in html
 

@@ -47,8 +47,10 @@ def worker_token():
 
 
 def retry_delay(attempts):
-    """Backoff after the ``attempts``-th failure: 30 s, 1, 2, 4 … minutes, at most an hour."""
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+    """Backoff after the ``attempts``-th failure: ``settings.NUDGE_RETRY_SECONDS`` (30 s),
+    then twice as long each time (1, 2, 4 … minutes), at most an hour."""
+    base = getattr(settings, "NUDGE_RETRY_SECONDS", 30)
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
 
 
 def messages_claim(*, organization, token, now=None, limit=BATCH):
@@ -147,7 +149,16 @@ def deliver_due(*, organization, token=None, limit=None):
         batch = messages_claim(organization=organization, token=token)
         if not batch:
             break
-        with mail.get_connection() as connection:
+        connection = mail.get_connection()
+        try:
+            connection.open()
+        except Exception as exc:  # the server is unreachable: the batch waits for its retry
+            logger.warning("Could not reach the mail server: %s", exc)
+            for message in batch:
+                message_failed(message, exc, token=token)
+            failed += len(batch)
+            break
+        try:
             for message in batch:
                 try:
                     email_of(message, connection=connection).send()
@@ -158,7 +169,25 @@ def deliver_due(*, organization, token=None, limit=None):
                 else:
                     message_sent(message, token=token)
                     sent += 1
+        finally:
+            connection.close()
     return sent, failed
+
+
+def next_retry_in(*, organization, now=None):
+    """Seconds until the organisation's first failed e-mail may be tried again (at least
+    one), or None when none waits for a retry."""
+    now = now or timezone.now()
+    first = (
+        Message.objects.for_org(organization)
+        .filter(status=Message.Status.FAILED, not_before__isnull=False)
+        .order_by("not_before")
+        .values_list("not_before", flat=True)
+        .first()
+    )
+    if first is None:
+        return None
+    return max(1, int((first - now).total_seconds() + 0.999))
 
 
 def message_deliver(*, organization, message_id):

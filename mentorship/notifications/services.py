@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -121,7 +121,7 @@ def quiet_until(preference, local):
         day += timedelta(days=1)
     end = datetime.combine(day, preference.quiet_until, tzinfo=local.tzinfo)
     # A wall time that does not exist (the clocks went forward) normalises through UTC.
-    return end.astimezone(timezone.UTC).astimezone(local.tzinfo)
+    return end.astimezone(UTC).astimezone(local.tzinfo)
 
 
 def emails_on(*, organization, user, day):
@@ -378,6 +378,8 @@ def digests_build(*, organization, now=None):
                 subject=" ".join(subject.split()),
                 body=body.lstrip("\n"),
                 category="account",
+                # Nothing is e-mailed in quiet hours: a digest hour inside them waits too.
+                not_before=quiet_until(preference, local),
                 send_on=local.date(),
             )
             Nudge.objects.for_org(organization).filter(

@@ -23,8 +23,15 @@ from . import delivery, sweeps
 
 @shared_task(base=OrganizationTask, bind=True, name="notifications.deliver_due")
 def deliver_due(self, organization):
-    """Send the organisation's due e-mails; a no-op when none is due."""
-    return delivery.deliver_due(organization=organization)
+    """Send the organisation's due e-mails; a no-op when none is due. When some failed, the
+    task is retried when the first of them may be tried again (its backoff); the delivery
+    sweep would find them too."""
+    sent, failed = delivery.deliver_due(organization=organization)
+    if failed and self.request.retries < self.max_retries:
+        wait = delivery.next_retry_in(organization=organization)
+        if wait is not None:
+            raise self.retry(countdown=wait)
+    return sent, failed
 
 
 @shared_task(base=OrganizationTask, bind=True, name="notifications.deliver_message")

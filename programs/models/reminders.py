@@ -130,6 +130,12 @@ class ProgramReminders(TenantModel):
     def __str__(self):
         return f"Reminder settings of {self.program}"
 
+    @property
+    def check_in_after_days(self):
+        """A pair with no session for this many days needs a check-in (B3): the program's
+        target cadence plus the margin. The one statement of the rule's threshold."""
+        return self.program.cadence_days + self.cadence_margin_days
+
 
 REMINDER_FIELDS = [
     "session_day_before",

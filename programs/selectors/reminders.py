@@ -26,14 +26,10 @@ def reminders_by_program(*, organization, program_ids):
     program_ids = set(program_ids)
     found = {
         row.program_id: row
-        for row in ProgramReminders.objects.for_org(organization).filter(
-            program_id__in=program_ids
-        )
+        for row in ProgramReminders.objects.for_org(organization).filter(program_id__in=program_ids)
     }
     for program_id in program_ids - set(found):
-        found[program_id] = ProgramReminders(
-            organization_id=organization.pk, program_id=program_id
-        )
+        found[program_id] = ProgramReminders(organization_id=organization.pk, program_id=program_id)
     return found
 
 
@@ -51,3 +47,16 @@ def daily_email_cap(*, organization, user):
         .aggregate(cap=Min("daily_email_cap"))["cap"]
     )
     return DEFAULT_DAILY_CAP if lowest is None else lowest
+
+
+def calibration_day(*, program):
+    """The day of a pairing when both sides are asked how it fits: a matching setting,
+    edited on the program's matching settings page (read through the reverse relation, so
+    programs does not import matching, which depends on it)."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return program.matching_settings.calibration_day
+    except ObjectDoesNotExist:  # an older program before matching's data migration
+        related = type(program)._meta.get_field("matching_settings").related_model
+        return related._meta.get_field("calibration_day").default

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ..views import blueprints, cohorts, programs
+from ..views import blueprints, cohorts, programs, reminder_settings
 
 urlpatterns = [
     # Programs (P1) and their charter
@@ -17,6 +17,11 @@ urlpatterns = [
         name="program_unarchive",
     ),
     path("programs/<int:program_id>/charter/", programs.program_charter, name="program_charter"),
+    path(
+        "programs/<int:program_id>/reminders/",
+        reminder_settings.program_reminders,
+        name="program_reminders",
+    ),
     # Cohorts (P4)
     path("cohorts/", cohorts.cohort_list, name="cohort_list"),
     path("cohorts/new/", cohorts.cohort_create, name="cohort_create"),

@@ -327,10 +327,10 @@ MOODS = {"strong": (0.9, 0.04), "steady": (0.78, 0.07), "fading": (0.7, 0.05)}
 
 
 def _checkins(demo, pairings, zones, moods, rng):
-    """Check-ins from each habit's start to yesterday (or its end): each due day done,
-    skipped or missed by the pair's mood, the last days done (a live streak), one gap of two
-    missed days; the struggling pair paused an earlier habit for three days; the idle pair's
-    mentee let their habit go and paused it."""
+    """Check-ins from each habit's start to yesterday (or its end): each due day (for "N
+    times a week", N days of each week) done, skipped or missed by the pair's mood, the last
+    days done (a live streak), one gap of two missed days; the struggling pair paused an
+    earlier habit for three days; the idle pair's mentee let their habit go and paused it."""
     org, now = demo.organization, demo.now
     habits = list(
         MicroHabit.objects.for_org(org)
@@ -373,7 +373,9 @@ def _checkins(demo, pairings, zones, moods, rng):
         day = habit.starts_on
         while day <= last:
             if maths._active(pure, day) and (
-                habit.cadence == MicroHabit.Cadence.PER_WEEK or maths.is_due_day(pure, day)
+                _practice_day(habit, day)
+                if habit.cadence == MicroHabit.Cadence.PER_WEEK
+                else maths.is_due_day(pure, day)
             ):
                 state = _state(mood, rng, day, today, gap, habit.ends_on is None)
                 if state is not None:
@@ -394,6 +396,13 @@ def _checkins(demo, pairings, zones, moods, rng):
     for row, moment in zip(rows, times, strict=True):
         row.created_at = moment
     HabitCheckIn.objects.for_org(org).bulk_update(rows, ["created_at"], batch_size=500)
+
+
+def _practice_day(habit, day):
+    """Whether the mentee practises an "N times a week" habit on ``day``: N days spread over
+    each week (three a week: Monday, Wednesday and Friday), not every day."""
+    n = max(1, min(habit.times_per_week or 1, 7))
+    return day.weekday() in {round(i * 7 / n) for i in range(n)}
 
 
 def _state(mood, rng, day, today, gap, live):

@@ -93,7 +93,7 @@ ON_THE_FLOOR = [
             "Write the pressing swap into the client's plan so the next trainer sees it.",
             "Re-test the shoulder range at the end, not only at the start.",
         ],
-        "habit": ("Film one set a day and count the cues given.", "per_week:3"),
+        "habit": ("Film one set of a client's session and count the cues given.", "per_week:3"),
     },
     {
         "Brief debrief": (

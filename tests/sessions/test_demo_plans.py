@@ -129,6 +129,20 @@ def test_milestones_done_and_open_a_day_30_review_comments_and_history(org):
     assert events.values("created_at").distinct().count() > 3
 
 
+def test_an_n_times_a_week_habit_is_practised_on_n_days_of_a_week_not_every_day(org):
+    from collections import Counter
+
+    habits = list(
+        MicroHabit.objects.for_org(org).filter(
+            pairing__in=live_core(org), cadence=MicroHabit.Cadence.PER_WEEK
+        )
+    )
+    assert habits, "the demo has an N-times-a-week habit"
+    for habit in habits:
+        weeks = Counter(c.day.isocalendar()[:2] for c in habit.checkins.all())
+        assert weeks and max(weeks.values()) <= habit.times_per_week, (habit.text, weeks)
+
+
 def test_habits_have_streaks_gaps_skipped_days_and_a_pause(org):
     today = timezone.localdate(timezone.now(), org.zoneinfo)
     habits = list(MicroHabit.objects.for_org(org).filter(pairing__in=live_core(org)))

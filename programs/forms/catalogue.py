@@ -8,15 +8,14 @@ a tenant surface.
 from django import forms
 from django.contrib.auth import get_user_model
 
+from metrics import catalogue as metrics_catalogue
+
 from .. import builtins
 from ..models import Blueprint, BlueprintActivity, BlueprintPhase, Cohort, Program, Rubric
 from ..services.programs import RATIO_DEFAULTS
 
-INDICATOR_GROUPS = [
-    ("leading", "Leading: early signs the program works"),
-    ("lagging", "Lagging: outcomes that show up later"),
-    ("trainer signal", "Trainer signals: scored in sessions"),
-]
+# The catalogue's kinds, in its order: leading, lagging, trainer signals, load and recognition.
+INDICATOR_GROUPS = list(metrics_catalogue.KINDS.items())
 FORMAT_HELP = {
     Program.Format.ONE_TO_ONE: "A mentor and a mentee meet regularly.",
     Program.Format.MICRO: "Short, focused sessions (15–45 minutes) on one topic.",
@@ -27,7 +26,7 @@ BUILTIN_PREFIX = "builtin:"
 
 
 def indicator_choices():
-    """``Program.INDICATORS`` as grouped choices: leading, lagging, trainer signals."""
+    """``Program.INDICATORS`` (metrics.catalogue) as choices grouped by kind."""
     return [
         (
             group_label,

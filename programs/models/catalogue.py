@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from mentorship.tenancy.scoping import TenantModel, TenantQuerySet, tenant_manager
+from metrics import catalogue as metrics_catalogue
 
 
 class CompetencyArea(TenantModel):
@@ -138,22 +139,9 @@ class Program(TenantModel):
         COHORT = "cohort", "Cohort"
         NETWORK = "network", "Network"
 
-    # X1's catalogue until the metrics app owns it: code → (label, leading/lagging).
-    INDICATORS = {
-        "cadence": ("Session cadence against target", "leading"),
-        "action_completion": ("Action completion", "leading"),
-        "habit_adherence": ("Micro-habit adherence", "leading"),
-        "pulse": ("Pulse score", "leading"),
-        "time_to_competence": ("Time to competence", "leading"),
-        "ramp_time": ("Ramp time", "leading"),
-        "retention": ("Retention", "lagging"),
-        "promotion_velocity": ("Promotion velocity", "lagging"),
-        "internal_mobility": ("Internal mobility", "lagging"),
-        "certification_rate": ("Certification rate", "lagging"),
-        "client_retention": ("Client retention when a trainee leads", "lagging"),
-        "technique_consistency": ("Technique consistency", "trainer signal"),
-        "problem_solving": ("Independent problem-solving", "trainer signal"),
-    }
+    # X1: the indicators a program can be judged by, from the one catalogue
+    # (metrics.catalogue): key → (name, kind). The keys are the ones stored in ``indicators``.
+    INDICATORS = metrics_catalogue.for_programs()
 
     name = models.CharField(max_length=120)
     purpose = models.TextField(help_text="What the program is for, in a sentence or two.")

@@ -4,8 +4,8 @@ first line is the subject). The registry, rendering and sending are
 :mod:`mentorship.notifications.emails`. One block per area (each area's owner appends its own).
 """
 
-from mentorship.notifications.models import Category
 from mentorship.notifications.emails import declare, email_render, nudge_send
+from mentorship.notifications.models import Category
 
 __all__ = ["email_render", "nudge_send"]
 
@@ -48,4 +48,41 @@ SESSION_CANCELLED = declare(
     "The other side of a pair when a session is cancelled (with the reason), and both sides "
     "the cancellation (METHOD:CANCEL) when it was in their calendars.",
     category=Category.SESSIONS,
+)
+
+
+# --- reminders: upcoming sessions, actions, milestones and habit check-ins (B2) -------------
+# Sent by the sweeps of ``sessions.reminders`` (logic in ``sessions.services.reminders``),
+# timed by the pair's program's ``ProgramReminders``.
+
+SESSION_REMINDER = declare(
+    "sessions.session_reminder",
+    "Both sides of a pair before a confirmed session: a day before (period "
+    "day-before-seq<n>) and, if the program asks, an hour before (hour-before-seq<n>), in "
+    "each person's zone; the mentee's carries the pre-work prompt while the session's "
+    "template asks for pre-work they have not written. Once per version of the session: a "
+    "moved or cancelled session's old reminder is not sent.",
+    audiences=("mentee", "mentor"),
+    category=Category.SESSIONS,
+)
+ACTION_REMINDER = declare(
+    "sessions.action_reminder",
+    "The owner of an open action (mentee or mentor): on its due date (period due-<date>) and "
+    "once when it is overdue by the program's number of days (overdue-<date>), at their "
+    "check-in hour in their zone.",
+    category=Category.PLANS,
+)
+MILESTONE_REMINDER = declare(
+    "sessions.milestone_reminder",
+    "The mentee of a plan, of a milestone not done: the program's number of days before it "
+    "falls due (period week-before-<date>) and once the day after (overdue-<date>), at their "
+    "check-in hour in their zone.",
+    category=Category.PLANS,
+)
+HABIT_CHECKIN = declare(
+    "sessions.habit_checkin",
+    "The mentee of an active micro-habit, at their check-in hour on each day it is due and "
+    "not yet checked in (period: their date), with a signed link that checks it in without "
+    "signing in. One per habit and day.",
+    category=Category.PLANS,
 )

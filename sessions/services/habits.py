@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ..models import HabitCheckIn, HabitPause
+from .. import habits as maths
+from ..models import HabitCheckIn, HabitPause, MicroHabit
 from ..selectors.people import zone_of
 
 DAYS_BACK = 3
@@ -77,6 +78,41 @@ def habit_check_in(*, habit, day, state, by, now=None):
     except IntegrityError as error:  # the same day checked in by a second tab meanwhile
         raise ValidationError({"day": f"{day:%A %-d %B} is already checked in."}) from error
     return checkin
+
+
+@transaction.atomic
+def habit_check_in_by_link(*, habit, day, state, user, now=None):
+    """The check-in of a signed link (``nudge_checkin``): as :func:`habit_check_in`, and only
+    for the habit's own mentee, while it is neither paused nor ended, on a day it is due
+    (daily: any day of its life; weekdays: Monday to Friday; N times a week: any day of its
+    life). Returns ``(checkin, streak)``, the streak counted with it."""
+    if user.pk != habit.mentee_id:
+        raise ValidationError({"day": "This link is for another person's habit."})
+    if habit.ended_at is not None:
+        raise ValidationError({"day": "This habit has ended."})
+    if habit.paused_at is not None:
+        raise ValidationError({"day": "This habit is paused: resume it to check in."})
+    pauses = list(HabitPause.objects.for_org(habit.organization).filter(habit=habit))
+    pure = maths.Habit(
+        cadence=habit.cadence,
+        starts_on=habit.starts_on,
+        ends_on=habit.ends_on,
+        times_per_week=habit.times_per_week,
+        paused=tuple((p.starts_on, p.ends_on) for p in pauses),
+    )
+    if day is not None and not (
+        maths._active(pure, day)
+        if habit.cadence == MicroHabit.Cadence.PER_WEEK
+        else maths.is_due_day(pure, day)
+    ):
+        raise ValidationError({"day": f"The habit is not due on {day:%A %-d %B}."})
+    checkin = habit_check_in(habit=habit, day=day, state=state, by=user, now=now)
+    checkins = dict(
+        HabitCheckIn.objects.for_org(habit.organization)
+        .filter(habit=habit)
+        .values_list("day", "state")
+    )
+    return checkin, maths.streak(pure, checkins, mentee_today(habit, now))
 
 
 def _check_pair(habit, by):

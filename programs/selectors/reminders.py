@@ -60,3 +60,79 @@ def calibration_day(*, program):
     except ObjectDoesNotExist:  # an older program before matching's data migration
         related = type(program)._meta.get_field("matching_settings").related_model
         return related._meta.get_field("calibration_day").default
+
+
+# --- intake reminders -----------------------------------------------------------------------
+
+INTAKE_SWEEP_TIMES = 3  # unasked intake reminders a person gets at most after an enrolment
+
+
+def intake_reminders_due(*, organization, now):
+    """Ids of the people an unasked intake reminder is due to at ``now``: an active mentor
+    or mentee of a running program's cohort who has not finished their intake, enrolled
+    ``intake_reminder_days`` (their program's setting, 0 = off) or more days ago, and
+    reminded fewer than three times since, the last time ``intake_reminder_days`` or more
+    days ago. Days are the organisation's dates (a reminder's period is its date); any
+    intake reminder counts, an admin's too. One query when nobody is pending, two else."""
+    from datetime import date, timedelta
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from mentorship.notifications.models import Nudge
+
+    from ..emails import INTAKE_REMINDER
+    from ..models import Cohort
+    from .people import INTAKE_ROLES, reminder_key
+
+    zone = organization.zoneinfo
+    local = timezone.localtime(now, zone)
+    today = local.date()
+    start_of_today = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    pending = list(
+        Participant.objects.for_org(organization)
+        .filter(
+            status=Participant.Status.ACTIVE,
+            role__in=INTAKE_ROLES,
+            enrolled_at__lt=start_of_today,  # enrolled on an earlier day
+            cohort__program__archived_at__isnull=True,
+            cohort__program__reminders__intake_reminder_days__gt=0,
+        )
+        .exclude(cohort__status=Cohort.Status.COMPLETED)
+        .filter(
+            Q(mentee_intake__completed_at__isnull=True)
+            & Q(mentor_intake__completed_at__isnull=True)
+        )
+        .values_list("user_id", "enrolled_at", "cohort__program__reminders__intake_reminder_days")
+    )
+    if not pending:
+        return []
+    days_of = {}
+    for user_id, enrolled_at, every in pending:
+        enrolled_on = timezone.localtime(enrolled_at, zone).date()
+        if enrolled_on + timedelta(days=every) <= today:
+            days_of.setdefault(user_id, []).append((enrolled_on, every))
+    if not days_of:
+        return []
+    sent = {}
+    for subject_key, period in (
+        Nudge.objects.for_org(organization)
+        .filter(kind=INTAKE_REMINDER.kind, subject_key__in=[reminder_key(pk) for pk in days_of])
+        .values_list("subject_key", "period")
+    ):
+        try:
+            day = date.fromisoformat(period)
+        except ValueError:
+            continue
+        sent.setdefault(int(subject_key.split(":", 1)[1]), []).append(day)
+    due = []
+    for user_id, enrolments in days_of.items():
+        days = sent.get(user_id, [])
+        for enrolled_on, every in enrolments:
+            since = [day for day in days if day >= enrolled_on]
+            if len(since) < INTAKE_SWEEP_TIMES and (
+                not since or max(since) + timedelta(days=every) <= today
+            ):
+                due.append(user_id)
+                break
+    return sorted(due)

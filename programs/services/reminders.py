@@ -1,19 +1,25 @@
-"""Intake reminders (P6): e-mail people who have not finished their intake.
+"""Intake reminders (P6): remind people who have not finished their intake.
 
-A reminder is about a person, not a participation: one e-mail per person per day (in the
+A reminder is about a person, not a participation: one nudge per person per day (in the
 organisation's time zone) at most, listing every intake they have left open in the
-organisation, whichever cohort or admin asked for it. Its outbox key is the person's
-``user:<id>`` and the day, so a second cohort, a second click or a retried task finds the
-day's row and sends nothing. The reads (who is pending, who was reminded today) are in
-:mod:`programs.selectors.people`.
+organisation, whichever cohort, admin or sweep asked for it. Its key is the person's
+``user:<id>`` and the day, so a second cohort, a second click, the sweep or a retried task
+finds the day's row and sends nothing. The rows are written in the transaction of the
+request that asks for them (an admin's "remind everyone" included), so a reminder asked for
+while the broker is down is stored and sent by the delivery sweep once it is back.
+
+Unasked, :func:`intake_reminders_sweep` (the ``programs.intake`` sweep, every minute)
+reminds a person ``ProgramReminders.intake_reminder_days`` after their enrolment, then every
+that many days, three times at most. The reads (who is pending, who was reminded today,
+who is due) are in :mod:`programs.selectors.people` and :mod:`programs.selectors.reminders`.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from mentorship.core.urls import absolute_url
 from mentorship.notifications.emails import nudge_send
-from mentorship.notifications.services import enqueue_on_commit
 from mentorship.tenancy.audit import audit_record
 from mentorship.tenancy.models import register_audit_actions
 
@@ -24,17 +30,23 @@ from ..selectors.people import (
     intake_of,
     intake_pending,
     open_intakes,
-    reminded_today,
     reminder_key,
     reminder_period,
 )
+from ..selectors.reminders import intake_reminders_due
 
 register_audit_actions({"intake.reminded": "Reminded people to finish their intake"})
 
 
-def _remind(participants, *, organization, site_url):
-    """Queue today's reminder for one person, naming each of their open ``participants``
-    (all of the same person, in ``organization``). Returns (message, created)."""
+def _period(organization, now):
+    if now is None:
+        return reminder_period(organization)
+    return timezone.localtime(now, organization.zoneinfo).date().isoformat()
+
+
+def _remind(participants, *, organization, site_url, now=None):
+    """Store today's reminder for one person, naming each of their open ``participants``
+    (all of the same person, in ``organization``). Returns (nudge, created)."""
     user = participants[0].user
     intakes = [
         (p, absolute_url("participant_intake", organization.slug, p.pk, site_url=site_url))
@@ -46,7 +58,9 @@ def _remind(participants, *, organization, site_url):
         subject_key=reminder_key(user.pk),
         user=user,
         context={"person": user, "intakes": intakes, "organization": organization},
-        period=reminder_period(organization),
+        period=_period(organization, now),
+        link=intakes[0][1],
+        now=now,
     )
 
 
@@ -71,7 +85,7 @@ def intake_reminder_send(*, participant, by, site_url=""):
     participants = open_intakes(
         organization=participant.organization, user_ids=[participant.user_id]
     ).get(participant.user_id, [participant])
-    _message, created = _remind(
+    _nudge, created = _remind(
         participants, organization=participant.organization, site_url=site_url
     )
     if created:
@@ -86,19 +100,19 @@ def intake_reminder_send(*, participant, by, site_url=""):
 
 
 @transaction.atomic
-def cohort_intake_reminders_send(*, cohort, site_url=""):
-    """Remind everyone of the cohort who has not finished intake (the task's work).
+def cohort_intake_reminders_send(*, cohort, site_url="", now=None):
+    """Remind everyone of the cohort who has not finished intake.
 
     Idempotent: each person gets at most one reminder per day in the organisation's time
-    zone, however often this runs and however many cohorts ask. Atomic: the outbox rows are
+    zone, however often this runs and however many cohorts ask. Atomic: the nudges are
     written together and their deliveries queued on commit, so a failure part-way leaves
-    nothing and the task's retry starts clean. Returns (queued, already reminded today).
+    nothing. Returns (reminded now, already reminded today).
     """
     user_ids = intake_pending(cohort=cohort).values_list("user_id", flat=True)
     queued = skipped = 0
     for participants in open_intakes(organization=cohort.organization, user_ids=user_ids).values():
-        _message, created = _remind(
-            participants, organization=cohort.organization, site_url=site_url
+        _nudge, created = _remind(
+            participants, organization=cohort.organization, site_url=site_url, now=now
         )
         if created:
             queued += 1
@@ -109,23 +123,36 @@ def cohort_intake_reminders_send(*, cohort, site_url=""):
 
 @transaction.atomic
 def cohort_intake_remind_all(*, cohort, by, site_url=""):
-    """Queue the task that reminds the cohort's people with an unfinished intake.
+    """Remind the cohort's people with an unfinished intake, now, in this transaction.
 
-    Returns (to remind, already reminded today), counted now so the admin hears at once;
-    the e-mails themselves are queued by the task after commit.
+    The nudges are stored with the request (so a broker outage loses none: the delivery
+    sweep sends them when it is back); their e-mails go after commit. Returns (reminded,
+    already reminded today).
     """
-    from ..tasks import send_intake_reminders  # the task module imports this one
-
-    pending_ids = list(intake_pending(cohort=cohort).values_list("pk", flat=True))
-    already = reminded_today(cohort=cohort, participant_ids=pending_ids)
-    to_remind = len(pending_ids) - len(already)
-    if to_remind:
+    reminded, already = cohort_intake_reminders_send(cohort=cohort, site_url=site_url)
+    if reminded:
         audit_record(
             organization=cohort.organization,
             actor=by,
             action="intake.reminded",
             target=cohort,
-            data={"cohort": cohort.name, "people": to_remind},
+            data={"cohort": cohort.name, "people": reminded},
         )
-        enqueue_on_commit(send_intake_reminders, cohort.organization_id, cohort.pk, site_url)
-    return to_remind, len(already)
+    return reminded, already
+
+
+def intake_reminders_sweep(*, organization, now, site_url=""):
+    """The ``programs.intake`` sweep: remind each person whose unfinished intake is due a
+    reminder by their program's ``intake_reminder_days`` (after enrolment, then every that
+    many days, three times at most; one a day). Returns how many reminders it stored.
+    Cheap when nothing is due: one query."""
+    due = intake_reminders_due(organization=organization, now=now)
+    if not due:
+        return 0
+    created_count = 0
+    for participants in open_intakes(organization=organization, user_ids=due).values():
+        _nudge, created = _remind(
+            participants, organization=organization, site_url=site_url, now=now
+        )
+        created_count += int(created)
+    return created_count

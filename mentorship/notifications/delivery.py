@@ -53,10 +53,11 @@ def retry_delay(attempts):
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
 
 
-def messages_claim(*, organization, token, now=None, limit=BATCH):
+def messages_claim(*, organization, token, now=None, limit=None):
     """Claim up to ``limit`` due rows of ``organization`` for ``token`` and commit the claim;
     returns the claimed rows."""
     now = now or timezone.now()
+    limit = limit or BATCH
     with transaction.atomic():
         ids = list(
             Message.objects.for_org(organization)

@@ -1,0 +1,306 @@
+"""The inbox (B6): a person's own nudges of one organisation, newest first, All / Unread,
+mark one read or unread and all read (plain POST and htmx), links made local; the bell."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from mentorship.notifications.models import Nudge
+from tests.notifications.factories import NudgeFactory
+from tests.utils import assert_flat_queries, max_queries
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+def _inbox(org):
+    return reverse("inbox", args=[org.slug])
+
+
+def _nudge(org, person, **fields):
+    return NudgeFactory(organization=org, recipient=person, **fields)
+
+
+# --- refused first ---------------------------------------------------------------------------
+
+
+def test_anonymous_people_are_sent_to_sign_in(client, org):
+    response = client.get(_inbox(org))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_a_stranger_gets_404(as_stranger, org):
+    assert as_stranger.get(_inbox(org)).status_code == 404
+
+
+def test_someone_elses_nudge_cannot_be_marked(as_member, org, admin, member):
+    theirs = _nudge(org, admin)
+    for name in ("inbox_read", "inbox_unread"):
+        response = as_member.post(reverse(name, args=[org.slug, theirs.pk]))
+        assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_another_organisations_nudge_of_the_same_person_is_a_404(as_member, org, other_org, member):
+    elsewhere = _nudge(other_org, member)
+    response = as_member.post(reverse("inbox_read", args=[org.slug, elsewhere.pk]))
+    assert response.status_code == 404
+    elsewhere.refresh_from_db()
+    assert elsewhere.read_at is None
+
+
+def test_mark_all_read_leaves_others_and_other_organisations_alone(
+    as_member, org, other_org, admin, member
+):
+    mine = _nudge(org, member)
+    theirs = _nudge(org, admin)
+    elsewhere = _nudge(other_org, member)
+    as_member.post(reverse("inbox_read_all", args=[org.slug]))
+    mine.refresh_from_db(), theirs.refresh_from_db(), elsewhere.refresh_from_db()
+    assert mine.read_at is not None
+    assert theirs.read_at is None and elsewhere.read_at is None
+
+
+def test_marking_is_post_only(as_member, org, member):
+    nudge = _nudge(org, member)
+    assert as_member.get(reverse("inbox_read", args=[org.slug, nudge.pk])).status_code == 405
+    assert as_member.get(reverse("inbox_read_all", args=[org.slug])).status_code == 405
+    nudge.refresh_from_db()
+    assert nudge.read_at is None
+
+
+# --- every role reads their own ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["admin", "leader", "member"])
+def test_every_role_sees_only_their_own_nudges(request, org, other_org, admin, leader, member, who):
+    person = request.getfixturevalue(who)
+    client = request.getfixturevalue(f"as_{who}")
+    _nudge(org, person, title="Mine to read")
+    for other in {admin, leader, member} - {person}:
+        _nudge(org, other, title=f"Not mine {other.pk}")
+    _nudge(other_org, person, title="Of another organisation")
+    page = client.get(_inbox(org)).content.decode()
+    assert "Mine to read" in page
+    assert "Not mine" not in page
+    assert "Of another organisation" not in page
+
+
+def test_newest_first_with_the_unread_marker_and_the_person_zone(as_member, org, member):
+    older = _nudge(org, member, title="The older one", read_at=timezone.now())
+    newer = _nudge(org, member, title="The newer one")
+    Nudge.objects.for_org(org).filter(pk=older.pk).update(
+        created_at=timezone.now() - timedelta(days=1)
+    )
+    page = as_member.get(_inbox(org)).content.decode()
+    assert page.index("The newer one") < page.index("The older one")
+    assert f'id="nudge-{newer.pk}"' in page
+    assert 'inbox-item inbox-unread" id="nudge-%d"' % newer.pk in page
+    assert 'inbox-item" id="nudge-%d"' % older.pk in page
+    assert "Unread: </span>" in page
+    assert "Times are in Europe/London" in page
+
+
+def test_the_unread_filter(as_member, org, member):
+    _nudge(org, member, title="Still unread")
+    _nudge(org, member, title="Read already", read_at=timezone.now())
+    page = as_member.get(_inbox(org) + "?show=unread").content.decode()
+    assert "Still unread" in page and "Read already" not in page
+    assert 'aria-current="page">Unread</a>' in page
+
+
+def test_the_empty_states(as_member, org):
+    page = as_member.get(_inbox(org)).content.decode()
+    assert (
+        "Nothing yet: reminders and updates about your sessions, plan and matching arrive here."
+        in page
+    )
+    assert "Mark all read" not in page
+    page = as_member.get(_inbox(org) + "?show=unread").content.decode()
+    assert "Nothing unread" in page
+
+
+def test_the_inbox_links_to_the_preferences(as_member, org):
+    page = as_member.get(_inbox(org)).content.decode()
+    assert reverse("nudge_preferences", args=[org.slug]) in page
+
+
+@override_settings(SITE_URL="https://mentoring.example")
+def test_links_to_this_site_become_paths_others_stay(as_member, org, member):
+    _nudge(org, member, title="Here", link="https://mentoring.example/o/acme/me/habits/?x=1#top")
+    _nudge(org, member, title="As a path", link="/o/acme/me/profile/")
+    _nudge(org, member, title="Elsewhere", link="https://calendar.example/event/1")
+    _nudge(org, member, title="Not a link", link="javascript:alert(1)")
+    page = as_member.get(_inbox(org)).content.decode()
+    assert 'href="/o/acme/me/habits/?x=1#top"' in page
+    assert 'href="/o/acme/me/profile/"' in page
+    assert 'href="https://calendar.example/event/1" rel="noopener"' in page
+    assert "javascript:" not in page
+    assert "https://mentoring.example" not in page
+
+
+def test_the_address_the_person_uses_counts_as_this_site(as_member, org, member):
+    _nudge(org, member, title="Here", link="http://testserver/o/acme/me/profile/")
+    page = as_member.get(_inbox(org)).content.decode()
+    assert 'href="/o/acme/me/profile/"' in page
+
+
+def test_pages_of_25(as_member, org, member):
+    NudgeFactory.create_batch(27, organization=org, recipient=member)
+    page = as_member.get(_inbox(org)).content.decode()
+    assert page.count('class="inbox-item') == 25
+    assert "Page 1 of 2" in page
+    page2 = as_member.get(_inbox(org) + "?page=2").content.decode()
+    assert page2.count('class="inbox-item') == 2
+
+
+# --- mark read / unread / all ----------------------------------------------------------------
+
+
+def test_mark_one_read_without_javascript_goes_back_where_the_person_was(as_member, org, member):
+    nudge = _nudge(org, member)
+    response = as_member.post(
+        reverse("inbox_read", args=[org.slug, nudge.pk]), {"show": "unread", "page": "2"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == _inbox(org) + "?show=unread&page=2"
+    nudge.refresh_from_db()
+    assert nudge.read_at is not None
+
+
+def test_a_redirect_never_leaves_the_inbox(as_member, org, member):
+    nudge = _nudge(org, member)
+    response = as_member.post(
+        reverse("inbox_read", args=[org.slug, nudge.pk]),
+        {"show": "https://evil.example", "page": "//evil.example"},
+    )
+    assert response["Location"] == _inbox(org)
+
+
+def test_mark_read_with_htmx_answers_the_item_and_the_bell(as_member, org, member):
+    nudge = _nudge(org, member, title="Swap me")
+    _nudge(org, member, title="Another")
+    response = as_member.post(reverse("inbox_read", args=[org.slug, nudge.pk]), headers=HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<li class="inbox-item" id="nudge-{nudge.pk}"')
+    assert "Mark unread" in html
+    assert 'id="nudge-bell"' in html and 'hx-swap-oob="true"' in html
+    assert "Inbox, 1 unread" in html
+
+
+def test_mark_unread_again(as_member, org, member):
+    nudge = _nudge(org, member, read_at=timezone.now())
+    response = as_member.post(reverse("inbox_unread", args=[org.slug, nudge.pk]), headers=HTMX)
+    assert "Mark read" in response.content.decode()
+    assert "Inbox, 1 unread" in response.content.decode()
+    nudge.refresh_from_db()
+    assert nudge.read_at is None
+
+
+def test_mark_all_read_without_javascript_says_how_many(as_member, org, member):
+    NudgeFactory.create_batch(3, organization=org, recipient=member)
+    response = as_member.post(reverse("inbox_read_all", args=[org.slug]), follow=True)
+    assert "3 nudges marked read." in response.content.decode()
+    assert not Nudge.objects.for_org(org).filter(recipient=member).unread().exists()
+    again = as_member.post(reverse("inbox_read_all", args=[org.slug]), follow=True)
+    assert "Nothing was unread." in again.content.decode()
+
+
+def test_mark_all_read_with_htmx_answers_the_list_and_the_bell(as_member, org, member):
+    NudgeFactory.create_batch(2, organization=org, recipient=member, title="Unread one")
+    response = as_member.post(
+        reverse("inbox_read_all", args=[org.slug]), {"show": "unread"}, headers=HTMX
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "Nothing unread" in html  # the unread filter, now empty
+    assert "Inbox, nothing unread" in html and 'hx-swap-oob="true"' in html
+
+
+def test_the_filter_links_answer_the_results_partial_to_htmx(as_member, org, member):
+    _nudge(org, member, title="Partial")
+    response = as_member.get(
+        _inbox(org) + "?show=unread", headers={**HTMX, "HX-Target": "inbox-results"}
+    )
+    html = response.content.decode()
+    assert "<html" not in html and "Partial" in html
+
+
+# --- the bell --------------------------------------------------------------------------------
+
+
+def test_the_bell_shows_the_unread_count_for_screen_readers_too(as_member, org, member, admin):
+    NudgeFactory.create_batch(3, organization=org, recipient=member)
+    _nudge(org, member, read_at=timezone.now())
+    _nudge(org, admin)
+    page = as_member.get(reverse("org_home", args=[org.slug])).content.decode()
+    assert f'href="{_inbox(org)}"' in page
+    assert "Inbox, 3 unread" in page
+    assert '<span class="bell-count" aria-hidden="true">3</span>' in page
+
+
+def test_the_bell_caps_its_badge_at_99(as_member, org, member):
+    NudgeFactory.create_batch(100, organization=org, recipient=member)
+    page = as_member.get(_inbox(org) + "?show=unread&page=4").content.decode()
+    assert ">99+</span>" in page and "Inbox, 100 unread" in page
+
+
+def test_no_bell_off_organisation_pages_and_for_anonymous_people(client, as_member, org):
+    assert 'id="nudge-bell"' not in client.get(reverse("account_login")).content.decode()
+    assert 'id="nudge-bell"' not in as_member.get(reverse("account_email")).content.decode()
+
+
+def test_the_bell_costs_one_query(as_member, org, member):
+    """The same page with and without the bell's count: one COUNT more, on the inbox index."""
+    from mentorship.notifications import context_processors
+
+    NudgeFactory.create_batch(2, organization=org, recipient=member)
+    url = reverse("my_profile", args=[org.slug])
+    as_member.get(url)  # warm
+    with max_queries(100) as with_bell:
+        as_member.get(url)
+    original = context_processors.bell
+    context_processors_module = context_processors
+    try:
+        context_processors_module.bell = lambda request: {"bell": None}
+        from django.template import engines
+
+        engine = engines["django"].engine
+        engine.template_context_processors  # noqa: B018 (cached property)
+        engine.__dict__.pop("template_context_processors", None)
+        with max_queries(100) as without_bell:
+            as_member.get(url)
+    finally:
+        context_processors_module.bell = original
+        engines["django"].engine.__dict__.pop("template_context_processors", None)
+    counts = [q["sql"] for q in with_bell.captured_queries if "notifications_nudge" in q["sql"]]
+    assert len(with_bell.captured_queries) == len(without_bell.captured_queries) + 1
+    assert len(counts) == 1 and "COUNT(" in counts[0].upper()
+
+
+# --- budget ----------------------------------------------------------------------------------
+
+
+def test_inbox_query_budget(as_member, org, member):
+    assert_flat_queries(
+        as_member,
+        reverse("inbox", args=[org.slug]),
+        lambda: NudgeFactory.create_batch(3, organization=org, recipient=member),
+        n=9,
+    )
+
+
+def test_inbox_unread_query_budget(as_member, org, member):
+    assert_flat_queries(
+        as_member,
+        reverse("inbox", args=[org.slug]) + "?show=unread",
+        lambda: NudgeFactory.create_batch(3, organization=org, recipient=member),
+        n=9,
+    )

@@ -258,6 +258,57 @@ def _people_times(organization, people, now):
     }
 
 
+def _dated_reminders(kind, rows, *, organization, now, key_of, person_of, occasions_of, context_of):
+    """The nudges of the date-bound reminders of ``rows`` (actions, milestones) due at ``now``.
+
+    ``occasions_of(row)`` names each reminder of the row with the person's days it goes on,
+    ``[(name, first_day, last_day)]``; the period is ``<name>-<the row's due date>``. The rows
+    whose reminders were all sent, or whose days are not today anywhere, are left before the
+    zones and preferences are read (so a sweep with nothing left is its first queries)."""
+    first, last = reads.utc_days_around(now)
+    sent = reads.sent_keys(
+        organization=organization, kind=kind, subject_keys={key_of(r) for r in rows}
+    )
+    waiting = []
+    for row in rows:
+        address = person_of(row).email.lower()
+        for name, first_day, last_day in occasions_of(row):
+            period = f"{name}-{row.due_on}"
+            if (
+                first_day <= last
+                and first <= last_day
+                and (key_of(row), period, address) not in sent
+            ):
+                waiting.append((row, name, period, first_day, last_day))
+    if not waiting:
+        return []
+    times = _people_times(organization, [person_of(row) for row, *_ in waiting], now)
+    todo = []
+    for row, name, period, first_day, last_day in waiting:
+        person = person_of(row)
+        local, hour = times[person.pk]
+        if not _from_hour(local, first_day, last_day, hour):
+            continue
+        todo.append(
+            (
+                kind,
+                {
+                    "organization": organization,
+                    "subject_key": key_of(row),
+                    "user": person,
+                    "period": period,
+                    "now": now,
+                    "context": {
+                        "recipient_name": _name(person),
+                        "overdue": name == "overdue",
+                        **context_of(row, local.date()),
+                    },
+                },
+            )
+        )
+    return todo
+
+
 def _partner_role(action):
     if action.pairing is None:
         return ""
@@ -278,59 +329,31 @@ def action_reminders_send(*, organization, now):
     actions = reads.open_actions_due_near(organization=organization, ranges=ranges)
     if not actions:
         return 0
-    sent = reads.sent_keys(
-        organization=organization,
-        kind=ACTION_REMINDER,
-        subject_keys={f"action:{a.pk}" for a in actions},
-    )
-    actions = [
-        a
-        for a in actions
-        if not {
-            (f"action:{a.pk}", f"due-{a.due_on}", a.owner.email.lower()),
-            (f"action:{a.pk}", f"overdue-{a.due_on}", a.owner.email.lower()),
-        }
-        <= sent
-    ]
-    if not actions:
-        return 0
-    times = _people_times(organization, [a.owner for a in actions], now)
-    link = absolute_url("my_actions", organization.slug)
-    todo = []
-    for action in actions:
+
+    def occasions(action):
         rules = settings[reads.program_of(pairing=action.pairing, session=action.session)]
-        local, hour = times[action.owner_id]
-        key = f"action:{action.pk}"
         due, n = action.due_on, rules.action_overdue_days
-        occasions = []
-        if rules.action_due_reminder and _from_hour(local, due, due, hour):
-            occasions.append(("due", False))
-        if n and _from_hour(local, due + timedelta(days=n), due + timedelta(days=n + 1), hour):
-            occasions.append(("overdue", True))
-        for name, overdue in occasions:
-            period = f"{name}-{due}"
-            if (key, period, action.owner.email.lower()) in sent:
-                continue
-            todo.append(
-                (
-                    ACTION_REMINDER,
-                    {
-                        "organization": organization,
-                        "subject_key": key,
-                        "user": action.owner,
-                        "period": period,
-                        "now": now,
-                        "context": {
-                            "action": action,
-                            "recipient_name": _name(action.owner),
-                            "overdue": overdue,
-                            "days_late": (local.date() - due).days,
-                            "partner_role": _partner_role(action),
-                            "link": link,
-                        },
-                    },
-                )
-            )
+        found = [("due", due, due)] if rules.action_due_reminder else []
+        if n:
+            found.append(("overdue", due + timedelta(days=n), due + timedelta(days=n + 1)))
+        return found
+
+    link = absolute_url("my_actions", organization.slug)
+    todo = _dated_reminders(
+        ACTION_REMINDER,
+        actions,
+        organization=organization,
+        now=now,
+        key_of=lambda action: f"action:{action.pk}",
+        person_of=lambda action: action.owner,
+        occasions_of=occasions,
+        context_of=lambda action, today: {
+            "action": action,
+            "days_late": (today - action.due_on).days,
+            "partner_role": _partner_role(action),
+            "link": link,
+        },
+    )
     return _send_all(todo)
 
 
@@ -348,65 +371,29 @@ def milestone_reminders_send(*, organization, now):
     milestones = reads.open_milestones_due_near(organization=organization, ranges=ranges)
     if not milestones:
         return 0
-    sent = reads.sent_keys(
-        organization=organization,
-        kind=MILESTONE_REMINDER,
-        subject_keys={f"milestone:{m.pk}" for m in milestones},
-    )
 
-    def mentee(milestone):
-        return milestone.plan.pairing.mentee.user
-
-    milestones = [
-        m
-        for m in milestones
-        if not {
-            (f"milestone:{m.pk}", f"week-before-{m.due_on}", mentee(m).email.lower()),
-            (f"milestone:{m.pk}", f"overdue-{m.due_on}", mentee(m).email.lower()),
-        }
-        <= sent
-    ]
-    if not milestones:
-        return 0
-    times = _people_times(organization, [mentee(m) for m in milestones], now)
-    todo = []
-    for milestone in milestones:
-        pairing = milestone.plan.pairing
-        rules = settings[reads.program_of(pairing=pairing)]
-        person = mentee(milestone)
-        local, hour = times[person.pk]
-        key = f"milestone:{milestone.pk}"
+    def occasions(milestone):
+        rules = settings[reads.program_of(pairing=milestone.plan.pairing)]
         due, n = milestone.due_on, rules.milestone_days_before
-        occasions = []
-        if n and _from_hour(local, due - timedelta(days=n), due - timedelta(days=1), hour):
-            occasions.append(("week-before", False))
-        if rules.milestone_overdue and _from_hour(
-            local, due + timedelta(days=1), due + timedelta(days=2), hour
-        ):
-            occasions.append(("overdue", True))
-        for name, overdue in occasions:
-            period = f"{name}-{due}"
-            if (key, period, person.email.lower()) in sent:
-                continue
-            todo.append(
-                (
-                    MILESTONE_REMINDER,
-                    {
-                        "organization": organization,
-                        "subject_key": key,
-                        "user": person,
-                        "period": period,
-                        "now": now,
-                        "context": {
-                            "milestone": milestone,
-                            "recipient_name": _name(person),
-                            "overdue": overdue,
-                            "days": abs((due - local.date()).days),
-                            "link": absolute_url("plan_detail", organization.slug, pairing.pk),
-                        },
-                    },
-                )
-            )
+        found = [("week-before", due - timedelta(days=n), due - timedelta(days=1))] if n else []
+        if rules.milestone_overdue:
+            found.append(("overdue", due + timedelta(days=1), due + timedelta(days=2)))
+        return found
+
+    todo = _dated_reminders(
+        MILESTONE_REMINDER,
+        milestones,
+        organization=organization,
+        now=now,
+        key_of=lambda milestone: f"milestone:{milestone.pk}",
+        person_of=lambda milestone: milestone.plan.pairing.mentee.user,
+        occasions_of=occasions,
+        context_of=lambda milestone, today: {
+            "milestone": milestone,
+            "days": abs((milestone.due_on - today).days),
+            "link": absolute_url("plan_detail", organization.slug, milestone.plan.pairing_id),
+        },
+    )
     return _send_all(todo)
 
 

@@ -7,6 +7,8 @@ history (who changed what) is :class:`PlanEvent`. Journal entries are the mentee
 or shared with the mentor; admins and leaders never read their text.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -149,6 +151,48 @@ class PlanEvent(TenantModel):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+    # The words of the fields the plan services record (their keys in ``changes``).
+    CHANGE_LABELS = {
+        "title": "Title",
+        "due_on": "Due",
+        "success_criterion": "Success criterion",
+        "target_level": "Level aimed at",
+        "competency": "Competency",
+        "feedback_preferences": "Feedback preferences",
+        "state": "State",
+        "comment": "Comment",
+    }
+
+    @property
+    def change_lines(self):
+        """``changes`` as the history page words them: ``(label, before, after)`` with the
+        field's name in words ("rating: <objective>" reads "Rating of <objective>"), a date
+        as a date, and an empty side as None (a value written for the first time shows
+        alone, without an arrow)."""
+        lines = []
+        for key, pair in (self.changes or {}).items():
+            before, after = (
+                (list(pair) + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            )
+            if key.startswith("rating: "):
+                label = f"Rating of {key.removeprefix('rating: ')}"
+            else:
+                label = self.CHANGE_LABELS.get(key, key.replace("_", " ").capitalize())
+            lines.append((label, _change_value(before), _change_value(after)))
+        return lines
+
+
+def _change_value(value):
+    """A recorded value for the page: an ISO date as a date, "" as None."""
+    if value in ("", None):
+        return None
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 class HabitCheckIn(TenantModel):

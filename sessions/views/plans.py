@@ -33,14 +33,21 @@ from ..forms.plans import (
 )
 from ..models.plans import REVIEW_DAYS
 from ..selectors import plans as selectors
-from ..selectors.people import zone_of
+from ..selectors.people import zone_of, zones_of
 from ..services import plans as services
 
 
-def _mentee_day(plan):
-    """The mentee's zone and day: the plan is theirs."""
-    zone = zone_of(organization=plan.organization, user=plan.pairing.mentee.user_id)
-    return zone, timezone.localtime(timezone.now(), zone).date()
+def _mentee_day(plan, viewer=None):
+    """The mentee's zone and day (the plan is theirs), and the ``viewer``'s zone when asked
+    (the page's times are theirs): one read of both, three queries."""
+    mentee_id = plan.pairing.mentee.user_id
+    ids = {mentee_id} | ({viewer.pk} if viewer is not None else set())
+    zones = zones_of(organization=plan.organization, user_ids=ids)
+    zone = zones[mentee_id]
+    day = timezone.localtime(timezone.now(), zone).date()
+    if viewer is None:
+        return zone, day
+    return zone, day, zones[viewer.pk]
 
 
 def _today(plan):
@@ -61,7 +68,7 @@ def _mentee_only(plan):
 def plan_detail(request, org_slug, pairing_id):
     plan = access_plan_by_pairing_id(membership=request.membership, pairing_id=pairing_id)
     full = plan.side in ("mentee", "mentor")
-    zone, today = _mentee_day(plan)
+    zone, today, viewer_zone = _mentee_day(plan, request.user)
     page = selectors.plan_page(plan=plan, today=today, full=full, zone=zone)
     live = plan.pairing.status == plan.pairing.Status.ACTIVE
     context = {
@@ -70,7 +77,7 @@ def plan_detail(request, org_slug, pairing_id):
         "today": today,
         "can_edit": plan.side == "mentee" and live,
         "can_comment": full and live,
-        "zone": zone_of(organization=request.organization, user=request.user),
+        "zone": viewer_zone,
         **page,
     }
     return render(request, "sessions/plans/detail.html", context)

@@ -327,3 +327,27 @@ def test_a_concluded_pairings_plan_is_read_only(org, plan, mentee):
     assert "no longer active" in response.content.decode()
     plan.refresh_from_db()
     assert plan.feedback_preferences == "SECRET-PREFERENCE straight after"
+
+
+def test_the_history_words_each_change_not_its_field_name(org, plan, pairing, mentor):
+    from sessions.services import plans as services
+
+    mentee_user, mentor_user = pairing.mentee.user, pairing.mentor.user
+    objective = plan.objectives.first()
+    services.objective_update(
+        objective=objective, by=mentee_user, success_criterion="Three classes alone"
+    )
+    milestone = plan.milestones.first()
+    old_due = milestone.due_on
+    new_due = old_due + timedelta(days=2)
+    services.milestone_update(milestone=milestone, by=mentee_user, due_on=new_due)
+    services.plan_comment(plan=plan, by=mentor_user, objective=objective, text="Good criterion")
+
+    html = " ".join(mentor.get(_url("plan_history", org, plan.pk)).content.decode().split())
+
+    assert "Success criterion: SECRET-CRITERION leads a class alone" in html
+    assert "Three classes alone" in html
+    assert f"Due: {old_due:%-d %b %Y}" in html and f"{new_due:%-d %b %Y}" in html
+    assert "Comment: Good criterion" in html  # a first value alone, without "— →"
+    for raw in ("success_criterion", "due_on:", "— →"):
+        assert raw not in html

@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from .navigation import nav_for
+from .navigation import sidebar_html
 from .selectors import memberships_of_user
 
 
@@ -20,6 +20,6 @@ def organization(request):
     return {
         "organization": getattr(request, "organization", None),
         "membership": membership,
-        "org_nav": nav_for(membership) if membership is not None else [],
+        "org_sidebar": sidebar_html(request, membership) if membership is not None else "",
         "my_memberships": SimpleLazyObject(memberships),
     }

@@ -94,6 +94,26 @@ def invitation_resend(*, invitation, by, site_url=""):
     return invitation
 
 
+def invitation_remind(*, invitation, number, now=None, site_url=""):
+    """Send an open invitation again on its own (the resend sweep's ``number``-th time,
+    period ``resend-<number>``); returns (nudge, created), once per number.
+
+    Unlike :func:`invitation_resend` (an admin's fresh link), it keeps the nonce and the
+    expiry: the link the person already has, which they may be about to click, stays
+    valid, and the e-mail carries a link to the same invitation. Nothing is audited: no
+    one acted, and the outbox shows what was sent to whom and when."""
+    link = absolute_url("invitation_accept", invitation_token(invitation), site_url=site_url)
+    return nudge_send(
+        emails.INVITATION_REMINDER,
+        organization=invitation.organization,
+        subject_key=f"invitation:{invitation.pk}",
+        period=f"resend-{number}",
+        recipient_email=invitation.email,
+        context={"invitation": invitation, "link": link},
+        now=now,
+    )
+
+
 @transaction.atomic
 def invitation_revoke(*, invitation, by):
     """Close an open invitation so its link no longer works."""

@@ -7,14 +7,33 @@ fixed number of queries whatever the number of rows, so that every page computes
 same way. A read never writes.
 """
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mentorship.notifications.models import Message
 
 from ..emails import INTAKE_REMINDER
-from ..models import MenteeGoal, MentorOffer, Participant, Resource, ResourceCompletion
+from ..models import (
+    MenteeGoal,
+    MenteeIntake,
+    MentorIntake,
+    MentorOffer,
+    Participant,
+    Resource,
+    ResourceCompletion,
+)
 from .charter import (  # the charter rule has one home
     charter_acknowledged_subquery,
     participant_charter_done,
@@ -41,13 +60,32 @@ __all__ = [
 ]
 
 
-def participants_with_state(*, organization, cohort=None):
+def participants_with_state(*, organization, cohort=None, intakes=True):
     """Participants of ``organization`` with everything a list shows, in one query:
     the person, their manager, intakes, readiness, and annotations ``intake_done_at``,
     ``charter_done`` and ``primer_done``. With ``cohort``, only its participants, each
     given that cohort object rather than joining the cohort and program into every row
-    (two joins fewer: planning the wide join was most of the list's query time)."""
-    related = ["user", "manager", "mentee_intake", "mentor_intake", "readiness"]
+    (two joins fewer: planning the wide join was most of the list's query time).
+
+    ``intakes=False``: without the intakes themselves (``intake_done_at`` is then read by a
+    subquery on each intake table rather than by joining both with all their columns), for
+    a list that shows whether the intake is done and not what it says: two joins fewer to
+    plan and two objects fewer to build a row."""
+    related = ["user", "manager", "readiness"]
+    if intakes:
+        related += ["mentee_intake", "mentor_intake"]
+        intake_done_at = Coalesce("mentee_intake__completed_at", "mentor_intake__completed_at")
+    else:
+        intake_done_at = Coalesce(
+            *(
+                Subquery(
+                    model.objects.filter(
+                        organization=organization, participant_id=OuterRef("pk")
+                    ).values("completed_at")[:1]
+                )
+                for model in (MenteeIntake, MentorIntake)
+            )
+        )
     if cohort is None:
         base = Participant.objects.for_org(organization)
         related += ["cohort", "cohort__program"]
@@ -57,7 +95,7 @@ def participants_with_state(*, organization, cohort=None):
     return (
         base.select_related(*related)
         .annotate(
-            intake_done_at=Coalesce("mentee_intake__completed_at", "mentor_intake__completed_at"),
+            intake_done_at=intake_done_at,
             role_order=Case(
                 When(role=Participant.Role.MENTOR, then=Value(0)),
                 When(role=Participant.Role.MENTEE, then=Value(1)),
@@ -80,8 +118,9 @@ def participants_with_state(*, organization, cohort=None):
 
 
 def cohort_participants(*, cohort):
-    """The cohort's participants with their state (the participants page's list)."""
-    return participants_with_state(organization=cohort.organization, cohort=cohort)
+    """The cohort's participants with their state (the participants page's list), without
+    the intakes themselves (the list says whether each is done)."""
+    return participants_with_state(organization=cohort.organization, cohort=cohort, intakes=False)
 
 
 def participant_with_state(*, participant, with_intake=False):

@@ -74,3 +74,37 @@ def test_the_header_counts_the_same_seats_as_the_capacity_check(org, admin):
 
     assert summary["seats"] == cohort_selectors.cohort_seats(cohort=cohort)
     assert summary["seats_left"] == cohort_selectors.cohort_seats(cohort=cohort).left == 2
+
+
+def test_the_participants_list_reads_each_intakes_state_without_joining_the_intakes(org):
+    """The list says whether each intake is done (a subquery per intake table) and does not
+    read what the intakes say: no intake table is joined, and the intake filter still
+    works on the state."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from programs.filters.people import ParticipantFilter
+    from tests.programs.factories import MenteeIntakeFactory, MentorIntakeFactory
+
+    cohort = make_cohort(org)
+    done_mentee = MenteeIntakeFactory(participant=enrol(cohort)).participant
+    MenteeIntakeFactory(participant=enrol(cohort), completed_at=None)
+    done_mentor = MentorIntakeFactory(participant=enrol(cohort, role="mentor")).participant
+    enrol(cohort, role="facilitator")
+    with CaptureQueriesContext(connection) as queries:
+        rows = {p.pk: p for p in selectors.cohort_participants(cohort=cohort)}
+    assert len(queries.captured_queries) == 1
+    sql = queries.captured_queries[0]["sql"]
+    assert 'JOIN "programs_menteeintake"' not in sql
+    assert 'JOIN "programs_mentorintake"' not in sql
+    done = {pk for pk, p in rows.items() if p.intake_done_at is not None}
+    assert done == {done_mentee.pk, done_mentor.pk}
+    assert all(p.intake_done_at <= timezone.now() for pk, p in rows.items() if pk in done)
+
+    def filtered(value):
+        qs = selectors.cohort_participants(cohort=cohort)
+        return {p.pk for p in ParticipantFilter({"intake": value}, queryset=qs).qs}
+
+    assert filtered("done") == {done_mentee.pk, done_mentor.pk}
+    assert len(filtered("pending")) == 1

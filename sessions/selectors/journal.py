@@ -19,6 +19,17 @@ def my_entries(*, organization, user):
     )
 
 
+def mentored_pairings(*, organization, user):
+    """The person's active pairings as a mentor, with their mentee: whose shared entries they
+    read (and comment on) on each pairing's journal. One query."""
+    return list(
+        Pairing.objects.for_org(organization)
+        .filter(mentor__user=user, status=Pairing.Status.ACTIVE)
+        .select_related("mentee__user")
+        .order_by("mentee__user__name", "pk")
+    )
+
+
 def share_pairings(*, organization, user, keep=None):
     """Pairings the person may share an entry with: their active pairings as a mentee (and
     ``keep``, the entry's current one, so editing an older entry keeps its choice)."""

@@ -32,7 +32,13 @@ def my_journal(request, org_slug):
     return render(
         request,
         list_template(request, "sessions/journal/my_journal.html", "journal-results"),
-        {"filter": journal_filter, "page": page},
+        {
+            "filter": journal_filter,
+            "page": page,
+            "mentored": []
+            if request.htmx
+            else selectors.mentored_pairings(organization=organization, user=user),
+        },
     )
 
 

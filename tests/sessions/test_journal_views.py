@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from sessions.models import JournalComment, JournalEntry
 from sessions.services import journal as services
@@ -203,6 +204,11 @@ def test_comments_go_back_and_forth_on_a_shared_entry(entries, pairing, mentee_u
 def test_empty_states(org, mentee_user, pairing):
     html = client_for(mentee_user).get(_url("my_journal", org)).content.decode()
     assert "No entries yet" in html
+    assert _url("pairing_journal", org, pairing.pk) not in html  # she mentors nobody
+    # A mentor's own journal points to what their mentees share with them.
+    html = client_for(pairing.mentor.user).get(_url("my_journal", org)).content.decode()
+    assert _url("pairing_journal", org, pairing.pk) in html
+    assert f"{escape(str(pairing.mentee.user))}'s journal" in html
     html = client_for(pairing.mentor.user).get(_url("pairing_journal", org, pairing.pk))
     assert "Nothing shared yet" in html.content.decode()
 

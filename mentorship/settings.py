@@ -299,6 +299,10 @@ if _cache_url.startswith(("redis://", "rediss://", "unix://")):
             "LOCATION": _cache_url,
         }
     }
+    # Every signed-in request reads its session: from Redis, written through to the
+    # database (a miss, or Redis down, reads the database as before). With the database
+    # cache the session stays in its own table: caching it there would add a query.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {

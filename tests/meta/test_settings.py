@@ -181,3 +181,30 @@ def test_the_beat_schedule_names_registered_tasks():
     missing = scheduled - set(app.tasks)
     assert not missing, f"beat names tasks no worker has: {missing}"
     assert all(entry["schedule"] > 0 for entry in django_settings.CELERY_BEAT_SCHEDULE.values())
+
+
+SESSION_CODE = """
+import json, os, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+call_command("migrate", "sessions", verbosity=0)
+from importlib import import_module
+store = import_module(settings.SESSION_ENGINE).SessionStore
+session = store()
+session["who"] = "me"
+session.save()
+print(json.dumps({"ENGINE": settings.SESSION_ENGINE, "read": store(session.session_key)["who"]}))
+"""
+
+
+def test_the_session_is_read_from_redis_when_the_cache_is_redis_and_from_the_database_else(
+    tmp_path,
+):
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    plain = settings_with_code(SESSION_CODE, database)
+    assert plain == {"ENGINE": "django.contrib.sessions.backends.db", "read": "me"}
+    # Redis unreachable: the session is written through to the database and read from it.
+    cached = settings_with_code(SESSION_CODE, {**database, "CACHE_URL": "redis://127.0.0.1:1/0"})
+    assert cached == {"ENGINE": "django.contrib.sessions.backends.cached_db", "read": "me"}

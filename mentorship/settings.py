@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mentorship.tenancy.context_processors.organization",
+                "mentorship.notifications.context_processors.bell",
             ],
         },
     }

@@ -230,7 +230,7 @@ def test_the_cohort_page_query_budget_stays_flat(org, admin, cohort, as_admin):
             cohort_services.cohort_update(cohort=cohort, capacity=cohort.capacity + 1, by=admin)
 
     url = reverse("cohort_detail", args=[org.slug, cohort.pk])
-    assert_flat_queries(as_admin, url, grow, n=12)
+    assert_flat_queries(as_admin, url, grow, n=13)
 
 
 def test_the_cohort_form_pages_query_budgets_stay_flat(org, cohort, as_admin):

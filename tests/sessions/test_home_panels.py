@@ -254,7 +254,7 @@ def test_the_home_page_stays_flat_as_every_sessions_panel_grows(org, member):
     client = _client(member)
 
     assert_flat_queries(
-        client, reverse("org_home", args=[org.slug]), lambda: _grow_everything(org, member), n=40
+        client, reverse("org_home", args=[org.slug]), lambda: _grow_everything(org, member), n=41
     )
     keys = _keys(_home(client, org))
     assert {"my-day", "my-mentees", "my-cohorts"} <= set(keys)

@@ -249,7 +249,7 @@ def test_my_sessions_budget(org, pairing, mentor_user):
             )
 
     assert_flat_queries(
-        client_for(mentor_user), reverse("my_sessions", args=[org.slug]), grow, n=10
+        client_for(mentor_user), reverse("my_sessions", args=[org.slug]), grow, n=11
     )
 
 
@@ -267,7 +267,7 @@ def test_pairing_sessions_budget(org, pairing, mentor_user):
         client_for(mentor_user),
         reverse("pairing_sessions", args=[org.slug, pairing.pk]),
         grow,
-        n=11,
+        n=12,
     )
 
 
@@ -279,7 +279,7 @@ def test_session_propose_budget(org, pairing, mentor_user):
             )
 
     assert_flat_queries(
-        client_for(mentor_user), reverse("session_propose", args=[org.slug, pairing.pk]), grow, n=10
+        client_for(mentor_user), reverse("session_propose", args=[org.slug, pairing.pk]), grow, n=11
     )
 
 
@@ -291,7 +291,7 @@ def test_my_calendar_feed_budget(org, pairing, mentor_user):
         make_session(pairing, starts_in=timedelta(days=1 + Session.objects.for_org(org).count()))
         make_session(pairing, starts_in=timedelta(days=2 + Session.objects.for_org(org).count()))
 
-    assert_flat_queries(client, reverse("my_calendar_feed", args=[org.slug]), grow, n=4)
+    assert_flat_queries(client, reverse("my_calendar_feed", args=[org.slug]), grow, n=5)
 
 
 def test_a_leader_is_not_told_a_proposal_waits_for_them(org, pairing, as_leader):

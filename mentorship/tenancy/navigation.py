@@ -115,5 +115,6 @@ register_nav(
     also_active=("member_remove",),
 )
 register_nav("Administration", "Invitations", "invitation_list", role=Role.ADMIN, order=20)
+register_nav("Administration", "Outbox", "outbox", role=Role.ADMIN, order=70)
 register_nav("Administration", "Audit log", "audit_log", role=Role.ADMIN, order=80)
 register_nav("Administration", "Settings", "organization_settings", role=Role.ADMIN, order=90)

@@ -34,6 +34,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import Q
+
 from mentorship.core.urls import absolute_url
 from mentorship.notifications.models import Message, Nudge, NudgePreference
 from mentorship.notifications.tokens import checkin_url
@@ -164,7 +166,7 @@ def session_reminders_send(*, organization, now):
                     "context": {
                         "session": session,
                         "recipient": person,
-                        "recipient_name": _name(person),
+                        "recipient_name": person.get_short_name(),
                         "other_name": _name(other),
                         "when": when_words(session.starts_at, now, zone),
                         "ends": session.ends_at.astimezone(zone).strftime("%H:%M"),
@@ -198,7 +200,7 @@ def session_reminders_withdraw(*, organization, now):
     """Withdraw the session reminders not sent yet (an e-mail waiting for the end of quiet
     hours or a retry, not claimed by a worker; or a nudge waiting for the digest) whose
     session was cancelled, moved or has started: the e-mail is deleted, the inbox item is
-    marked read. Returns how many were withdrawn. Two queries when there are none."""
+    marked read. Returns how many were withdrawn. Two queries when none is waiting."""
     waiting_messages = list(
         Message.objects.for_org(organization)
         .undelivered()
@@ -224,18 +226,21 @@ def session_reminders_withdraw(*, organization, now):
     message_ids, nudge_ids = stale(waiting_messages), stale(waiting_nudges)
     if not message_ids and not nudge_ids:
         return 0
-    nudges = Nudge.objects.for_org(organization).filter(kind=SESSION_REMINDER.kind)
-    nudges.filter(pk__in=nudge_ids).update(email=Nudge.Email.NONE, read_at=now)
-    nudges.filter(message_id__in=message_ids, read_at__isnull=True).update(read_at=now)
-    nudges.filter(message_id__in=message_ids).update(email=Nudge.Email.NONE)
-    # A worker that claimed one meanwhile keeps it (the claim is checked again here).
-    deleted, _ = (
+    # Only rows no worker holds or has claimed meanwhile (locked, then checked again).
+    message_ids = list(
         Message.objects.for_org(organization)
         .undelivered()
         .filter(pk__in=message_ids, claimed_at__isnull=True)
-        .delete()
+        .select_for_update(skip_locked=True)
+        .values_list("pk", flat=True)
     )
-    return deleted + len(nudge_ids)
+    nudges = Nudge.objects.for_org(organization).filter(
+        Q(pk__in=nudge_ids) | Q(message_id__in=message_ids), kind=SESSION_REMINDER.kind
+    )
+    nudges.filter(read_at__isnull=True).update(read_at=now)
+    nudges.update(email=Nudge.Email.NONE)
+    Message.objects.for_org(organization).filter(pk__in=message_ids).delete()
+    return len(message_ids) + len(nudge_ids)
 
 
 # --- actions and milestones ----------------------------------------------------------------
@@ -299,7 +304,7 @@ def _dated_reminders(kind, rows, *, organization, now, key_of, person_of, occasi
                     "period": period,
                     "now": now,
                     "context": {
-                        "recipient_name": _name(person),
+                        "recipient_name": person.get_short_name(),
                         "overdue": name == "overdue",
                         **context_of(row, local.date()),
                     },
@@ -482,7 +487,7 @@ def habit_checkins_send(*, organization, now):
                     "link": link,
                     "context": {
                         "habit": habit,
-                        "recipient_name": _name(habit.mentee),
+                        "recipient_name": habit.mentee.get_short_name(),
                         "today": today,
                         "link": link,
                         "habits_link": absolute_url("my_habits", organization.slug),

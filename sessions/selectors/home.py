@@ -352,7 +352,9 @@ class FacilitatorHome:
 
 def facilitator_home(*, organization, user, now=None, zone=None):
     """The facilitator's panel (cohorts they facilitate, named on the cohort or enrolled as
-    its facilitator, not completed), or None. Five queries."""
+    its facilitator, not completed), or None. Four queries, and the viewer's zone (three
+    more, unless the caller has it) only when a group session is shown: ``zone`` is None
+    when none is."""
     now = now or timezone.now()
     cohorts = list(
         Cohort.objects.for_org(organization)
@@ -381,9 +383,6 @@ def facilitator_home(*, organization, user, now=None, zone=None):
     )
     for cohort in cohorts:
         cohort.people = counts.get(cohort.pk, 0)
-    # ``zone``: the viewer's zone, or a function that gives it (read once by the caller).
-    zone = zone() if callable(zone) else zone
-    zone = zone or zones_of(organization=organization, user_ids=[user.pk])[user.pk]
     group = Session.objects.for_org(organization).filter(kind=SessionKind.GROUP, cohort__in=cohorts)
     next_sessions = list(
         group.filter(status__in=Session.LIVE_STATUSES, starts_at__gte=now)
@@ -399,4 +398,11 @@ def facilitator_home(*, organization, user, now=None, zone=None):
         .select_related("cohort")
         .order_by(F("starts_at").desc())
     )
+    if next_sessions or to_take:
+        # ``zone``: the viewer's zone, or a function that gives it (read once by the
+        # caller); read only when there is a session to show in it.
+        zone = zone() if callable(zone) else zone
+        zone = zone or zones_of(organization=organization, user_ids=[user.pk])[user.pk]
+    else:
+        zone = None
     return FacilitatorHome(zone=zone, cohorts=cohorts, next_sessions=next_sessions, to_take=to_take)

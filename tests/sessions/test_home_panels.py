@@ -295,6 +295,26 @@ def test_the_home_page_reads_pairings_only_for_a_mentor_or_mentee_and_theirs_onc
     assert {"my-day", "my-mentees", "my-mentoring"} <= set(_keys(_home(client, org)))
 
 
+def test_a_facilitator_with_no_group_session_to_show_reads_no_time_zone(org, member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cohort = make_cohort(org, status="active", facilitator=member)
+    client = _client(member)
+
+    def zone_reads():
+        _home(client, org)
+        with CaptureQueriesContext(connection) as queries:
+            response = _home(client, org)
+        assert "my-cohorts" in _keys(response)
+        return [q for q in queries.captured_queries if 'AS "time_zone"' in q["sql"]]
+
+    assert zone_reads() == []
+    # A group session ahead is shown in the facilitator's zone: read then.
+    make_session(cohort=cohort, starts_in=timedelta(days=1), mentor=member)
+    assert zone_reads()
+
+
 def test_the_panels_given_no_participants_of_their_role_answer_none_without_a_query(org, member):
     from sessions.selectors.home import mentee_home, mentor_home
     from tests.utils import max_queries

@@ -344,3 +344,15 @@ def test_a_sweep_with_nothing_left_to_send_costs_the_same_at_any_size(
         assert sweep(org, now + timedelta(minutes=1)) == 0
     with django_assert_max_num_queries(3):
         assert sweep(org, START - timedelta(days=3)) == 0
+
+
+def test_a_title_that_names_the_other_person_does_not_name_them_twice(
+    org, pairing, mentor_user, mentee_user
+):
+    mentor_user.name = "Leila Haddad"
+    mentor_user.save()
+    make_session(pairing, starts_at=START, title="Office hours with Leila Haddad")
+    sweep(org, START - timedelta(hours=20))
+    assert nudges(org, recipient=mentee_user).get().title == (
+        "Reminder: Office hours with Leila Haddad tomorrow at 15:00 (UTC)"
+    )

@@ -1,0 +1,100 @@
+"""The demo's part of the metrics app: targets for the demo programs' indicators, and
+outcome events for the organisation's members and for a larger group of people who never
+took part (the comparison group), over the last two years, imported as an admin would, by
+CSV through the service."""
+
+from datetime import timedelta
+
+from ..services.outcomes import organization_today, outcomes_import
+from ..services.targets import program_targets_set
+
+# program key -> {indicator: target, in the unit people read}
+TARGETS = {
+    "trainer": {
+        "technique_consistency": 3.5,
+        "client_retention": 80,
+        "certification_rate": 75,
+        "time_to_competence": 42,
+        "habit_adherence": 70,
+    },
+    "leaders": {"cadence": 80, "action_completion": 70, "pulse": 4, "retention": 90},
+}
+COMPARISON_FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hugo", "Ines", "Jae"]
+COMPARISON_LAST = ["Lima", "Okoro", "Schmidt", "Patel", "Novak", "Diallo", "Rossi", "Kim"]
+DEPARTMENTS = ["Coaching", "Client Success", "Operations", "Sales"]
+ROLES = ["Team lead", "Specialist", "Trainer", "Coordinator"]
+
+
+def _targets(context):
+    for key, targets in TARGETS.items():
+        program = context.extra.get("programs", {}).get(key)
+        if program is None:
+            continue
+        chosen = {k: v for k, v in targets.items() if k in (program.indicators or [])}
+        program_targets_set(program=program, targets=chosen, by=context.admin)
+
+
+def _history(rng, email, today, department, *, leave_rate, promote_rate):
+    """Rows of one person's career over the last two years."""
+    rows = []
+    hired = today - timedelta(days=rng.randint(400, 2000))
+    if hired >= today - timedelta(days=730):
+        rows.append((email, "hired", hired, department, ""))
+    if rng.random() < promote_rate:
+        promoted = today - timedelta(days=rng.randint(10, 700))
+        if promoted > hired:
+            rows.append((email, "promoted", promoted, department, "Senior"))
+    if rng.random() < 0.12:
+        moved = today - timedelta(days=rng.randint(10, 700))
+        if moved > hired:
+            other = rng.choice([d for d in DEPARTMENTS if d != department])
+            rows.append((email, "department change", moved, other, ""))
+    if rng.random() < 0.1:
+        changed = today - timedelta(days=rng.randint(10, 700))
+        if changed > hired:
+            rows.append((email, "role change", changed, department, rng.choice(ROLES)))
+    if rng.random() < leave_rate:
+        left = today - timedelta(days=rng.randint(5, 700))
+        if left > max([hired] + [row[2] for row in rows]):
+            rows.append((email, "left", left, "", ""))
+    return rows
+
+
+def _outcomes(context):
+    from mentorship.tenancy.models import Membership
+
+    organization = context.organization
+    rng = context.rng
+    today = organization_today(organization)
+    rows = []
+    memberships = Membership.objects.for_org(organization).select_related("user")
+    for membership in memberships:
+        rows += _history(
+            rng,
+            membership.user.email.lower(),
+            today,
+            membership.department or rng.choice(DEPARTMENTS),
+            leave_rate=0.05,
+            promote_rate=0.35,
+        )
+    domain = context.email_domain
+    for i in range(60):
+        first = COMPARISON_FIRST[i % len(COMPARISON_FIRST)]
+        last = COMPARISON_LAST[(i // len(COMPARISON_FIRST) + i) % len(COMPARISON_LAST)]
+        email = f"{first}.{last}{i}@{domain}".lower()
+        rows += _history(
+            rng, email, today, rng.choice(DEPARTMENTS), leave_rate=0.15, promote_rate=0.2
+        )
+    lines = ["email,event,date,department,role"]
+    lines += [f"{e},{ev},{d.isoformat()},{dep},{role}" for e, ev, d, dep, role in rows]
+    outcomes_import(
+        organization=organization,
+        data="\r\n".join(lines) + "\r\n",
+        by=context.admin,
+        filename="demo-hr-export.csv",
+    )
+
+
+def populate(context):
+    _targets(context)
+    _outcomes(context)

@@ -1,0 +1,4 @@
+from .outcomes import OutcomeEvent
+from .targets import ProgramIndicator
+
+__all__ = ["OutcomeEvent", "ProgramIndicator"]

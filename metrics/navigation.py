@@ -1,0 +1,13 @@
+"""Sidebar entries of the metrics app."""
+
+from mentorship.tenancy.models import Role
+from mentorship.tenancy.navigation import register_nav
+
+register_nav(
+    "Administration",
+    "Outcome events",
+    "outcome_list",
+    role=Role.ADMIN,
+    order=60,
+    also_active=("outcome_import",),
+)

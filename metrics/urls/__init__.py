@@ -1,0 +1,20 @@
+"""URLs of the metrics app, under /o/<org_slug>/ (see mentorship/urls.py)."""
+
+from django.urls import path
+
+from ..views import outcomes, targets
+
+urlpatterns = [
+    path(
+        "programs/<int:program_id>/indicators/",
+        targets.program_indicators,
+        name="program_indicators",
+    ),
+    path("outcomes/", outcomes.outcome_list, name="outcome_list"),
+    path("outcomes/import/", outcomes.outcome_import, name="outcome_import"),
+    path(
+        "outcomes/import/example.csv",
+        outcomes.outcome_import_example,
+        name="outcome_import_example",
+    ),
+]

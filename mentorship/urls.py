@@ -17,6 +17,7 @@ org_patterns = [
     path("", include("matching.urls")),
     path("", include("sessions.urls")),
     path("", include("mentorship.notifications.urls")),
+    path("", include("metrics.urls")),
 ]
 
 urlpatterns = [

@@ -57,12 +57,13 @@ SESSION_CANCELLED = declare(
 
 SESSION_REMINDER = declare(
     "sessions.session_reminder",
-    "Both sides of a pair before a confirmed session: a day before (period "
-    "day-before-seq<n>) and, if the program asks, an hour before (hour-before-seq<n>), in "
-    "each person's zone; the mentee's carries the pre-work prompt while the session's "
-    "template asks for pre-work they have not written. Once per version of the session: a "
-    "moved or cancelled session's old reminder is not sent.",
-    audiences=("mentee", "mentor"),
+    "Both sides of a pair before a confirmed session (a group session: its host and its "
+    "cohort's active mentors and mentees): a day before (period day-before-seq<n>) and, if "
+    "the program asks, an hour before (hour-before-seq<n>), in each person's zone; the "
+    "mentee's carries the pre-work prompt while the session's template asks for pre-work "
+    "they have not written. Once per version of the session: a moved or cancelled "
+    "session's old reminder is not sent.",
+    audiences=("mentee", "mentor", "group"),
     category=Category.SESSIONS,
 )
 ACTION_REMINDER = declare(

@@ -15,9 +15,9 @@ from django.db.models import Q
 
 from matching.models import Pairing
 from mentorship.notifications.models import Nudge, NudgePreference
-from programs.models import ProgramReminders
+from programs.models import Cohort, Participant, ProgramReminders
 
-from ..models import PAIR_KINDS, ActionItem, MicroHabit, PlanMilestone, Session
+from ..models import PAIR_KINDS, ActionItem, MicroHabit, PlanMilestone, Session, SessionKind
 
 # --- the program settings ----------------------------------------------------------------------
 
@@ -104,22 +104,45 @@ _LIVE_PAIRING = Q(pairing__isnull=True) | Q(pairing__status=Pairing.Status.ACTIV
 
 
 def upcoming_sessions(*, organization, now, within):
-    """Confirmed one-to-one and micro sessions starting after ``now`` and within ``within``
-    of it, with both people, whose pairing (if any) is active; soonest first."""
+    """Confirmed sessions starting after ``now`` and within ``within`` of it: one-to-one and
+    micro sessions with both people whose pairing (if any) is active, and group sessions of
+    cohorts not completed; soonest first."""
+    pair = Q(kind__in=PAIR_KINDS, mentor__isnull=False, mentee__isnull=False)
+    group = Q(kind=SessionKind.GROUP, cohort__isnull=False) & ~Q(
+        cohort__status=Cohort.Status.COMPLETED
+    )
     return list(
         Session.objects.for_org(organization)
         .filter(
+            pair | group,
             _LIVE_PAIRING,
             status=Session.Status.CONFIRMED,
-            kind__in=PAIR_KINDS,
             starts_at__gt=now,
             starts_at__lte=now + within,
-            mentor__isnull=False,
-            mentee__isnull=False,
         )
         .select_related("template", "mentor", "mentee", "cohort")
         .order_by("starts_at", "pk")
     )
+
+
+def group_people_of(*, organization, cohort_ids):
+    """``{cohort_id: [user]}``: the active mentors and mentees of these cohorts (the people of
+    their group sessions; facilitators run them): one query, none without cohorts."""
+    if not cohort_ids:
+        return {}
+    found = {}
+    for participant in (
+        Participant.objects.for_org(organization)
+        .filter(
+            cohort_id__in=list(cohort_ids),
+            status=Participant.Status.ACTIVE,
+            role__in=[Participant.Role.MENTOR, Participant.Role.MENTEE],
+        )
+        .select_related("user")
+        .order_by("cohort_id", "pk")
+    ):
+        found.setdefault(participant.cohort_id, []).append(participant.user)
+    return found
 
 
 def sessions_by_id(*, organization, ids):

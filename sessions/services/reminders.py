@@ -48,7 +48,7 @@ from ..emails import (
     SESSION_REMINDER,
     nudge_send,
 )
-from ..models import MicroHabit, Session
+from ..models import MicroHabit, Session, SessionKind
 from ..selectors import reminders as reads
 from ..selectors.habits import pure_habit
 from ..selectors.people import zones_of
@@ -106,6 +106,16 @@ def _session_occasions(session, now):
     return found
 
 
+def _people_of(session, groups):
+    """``[(person, audience)]`` a session's reminder goes to: both sides of a pair; a group
+    session's host and its cohort's active mentors and mentees (``groups``)."""
+    if session.kind != SessionKind.GROUP:
+        return [(session.mentor, "mentor"), (session.mentee, "mentee")]
+    people = [session.mentor] if session.mentor is not None else []
+    people += [user for user in groups.get(session.cohort_id, []) if user.pk != session.mentor_id]
+    return [(person, "group") for person in people]
+
+
 def _needs_prework(session):
     return bool(
         session.template is not None
@@ -125,12 +135,16 @@ def session_reminders_send(*, organization, now):
         kind=SESSION_REMINDER,
         subject_keys={f"session:{s.pk}" for s in sessions},
     )
+    groups = reads.group_people_of(
+        organization=organization,
+        cohort_ids={s.cohort_id for s in sessions if s.kind == SessionKind.GROUP},
+    )
     due = []
     for session in sessions:
         key = f"session:{session.pk}"
         for name in _session_occasions(session, now):
             period = f"{name}-seq{session.sequence}"
-            for person, audience in ((session.mentor, "mentor"), (session.mentee, "mentee")):
+            for person, audience in _people_of(session, groups):
                 if (key, period, person.email.lower()) not in sent:
                     due.append((session, name, period, person, audience))
     if not due:
@@ -152,6 +166,8 @@ def session_reminders_send(*, organization, now):
                 continue  # the hour-before reminder says it now
         zone = zones[person.pk]
         other = session.mentee if audience == "mentor" else session.mentor
+        if audience == "group":
+            other = None
         prework = audience == "mentee" and rules.session_prework_prompt and _needs_prework(session)
         todo.append(
             (
@@ -167,7 +183,8 @@ def session_reminders_send(*, organization, now):
                         "session": session,
                         "recipient": person,
                         "recipient_name": person.get_short_name(),
-                        "other_name": _name(other),
+                        "other_name": _name(other) if other is not None else "",
+                        "runs_it": person.pk == session.mentor_id,
                         "when": when_words(session.starts_at, now, zone),
                         "ends": session.ends_at.astimezone(zone).strftime("%H:%M"),
                         "zone_name": str(zone),

@@ -356,3 +356,42 @@ def test_a_title_that_names_the_other_person_does_not_name_them_twice(
     assert nudges(org, recipient=mentee_user).get().title == (
         "Reminder: Office hours with Leila Haddad tomorrow at 15:00 (UTC)"
     )
+
+
+# --- group sessions
+
+
+@pytest.fixture
+def group_session(org, pair_cohort, admin):
+    cohort = pair_cohort[0]
+    return make_session(cohort=cohort, starts_at=START, mentor=admin, title="Weekly module: week 3")
+
+
+def test_a_group_session_reminds_its_host_and_the_cohort_s_active_people(
+    org, group_session, pair_cohort, admin
+):
+    from programs.models import Participant
+
+    cohort = group_session.cohort
+    people = list(cohort.participants.exclude(role="facilitator").select_related("user"))
+    gone = people[0]
+    Participant.objects.for_org(org).filter(pk=gone.pk).update(status="withdrawn")
+    assert sweep(org, START - timedelta(hours=24, minutes=1)) == 0
+    assert sweep(org, START - timedelta(hours=20)) == len(people)  # the host, less one gone
+    assert sweep(org, START - timedelta(hours=19)) == 0
+    rows = nudges(org)
+    assert {n.recipient for n in rows} == {admin} | {p.user for p in people[1:]}
+    title = f"Reminder: Weekly module: week 3 ({cohort.name}) tomorrow at 15:00 (UTC)"
+    host = rows.get(recipient=admin)
+    assert (host.title, host.detail) == (
+        title.replace("(UTC)", "(Europe/London)"),  # the admin has no intake: the org's zone
+        "You run it.",
+    )
+    assert rows.exclude(recipient=admin).first().title == title
+
+
+def test_a_completed_cohort_s_group_session_is_not_reminded_of(org, group_session):
+    from programs.models import Cohort
+
+    Cohort.objects.for_org(org).filter(pk=group_session.cohort_id).update(status="completed")
+    assert sweep(org, START - timedelta(hours=20)) == 0

@@ -4,11 +4,13 @@ by the program's ``ProgramReminders`` (X8) and sent once by its nudge key.
 
 The rules, in words:
 
-* **Upcoming session** (confirmed, one-to-one or micro, both people there, its pairing
-  active): to both sides, a day before (from 24 hours before its start) and, if the program
-  asks, an hour before. Once per version: the period carries the session's ``sequence``, so
-  a moved session is reminded of again at its new time and a cancelled one not at all; an
-  e-mail of an older version still waiting (quiet hours, the digest) is withdrawn. A session
+* **Upcoming session** (confirmed; one-to-one or micro with both people there and its
+  pairing active, or a group session of a cohort not completed): to both sides (a group
+  session's host and its cohort's active mentors and mentees), a day before (from 24 hours
+  before its start) and, if the program asks, an hour before. Once per version: the period
+  carries the session's ``sequence``, so a moved session is reminded of again at its new
+  time and a cancelled one not at all; an e-mail of an older version still waiting (quiet
+  hours, a retry, the digest) is withdrawn, as is one whose session has started. A session
   confirmed after a reminder's time is not reminded of by that reminder (the confirmation
   said it all); the day-before reminder is not sent once the hour-before one is due. The
   mentee's carries the pre-work prompt while the template asks for pre-work and theirs is

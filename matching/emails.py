@@ -3,8 +3,8 @@ its text in ``templates/matching/email/<event>[_<audience>].txt`` (the first lin
 subject). The registry, rendering and sending are :mod:`mentorship.notifications.emails`.
 """
 
-from mentorship.notifications.models import Category
 from mentorship.notifications.emails import declare, email_render, nudge_send
+from mentorship.notifications.models import Category
 
 __all__ = ["email_render", "nudge_send"]
 
@@ -53,5 +53,15 @@ OFFERING_REQUEST_ANSWER = declare(
 OFFERING_REQUEST_EXPIRED = declare(
     "matching.offering_request_expired",
     "The person who asked: the mentor did not answer in time; choose another mentor.",
+    category=Category.MATCHING,
+)
+
+
+# --- cadence (B3) ---------------------------------------------------------------------------
+
+CADENCE_CHECK_IN = declare(
+    "matching.cadence_check_in",
+    "The mentor of an active pair with no session for the program's cadence plus its "
+    "margin: book one (once per quiet spell).",
     category=Category.MATCHING,
 )

@@ -4,7 +4,8 @@ then concluded, or either side reports a partner who does not answer. A complete
 restarts the idle clock (``sessions.services.logging.session_complete``; it replaced the
 "we met" button: the mentor logs the session, after the fact if need be).
 
-The hourly check (:func:`pairings_check`) is idempotent: every action moves a row out of
+The check (:func:`pairings_check`, the ``matching.pairing_care`` sweep, every minute) is
+idempotent: every action moves a row out of
 the state that triggered it, and every e-mail is a ``message_queue`` row with a unique key,
 so a second run changes nothing and sends nothing. Each pairing is checked in its own
 transaction: one pairing that fails is logged and named in the result, and the others stay
@@ -19,12 +20,13 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from mentorship.tenancy.models import register_audit_actions
 
 from .. import emails
-from ..models import Pairing, UnresponsiveReport
+from ..models import MatchingSettings, Pairing, UnresponsiveReport
 from ..selectors.settings import matching_settings
 from ..selectors.sides import pairing_side
 from .calibration import calibration_due, calibration_flag
@@ -66,17 +68,80 @@ def _reference(pairing):
     return pairing.last_activity_at or pairing.accepted_at or pairing.created_at
 
 
+_SETTINGS = "cohort__program__matching_settings__"
+_DUE_FIELDS = {
+    "warn_days": F(f"{_SETTINGS}idle_warn_days"),
+    "conclude_days": F(f"{_SETTINGS}idle_conclude_days"),
+    "calibration_day": F(f"{_SETTINGS}calibration_day"),
+    "cadence_days": F("cohort__program__cadence_days"),
+    "check_id": F("calibration__id"),
+    "check_flagged": F("calibration__flagged"),
+    "check_resolved_at": F("calibration__resolved_at"),
+}
+
+
+def _default(name):
+    return MatchingSettings._meta.get_field(name).default
+
+
+def pairing_due(row, now):
+    """Whether :func:`pairing_check` would change anything for this pairing at ``now``
+    (``row``: the values :func:`pairings_due` reads). The same conditions, read without a
+    lock, so the every-minute sweep locks and checks only the pairings that need it."""
+    if row["status"] == Pairing.Status.PENDING:
+        return row["accept_by"] is not None and row["accept_by"] < now
+    if row["status"] != Pairing.Status.ACTIVE:
+        return False
+    reference = row["last_activity_at"] or row["accepted_at"] or row["created_at"]
+    warn = row["warn_days"] or _default("idle_warn_days")
+    conclude = row["conclude_days"] or _default("idle_conclude_days")
+    if reference is not None and reference <= now - timedelta(days=warn):
+        warned = row["idle_warned_at"] is not None and row["idle_warned_at"] >= reference
+        if not warned or reference <= now - timedelta(days=conclude):
+            return True  # to warn, or to conclude
+    if row["accepted_at"] is None:
+        return False
+    calibration_day = row["calibration_day"] or _default("calibration_day")
+    if row["accepted_at"] + timedelta(days=calibration_day) > now:
+        return False
+    if row["check_id"] is None:
+        return True  # the fit question is due
+    missed = reference is not None and reference <= now - timedelta(days=row["cadence_days"] * 2)
+    return bool(missed and not row["check_flagged"] and row["check_resolved_at"] is None)
+
+
+def pairings_due(*, organization, now):
+    """``[(pk, status)]`` of the live pairings whose check would change something at
+    ``now``: one query, whatever the number of pairings."""
+    rows = (
+        Pairing.objects.for_org(organization)
+        .live()
+        .annotate(**_DUE_FIELDS)
+        .values(
+            "pk",
+            "status",
+            "accept_by",
+            "accepted_at",
+            "created_at",
+            "last_activity_at",
+            "idle_warned_at",
+            *_DUE_FIELDS,
+        )
+        .order_by("status", "pk")
+    )
+    return [(row["pk"], row["status"]) for row in rows if pairing_due(row, now)]
+
+
 def pairings_check(*, organization, now=None):
     """Expire, re-offer, warn, conclude and calibrate the organisation's live pairings, each
     pairing in its own transaction. Returns a :class:`CheckSummary` (``failed`` lists the
-    pairings whose check raised and was rolled back; the rest are committed)."""
+    pairings whose check raised and was rolled back; the rest are committed).
+
+    Only the pairings :func:`pairings_due` finds are locked and checked: it runs every
+    minute (the ``matching.pairing_care`` sweep), in one query when nothing is due."""
     now = now or timezone.now()
     summary = CheckSummary()
-    live = Pairing.objects.for_org(organization).live()
-    pending = live.filter(status=Pairing.Status.PENDING, accept_by__lt=now).order_by("pk")
-    active = live.filter(status=Pairing.Status.ACTIVE).order_by("pk")
-    due = [(pk, Pairing.Status.PENDING) for pk in pending.values_list("pk", flat=True)]
-    due += [(pk, Pairing.Status.ACTIVE) for pk in active.values_list("pk", flat=True)]
+    due = pairings_due(organization=organization, now=now)
     settings_cache = {}
 
     def matching_of(pairing):

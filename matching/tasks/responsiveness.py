@@ -1,4 +1,6 @@
-"""Celery tasks of pairing responsiveness: the hourly check of live pairings (M9, M5)."""
+"""Celery tasks of pairing responsiveness (M9, M5): the check of live pairings is the
+``matching.pairing_care`` reminder sweep (``matching.reminders``); these names stay for
+callers that still use them."""
 
 from celery import shared_task
 
@@ -13,8 +15,10 @@ class PairingChecksFailed(Exception):
 
 @shared_task(name="matching.check_pairings")
 def check_pairings():
-    """The beat entry: one :func:`check_organization_pairings` per organisation with live
-    pairings, so that one tenant's failure is retried on its own."""
+    """The former hourly beat entry (a deployed beat may still send it): the check is now
+    the ``matching.pairing_care`` reminder sweep, run every minute per organisation by
+    ``notifications.reminders_for``. Queues one :func:`check_organization_pairings` per
+    organisation with live pairings, which runs the same check."""
     # Deliberately cross-tenant: the beat schedule sweeps every organisation.
     ids = Pairing.objects.unscoped().live().values_list("organization_id", flat=True)
     return {"queued": queue_per_organization(check_organization_pairings, ids)}

@@ -13,13 +13,15 @@ from ..filters.calibration import CalibrationFilter
 from ..forms.calibration import CalibrationAnswerForm
 from ..forms.responsiveness import UnresponsiveReportForm
 from ..selectors import calibration as selectors
+from ..selectors.cadence import cadence_overview
 from ..selectors.sides import pairing_partner, pairing_side
 from ..services import calibration as services
 
 
 @admin_required
 def calibration(request, org_slug):
-    """Flagged pairs, unresponsive reports and (confidential) rematch requests. Admins only:
+    """Flagged pairs, every active pair's cadence (on track, needs a check-in, too early to
+    tell), unresponsive reports and (confidential) rematch requests. Admins only:
     rematch requests are never shown to anyone else, leaders included."""
     org = request.organization
     check_filter = CalibrationFilter(
@@ -32,6 +34,7 @@ def calibration(request, org_slug):
         "page": page,
         "reports": selectors.open_unresponsive_reports(organization=org, cohort=cohort),
         "rematch_requests": selectors.open_rematch_requests(organization=org, cohort=cohort),
+        "cadence": cadence_overview(organization=org, cohort=cohort),
     }
     template = "matching/calibration/calibration.html"
     return render(request, list_template(request, template, "calibration-results"), context)

@@ -273,10 +273,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.sweep_reminders",
         "schedule": 60.0,
     },
-    "matching-pairing-care": {
-        "task": "matching.check_pairings",
-        "schedule": 3600.0,
-    },
     "matching-directory-expiry": {
         "task": "matching.expire_offering_requests",
         "schedule": 3600.0,

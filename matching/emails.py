@@ -20,7 +20,7 @@ PAIRING_OFFERED = declare(
 )
 
 
-# --- responsiveness and calibration (the hourly pairing check) ------------------------------
+# --- responsiveness and calibration (the pairing check, every minute) -----------------------
 
 PAIRING_IDLE = declare(
     "matching.pairing_idle",

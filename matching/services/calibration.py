@@ -3,7 +3,8 @@ first weeks, the pairs flagged for the admin's Calibration page (a low answer, a
 cadence, nobody left to offer), and the admin's handling of them.
 
 The check's question is asked once per pairing (one ``CalibrationCheck`` row, one e-mail
-per side under a unique key), so the hourly check may run any number of times.
+per side under a unique key), so the pairing check (every minute) may run any number of
+times.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def calibration_flag(*, pairing, reason, now=None):
 
 
 def calibration_due(*, pairing, reference, now, matching):
-    """Part of the hourly check for an active pairing: from the calibration day on, ask both
+    """Part of the pairing check for an active pairing: from the calibration day on, ask both
     sides the fit question (once), and flag a pair that missed twice its cadence.
     Returns (whether the question was asked now, whether the pair was flagged now)."""
     if pairing.accepted_at is None:

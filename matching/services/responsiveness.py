@@ -173,7 +173,7 @@ def pairings_check(*, organization, now=None):
 
 
 def pairing_check(*, pairing, now, matching, summary):
-    """The hourly check of one live pairing (the caller holds its transaction)."""
+    """The check of one live pairing (the caller holds its transaction)."""
     if pairing.status == Pairing.Status.PENDING:
         if pairing.accept_by is not None and pairing.accept_by < now:
             _expire(pairing, now, matching, summary)

@@ -172,6 +172,8 @@ def test_mentees_habits_shows_adherence_and_strength_of_my_mentees_only(
     assert "Cue the first rep out loud" in html
     assert "Someone else&#x27;s habit" not in html and "Someone else's habit" not in html
     assert "Adherence, 14 days" in html and "<meter" in html
+    # The Strength column's cell does not say "Strength" again (screen readers hear it).
+    assert '<span class="sr-only">Strength </span>' in html
 
 
 # --- budgets

@@ -251,3 +251,26 @@ def test_a_re_pairing_is_logged_with_names_not_ids(org, admin, as_admin):
     assert f"Previous mentor: {old_name}" in details
     assert f"Mentor: {mentor_name}" in details
     assert "pairing" not in details.lower()
+
+
+def test_a_rows_time_is_the_organisations_and_its_details_are_escaped(org, admin, as_admin):
+    """The row's time and details are written by the reader (audit_describe), as the
+    ``date`` filter and a loop in the template wrote them: the organisation's zone, the
+    same format, each value escaped, "—" without details."""
+    org.time_zone = "Asia/Tokyo"
+    org.save()
+    with_data = AuditEventFactory(
+        organization=org,
+        actor=admin,
+        action="organization.updated",
+        data={"name": ["<Old>", "New & Co"]},
+    )
+    bare = AuditEventFactory(organization=org, actor=admin, action="invitation.created", data={})
+    for row, day in ((with_data, 2), (bare, 3)):
+        when = datetime(2026, 3, day, 23, 5, tzinfo=UTC)  # the next day in Tokyo
+        AuditEvent.objects.for_org(org).filter(pk=row.pk).update(created_at=when)
+    page = " ".join(as_admin.get(url("audit_log", org)).content.decode().split())
+    assert '<time datetime="2026-03-03T08:05:00+09:00">3 Mar 2026, 08:05</time>' in page
+    assert '<time datetime="2026-03-04T08:05:00+09:00">4 Mar 2026, 08:05</time>' in page
+    assert "&lt;Old&gt; → New &amp; Co" in page
+    assert '<td class="small muted">—</td>' in page

@@ -355,3 +355,15 @@ def test_a_topic_pairing_says_it_has_no_plan_to_the_mentee_and_the_mentor(org, a
     for user, sentence in said.items():
         content = " ".join(_home(_client(user), org).content.decode().split())
         assert sentence in content, user
+
+
+def test_an_action_due_today_says_today(org, pairing, mentee_user):
+    from sessions.selectors.people import zone_of
+
+    today = timezone.localtime(timezone.now(), zone_of(organization=org, user=mentee_user)).date()
+    past = make_session(pairing, starts_in=-timedelta(days=2), status=Session.Status.COMPLETED)
+    ActionItemFactory(session=past, text="Send the clip", due_on=today)
+
+    content = " ".join(_home(_client(mentee_user), org).content.decode().split())
+
+    assert "Send the clip" in content and "due today" in content

@@ -43,4 +43,6 @@ class OutboxFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(recipient_email__icontains=value) | Q(recipient__name__icontains=value))
+        return queryset.filter(
+            Q(recipient_email__icontains=value) | Q(recipient__name__icontains=value)
+        )

@@ -50,7 +50,13 @@ class NudgePreferenceForm(forms.ModelForm):
 
     class Meta:
         model = NudgePreference
-        fields = ["digest_hour", "quiet_from", "quiet_until", "quiet_until_next_day", "checkin_hour"]
+        fields = [
+            "digest_hour",
+            "quiet_from",
+            "quiet_until",
+            "quiet_until_next_day",
+            "checkin_hour",
+        ]
         widgets = {
             "quiet_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "quiet_until": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

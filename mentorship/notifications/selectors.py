@@ -71,8 +71,10 @@ def local_link(link, *, request=None):
     origin = f"{parts.scheme}://{parts.netloc}"
     if origin in _site_roots(request):
         path = parts.path or "/"
-        return path + (f"?{parts.query}" if parts.query else "") + (
-            f"#{parts.fragment}" if parts.fragment else ""
+        return (
+            path
+            + (f"?{parts.query}" if parts.query else "")
+            + (f"#{parts.fragment}" if parts.fragment else "")
         )
     return link
 
@@ -83,8 +85,8 @@ class OutboxRow:
     categories that are not private)."""
 
     message: Message
-    what: str  # the kind's words (its declaration), or the subject of a non-private e-mail
-    kind_words: str
+    what: str  # the kind's name in words, or the subject line of a non-private e-mail
+    kind_words: str  # who gets it and why (the kind's declaration)
     private: bool
 
     @property
@@ -103,12 +105,26 @@ def kind_words(kind):
     return declared.description if declared is not None else kind
 
 
-def outbox_kind_choices():
-    """``(kind, words)`` of every declared kind and the digest, for the outbox's filter."""
+APP_WORDS = {"accounts": "Account", "notifications": "Nudges", "programs": "Programs"}
+
+
+def kind_label(kind):
+    """A kind's short name in words: ``"sessions.session_confirmed"`` is "Sessions: session
+    confirmed" (the outbox's menu and its rows of private categories)."""
     from .services import DIGEST_KIND
 
-    choices = [(kind, kind_words(kind)) for kind in KINDS]
-    choices.append((DIGEST_KIND, kind_words(DIGEST_KIND)))
+    if kind == DIGEST_KIND:
+        return "Daily digest"
+    app, _, event = kind.partition(".")
+    words = event.replace("_", " ").strip() or kind
+    return f"{APP_WORDS.get(app, app.capitalize())}: {words}"
+
+
+def outbox_kind_choices():
+    """``(kind, label)`` of every declared kind and the digest, for the outbox's filter."""
+    from .services import DIGEST_KIND
+
+    choices = [(kind, kind_label(kind)) for kind in [*KINDS, DIGEST_KIND]]
     return sorted(choices, key=lambda choice: choice[1].lower())
 
 
@@ -142,13 +158,12 @@ def outbox_rows(messages):
     """The rows of one page of :func:`outbox_list` (no query)."""
     rows = []
     for message in messages:
-        words = kind_words(message.kind)
         private = message.category in PRIVATE_CATEGORIES
         rows.append(
             OutboxRow(
                 message=message,
-                what=words if private else message.subject,
-                kind_words=words,
+                what=kind_label(message.kind) if private else message.subject,
+                kind_words=kind_words(message.kind),
                 private=private,
             )
         )

@@ -120,7 +120,9 @@ def _inbox_results(request):
 @member_required
 def inbox_read(request, org_slug, nudge_id):
     nudge = access_nudge_by_id(membership=request.membership, nudge_id=nudge_id)
-    services.nudge_mark_read(organization=request.organization, user=request.user, nudge_id=nudge.pk)
+    services.nudge_mark_read(
+        organization=request.organization, user=request.user, nudge_id=nudge.pk
+    )
     return _after_mark(request, org_slug, nudge, message="Marked read.")
 
 
@@ -194,8 +196,10 @@ def outbox(request, org_slug):
 
 
 def _link_headers(response):
-    # The token is in the address: no referrer carries it on, no cache or index keeps it.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the address: no referrer carries it to another site, no cache or
+    # index keeps it. "same-origin", not "no-referrer": with no referrer Chromium sends
+    # "Origin: null" with the page's own POST, and Django's CSRF check refuses it.
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

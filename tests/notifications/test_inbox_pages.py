@@ -101,8 +101,8 @@ def test_newest_first_with_the_unread_marker_and_the_person_zone(as_member, org,
     page = as_member.get(_inbox(org)).content.decode()
     assert page.index("The newer one") < page.index("The older one")
     assert f'id="nudge-{newer.pk}"' in page
-    assert 'inbox-item inbox-unread" id="nudge-%d"' % newer.pk in page
-    assert 'inbox-item" id="nudge-%d"' % older.pk in page
+    assert f'inbox-item inbox-unread" id="nudge-{newer.pk}"' in page
+    assert f'inbox-item" id="nudge-{older.pk}"' in page
     assert "Unread: </span>" in page
     assert "Times are in Europe/London" in page
 

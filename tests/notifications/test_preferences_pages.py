@@ -63,7 +63,8 @@ def test_a_digest_hour_outside_0_to_23_is_refused_next_to_the_field(as_member, o
 
 def test_quiet_hours_that_end_before_they_start_are_refused(as_member, org, member):
     response = as_member.post(
-        _url(org), {**VALID, "quiet_from": "22:00", "quiet_until": "07:00", "quiet_until_next_day": ""}
+        _url(org),
+        {**VALID, "quiet_from": "22:00", "quiet_until": "07:00", "quiet_until_next_day": ""},
     )
     assert response.status_code == 400
     html = response.content.decode()

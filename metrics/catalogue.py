@@ -31,20 +31,21 @@ KINDS = {
 @dataclass(frozen=True)
 class Unit:
     key: str
-    label: str  # as a target's field says it
-    suffix: str  # after a figure: "%", " days"
+    label: str  # as a target's field says it: "percent", "score"
+    suffix: str  # after a figure: " %", " days"
+    words: str  # the range of a target in words: "a percentage", "a score"
     factor: float  # computed value × factor = the figure people read (a share 0.62 → 62)
     low: float  # the range of a target, in the figure people read
     high: float | None  # None: no upper bound
     decimals: int = 0
 
 
-SHARE = Unit("share", "percent", " %", 100, 0, 100)
-DAYS = Unit("days", "days", " days", 1, 0, 3650)
-MONTHS = Unit("months", "months", " months", 1, 0, 240, decimals=1)
-SCORE = Unit("score", "score (1 to 5)", "", 1, 1, 5, decimals=1)
-COUNT = Unit("count", "count", "", 1, 0, None)
-HOURS = Unit("hours", "hours", " h", 1, 0, None, decimals=1)
+SHARE = Unit("share", "percent", " %", "a percentage", 100, 0, 100)
+DAYS = Unit("days", "days", " days", "in days", 1, 0, 3650)
+MONTHS = Unit("months", "months", " months", "in months", 1, 0, 240, decimals=1)
+SCORE = Unit("score", "score", "", "a score", 1, 1, 5, decimals=1)
+COUNT = Unit("count", "count", "", "a count", 1, 0, None)
+HOURS = Unit("hours", "hours", " h", "in hours", 1, 0, None, decimals=1)
 UNITS = {u.key: u for u in (SHARE, DAYS, MONTHS, SCORE, COUNT, HOURS)}
 
 
@@ -76,12 +77,18 @@ class Indicator:
     def check_target(self, target):
         """An error message for a target outside the unit's range, or "" when it is fine."""
         low, high = self.target_range
-        words = self.unit.label
+        suffix = self.unit.suffix
         if target < low or (high is not None and target > high):
             if high is None:
-                return f"A target in {words} cannot be below {low:g}."
-            return f"A target in {words} is between {low:g} and {high:g}."
+                return f"Enter a target of {low:g}{suffix} or more."
+            return f"Enter a target between {low:g} and {high:g}{suffix}."
         return ""
+
+    def range_words(self):
+        """The range of a target in words: "A percentage from 0 to 100"."""
+        low, high = self.target_range
+        bounds = f"from {low:g} to {high:g}" if high is not None else f"of {low:g} or more"
+        return f"{self.unit.words[0].upper()}{self.unit.words[1:]} {bounds}"
 
 
 ALL_LEVELS = LEVELS

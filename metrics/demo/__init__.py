@@ -35,11 +35,11 @@ def _targets(context):
 
 
 def _history(rng, email, today, department, *, leave_rate, promote_rate):
-    """Rows of one person's career over the last two years."""
+    """Rows of one person's career: hired up to six years ago, then the last two years."""
     rows = []
-    hired = today - timedelta(days=rng.randint(400, 2000))
-    if hired >= today - timedelta(days=730):
-        rows.append((email, "hired", hired, department, ""))
+    hired = today - timedelta(days=rng.randint(300, 2200))
+    # Everyone has a hire date: the comparison group is the people the file names.
+    rows.append((email, "hired", hired, department, ""))
     if rng.random() < promote_rate:
         promoted = today - timedelta(days=rng.randint(10, 700))
         if promoted > hired:
@@ -78,7 +78,7 @@ def _outcomes(context):
             promote_rate=0.35,
         )
     domain = context.email_domain
-    for i in range(60):
+    for i in range(80):
         first = COMPARISON_FIRST[i % len(COMPARISON_FIRST)]
         last = COMPARISON_LAST[(i // len(COMPARISON_FIRST) + i) % len(COMPARISON_LAST)]
         email = f"{first}.{last}{i}@{domain}".lower()

@@ -6,10 +6,14 @@ from .. import catalogue
 
 
 def _help(indicator):
-    low, high = indicator.target_range
-    bounds = f"{low:g} to {high:g}" if high is not None else f"at least {low:g}"
-    better = "Higher is better" if indicator.better == catalogue.HIGHER else "Lower is better"
-    return f"In {indicator.unit.label}, {bounds}. {better}. {indicator.formula}"
+    better = "higher is better" if indicator.better == catalogue.HIGHER else "lower is better"
+    return f"{indicator.range_words()}; {better}. {indicator.formula}"
+
+
+def _plain(target):
+    """A stored Decimal as people write it: 70.00 → "70", 3.50 → "3.5"."""
+    text = f"{target:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class ProgramTargetsForm(forms.Form):
@@ -17,7 +21,7 @@ class ProgramTargetsForm(forms.Form):
     next to its field. An empty field means no target."""
 
     def __init__(self, *args, rows, **kwargs):
-        initial = {row.indicator.key: row.target for row in rows if row.target is not None}
+        initial = {row.indicator.key: _plain(row.target) for row in rows if row.target is not None}
         super().__init__(*args, initial=initial, **kwargs)
         for row in rows:
             indicator = row.indicator

@@ -37,7 +37,8 @@ def test_target_ranges_follow_the_unit():
     assert catalogue.get("cadence").check_target(100) == ""
     assert "between 0 and 100" in catalogue.get("cadence").check_target(101)
     assert "between 1 and 5" in catalogue.get("pulse").check_target(0.5)
-    assert "below 0" in catalogue.get("mentor_recognition").check_target(-1)
+    assert "of 0 or more" in catalogue.get("mentor_recognition").check_target(-1)
+    assert catalogue.get("pulse").range_words() == "A score from 1 to 5"
     assert catalogue.get("mentor_recognition").check_target(10**6) == ""
 
 

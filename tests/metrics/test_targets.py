@@ -106,7 +106,7 @@ def test_a_leader_reads_the_targets_but_cannot_post(org, program, admin, as_lead
     response = as_leader.get(_url(org, program))
     body = response.content.decode()
     assert response.status_code == 200 and "metrics-targets" not in body
-    assert "80 %" in body and "No target" in body and "Lower is better" not in body
+    assert "80 %" in body and "No target" in body and "higher is better" not in body
     assert as_leader.post(_url(org, program), {"cadence": "50"}).status_code == 403
     assert _targets(program) == {"cadence": Decimal("80.00")}
 
@@ -121,7 +121,8 @@ def test_another_organisations_program_is_404(org, other_org, as_admin):
 def test_an_admin_sets_targets_with_every_indicators_formula_shown(org, program, as_admin):
     response = as_admin.get(_url(org, program))
     body = response.content.decode()
-    assert "Session cadence against target (percent)" in body and "Higher is better" in body
+    assert "Session cadence against target (percent)" in body
+    assert "A percentage from 0 to 100; higher is better." in body
     assert "shown only with at least five answers" in body
 
     response = as_admin.post(

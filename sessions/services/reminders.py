@@ -34,8 +34,10 @@ reminder due.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import Q
 
 from mentorship.core.urls import absolute_url
@@ -56,6 +58,8 @@ from ..selectors.habits import pure_habit
 from ..selectors.people import zones_of
 from .scheduling import session_link
 
+logger = logging.getLogger(__name__)
+
 DAY_BEFORE = timedelta(hours=24)
 HOUR_BEFORE = timedelta(hours=1)
 DEFAULT_PREFERENCE = NudgePreference()
@@ -75,8 +79,19 @@ def _from_hour(local, first_day, last_day, hour):
 
 
 def _send_all(todo):
-    """``nudge_send`` each ``(kind, kwargs)``; how many were created."""
-    return sum(int(nudge_send(kind, **kwargs)[1]) for kind, kwargs in todo)
+    """``nudge_send`` each ``(kind, kwargs)``, each in its own savepoint: one that fails is
+    logged (and tried again at the next sweep) without undoing the others. Returns how many
+    were created."""
+    created = 0
+    for kind, kwargs in todo:
+        try:
+            with transaction.atomic():
+                created += int(nudge_send(kind, **kwargs)[1])
+        except Exception:
+            logger.exception(
+                "%s for %s (%s) failed", kind.kind, kwargs["subject_key"], kwargs["period"]
+            )
+    return created
 
 
 # --- upcoming sessions ---------------------------------------------------------------------

@@ -395,3 +395,19 @@ def test_a_completed_cohort_s_group_session_is_not_reminded_of(org, group_sessio
 
     Cohort.objects.for_org(org).filter(pk=group_session.cohort_id).update(status="completed")
     assert sweep(org, START - timedelta(hours=20)) == 0
+
+
+def test_one_reminder_that_fails_does_not_undo_the_others(org, upcoming, mentee_user, monkeypatch):
+    real = reminders.nudge_send
+
+    def failing(kind, **kwargs):
+        if kwargs["user"] == mentee_user:
+            raise RuntimeError("the template broke")
+        return real(kind, **kwargs)
+
+    monkeypatch.setattr(reminders, "nudge_send", failing)
+    assert sweep(org, START - timedelta(hours=20)) == 1
+    assert nudges(org).get().recipient != mentee_user
+    monkeypatch.setattr(reminders, "nudge_send", real)
+    assert sweep(org, START - timedelta(hours=19)) == 1  # the next sweep sends it
+    assert nudges(org, recipient=mentee_user).exists()

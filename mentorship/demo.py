@@ -16,6 +16,7 @@ from django.db import transaction
 
 from mentorship.accounts.models import User
 from mentorship.accounts.services import invitation_create
+from mentorship.notifications.sweeps import run_all
 from mentorship.tenancy.models import Membership, Organization, Role
 from mentorship.tenancy.services import membership_change_role, organization_create
 
@@ -123,6 +124,9 @@ def build_demo(
         if app_config.name.startswith("mentorship") or find_spec(module_name) is None:
             continue
         import_module(module_name).populate(context)
+    # What the reminder sweeps (every minute with a worker and beat) would have told people
+    # by now: today's session, habit, action and milestone reminders in their inboxes.
+    run_all(organization=organization)
     return organization
 
 

@@ -2,6 +2,7 @@
 :class:`~programs.models.ProgramReminders`, validated by the model's own ranges."""
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from ..models import REMINDER_FIELDS, ProgramReminders
 
@@ -61,6 +62,14 @@ GROUPS = [
 ]
 
 
+def _range_of(name):
+    """The model's own range of a number setting: (lowest, highest)."""
+    validators = ProgramReminders._meta.get_field(name).validators
+    low = next(v.limit_value for v in validators if isinstance(v, MinValueValidator))
+    high = next(v.limit_value for v in validators if isinstance(v, MaxValueValidator))
+    return low, high
+
+
 class ProgramRemindersForm(forms.ModelForm):
     class Meta:
         model = ProgramReminders
@@ -68,9 +77,17 @@ class ProgramRemindersForm(forms.ModelForm):
 
     def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if isinstance(field, forms.IntegerField):
-                field.widget.attrs.update({"inputmode": "numeric"})
+                low, high = _range_of(name)
+                field.min_value, field.max_value = low, high
+                field.validators = [MinValueValidator(low), MaxValueValidator(high)]
+                # The range in plain words, for a value out of it or not a number at all.
+                words = f"Enter a whole number from {low} to {high}."
+                field.error_messages.update(
+                    {"invalid": words, "min_value": words, "max_value": words}
+                )
+                field.widget.attrs.update({"min": low, "max": high, "inputmode": "numeric"})
             field.label = field.label[:1].upper() + field.label[1:]
 
     def groups(self):

@@ -210,6 +210,9 @@ def test_bad_input_is_shown_next_to_its_field_and_changes_nothing(org, program, 
     assert "daily_email_cap" in form.errors
     assert "invitation_max_resends" in form.errors
     assert "cadence_margin_days" in form.errors
+    assert form.errors["daily_email_cap"] == ["Enter a whole number from 1 to 20."]
+    assert form.errors["invitation_max_resends"] == ["Enter a whole number from 0 to 2."]
+    assert form.errors["cadence_margin_days"] == ["Enter a whole number from 0 to 60."]
     body = response.content.decode()
     assert 'id="id_daily_email_cap_error"' in body
     # The rule in words shows what is stored, not the refused input.

@@ -63,11 +63,18 @@ leader_reads_admin_writes = role_required(read=Role.LEADER, write=Role.ADMIN)
 
 
 def get_for_org_or_404(queryset, organization, **lookup):
-    """Fetch one object of this organisation, or 404: never another tenant's row."""
+    """Fetch one object of this organisation, or 404: never another tenant's row.
+
+    The object is handed the organisation it was scoped by (unless it read its own), so
+    ``obj.organization``, which the pages' selectors use, is not read again."""
     try:
-        return queryset.for_org(organization).get(**lookup)
+        obj = queryset.for_org(organization).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+    field = obj._meta.get_field("organization")
+    if not field.is_cached(obj) and obj.organization_id == organization.pk:
+        obj.organization = organization
+    return obj
 
 
 def access_membership_by_id(*, membership, membership_id):

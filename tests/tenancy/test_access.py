@@ -27,3 +27,16 @@ def test_access_membership_by_id_answers_404_alike(which, org, other_org, admin,
     }[which]
     with pytest.raises(Http404):
         access_membership_by_id(membership=mine, membership_id=membership_id)
+
+
+def test_an_object_got_through_a_getter_reads_its_organisation_without_a_query(org, admin):
+    from mentorship.tenancy.access import get_for_org_or_404
+    from programs.models import Cohort
+    from tests.programs.factories import make_cohort
+    from tests.utils import max_queries
+
+    cohort_id = make_cohort(org).pk
+    mine = _membership(org, admin)
+    cohort = get_for_org_or_404(Cohort.objects.all(), mine.organization, pk=cohort_id)
+    with max_queries(0):
+        assert cohort.organization is mine.organization

@@ -97,8 +97,10 @@ def outcomes_import(*, organization, data, by, filename="", now=None):
             imported_by=by,
             source=filename[:120],
         )
-        # The unique constraint is checked above for the whole file at once.
-        event.full_clean(validate_unique=False, validate_constraints=False)
+        # The fields' own checks (choices, lengths, the e-mail), without the query per row
+        # that validating a foreign key runs: the members were read above, in one query, and
+        # the unique constraint was checked for the whole file at once.
+        event.clean_fields(exclude=["organization", "user", "imported_by"])
         events.append(event)
     try:
         with transaction.atomic():

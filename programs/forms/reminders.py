@@ -11,17 +11,17 @@ GROUPS = [
     (
         "sessions",
         "Sessions",
-        "Before each confirmed session, both the mentor and the mentee get a reminder with "
-        "its time and place; the mentee is also asked for the session's pre-work when it is "
-        "missing.",
+        "Before each confirmed session, everyone taking part (the mentor and the mentee, or a "
+        "group session's host and its cohort) gets a reminder with its time and place; the "
+        "mentee is also asked for the session's pre-work when it is missing.",
         ["session_day_before", "session_hour_before", "session_prework_prompt"],
     ),
     (
         "plans",
         "Actions and milestones",
         "The person who owns an open action hears of it on its due date and once when it is "
-        "overdue; a cohort's mentors and mentees hear of a milestone before it falls due and "
-        "the day after, if it is still open.",
+        "overdue; a mentee hears of a milestone of their plan before it falls due and the day "
+        "after, if it is not done. Both come at the hour the person chose for check-ins.",
         [
             "action_due_reminder",
             "action_overdue_days",

@@ -32,12 +32,12 @@ class ProgramReminders(TenantModel):
     session_day_before = models.BooleanField(
         "a day before",
         default=True,
-        help_text="Both people of a pair are reminded of a confirmed session a day before it.",
+        help_text="Everyone taking part is reminded of a confirmed session a day before it.",
     )
     session_hour_before = models.BooleanField(
         "an hour before",
         default=False,
-        help_text="Both people are reminded again an hour before it starts.",
+        help_text="Everyone taking part is reminded again an hour before it starts.",
     )
     session_prework_prompt = models.BooleanField(
         "pre-work prompt",
@@ -61,13 +61,14 @@ class ProgramReminders(TenantModel):
     milestone_days_before = _days(
         7,
         "milestones (days before)",
-        "The cohort's mentors and mentees are reminded of a milestone this many days "
-        "before it falls due. 0 = no reminder before.",
+        "The mentee is reminded of a milestone of their plan this many days before it "
+        "falls due. 0 = no reminder before.",
     )
     milestone_overdue = models.BooleanField(
         "overdue milestones",
         default=True,
-        help_text="Once, the day after a milestone falls due.",
+        help_text="The mentee is reminded once, the day after a milestone falls due, if it is "
+        "not done.",
     )
 
     # --- habits

@@ -174,3 +174,31 @@ def test_rates_are_shares(statuses):
     sessions = [e.SessionRecord(s, cancelled_late=i % 2 == 0) for i, s in enumerate(statuses)]
     for value in (e.no_show_rate(sessions), e.late_cancel_rate(sessions)):
         assert value.value is None or 0 <= value.value <= 1
+
+
+def reference_meets(pair, as_of, target_days):
+    """Day by day from the definition: the window is the last max(28, target) days, clipped
+    to the pair's life; it needs one session per whole target gap in it."""
+    window_days = [as_of - timedelta(days=i) for i in range(max(28, target_days))]
+    alive = [d for d in window_days if d >= pair.started_on]
+    needed = len(alive) // target_days
+    if needed == 0:
+        return None
+    return sum(1 for d in pair.completed_on if d in window_days) >= needed
+
+
+pair_strategy = st.builds(
+    lambda age, offsets: e.PairSessions(ago(age), tuple(ago(o) for o in offsets if o <= age)),
+    st.integers(0, 120),
+    st.lists(st.integers(-5, 120), max_size=12),
+)
+
+
+@given(st.lists(pair_strategy, max_size=8), st.integers(1, 90))
+def test_cadence_matches_a_day_by_day_reference(pairs, target_days):
+    value = e.cadence(pairs, as_of=AS_OF, target_days=target_days)
+    verdicts = [reference_meets(p, AS_OF, target_days) for p in pairs]
+    counted = [v for v in verdicts if v is not None]
+    assert value.denominator == len(counted)
+    assert value.numerator == sum(counted)
+    assert value.extra["too_early"] == len(verdicts) - len(counted)

@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mentorship.tenancy.models import AuditEvent
@@ -226,3 +228,19 @@ def test_the_example_file_query_budget_stays_flat(org, admin, as_admin):
 
     url = reverse("outcome_import_example", args=[org.slug])
     assert_flat_queries(as_admin, url, grow, n=6)
+
+
+def test_the_import_runs_no_query_per_row(org, admin, member):
+    def rows(n, start):
+        return (
+            "email,event,date\n"
+            + "".join(f"p{start + i}@example.org,hired,2026-01-01\n" for i in range(n))
+            + f"mia.member@acme.example,promoted,2026-0{1 + start // 100}-01\n"
+        )
+
+    counts = []
+    for n, start in ((3, 0), (60, 100)):
+        with CaptureQueriesContext(connection) as queries:
+            _import(org, admin, rows(n, start))
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from mentorship.notifications.models import Message
+from mentorship.notifications.models import Nudge
 
 from ..emails import INTAKE_REMINDER
 from ..models import (
@@ -263,8 +263,9 @@ def cohort_intake_status(*, cohort):
 
 def reminded_today(*, cohort, participant_ids=None):
     """Ids of the cohort's participants whose person already got an intake reminder today
-    (from this cohort or any other of the organisation). One query."""
-    reminded_people = Message.objects.for_org(cohort.organization).filter(
+    (from this cohort, any other of the organisation or the sweep; by e-mail or only in
+    their inbox, as they chose: the nudge is the reminder). One query."""
+    reminded_people = Nudge.objects.for_org(cohort.organization).filter(
         kind=INTAKE_REMINDER.kind,
         period=reminder_period(cohort.organization),
         subject_key__startswith=reminder_key(""),

@@ -178,3 +178,18 @@ def test_the_sweep_is_one_query_when_nobody_is_pending(org, now, django_assert_n
     make_cohort(org)
     with django_assert_num_queries(1):
         assert intake_reminders_sweep(organization=org, now=now) == 0
+
+
+def test_a_person_who_hears_only_in_the_inbox_counts_as_reminded_today(org, admin, cohort, mentee):
+    from mentorship.notifications.models import Channel
+    from mentorship.notifications.services import preference_of
+    from programs.selectors.people import reminded_today
+    from programs.services.reminders import intake_reminder_send
+
+    preference = preference_of(organization=org, user=mentee.user)
+    preference.channels = {**preference.channels, "program": Channel.INBOX.value}
+    preference.save()
+
+    assert intake_reminder_send(participant=mentee, by=admin)
+    assert not Message.objects.for_org(org).filter(kind=KIND).exists()  # no e-mail
+    assert reminded_today(cohort=cohort) == {mentee.pk}

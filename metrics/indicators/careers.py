@@ -98,8 +98,13 @@ def promotion_rate(careers, *, start, end):
     at_end = sum(1 for c in careers if c.employed_on(end))
     promotions = sum(1 for c in careers for day in c.promotions if start <= day <= end)
     headcount = (at_start + at_end) / 2
-    result = share(promotions, headcount, n=max(at_start, at_end), empty="nobody employed")
-    return result
+    # n: everyone employed at some time in the period (at its start, or hired during it)
+    people = sum(
+        1
+        for c in careers
+        if c.employed_on(start) or (c.hired_on is not None and start < c.hired_on <= end)
+    )
+    return share(promotions, headcount, n=people, empty="nobody employed")
 
 
 def promotion_tracks(careers, *, start, as_of):

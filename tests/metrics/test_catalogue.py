@@ -59,3 +59,9 @@ def test_the_catalogue_and_its_maths_import_no_django():
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=".")
+
+
+def test_a_value_is_shown_in_the_unit_people_read():
+    assert catalogue.get("cadence").display(0.625) == 62.5
+    assert catalogue.get("pulse").display(4.2) == 4.2
+    assert catalogue.get("cadence").display(None) is None

@@ -62,6 +62,7 @@ def test_promotion_rate_over_the_average_headcount():
     value = c.promotion_rate(careers, start=START, end=END)
     # at start 2, at end 2 -> average 2; promotions in the period: 2
     assert (value.numerator, value.denominator, value.value) == (2, 2, 1.0)
+    assert value.n == 3  # everyone employed at some time in the period
 
 
 def test_internal_mobility_is_the_share_who_moved_department():

@@ -3,7 +3,7 @@ the admin's outbox. Keyword-only, taking the organisation; a read never writes.
 
 The outbox shows what was sent to whom and when, never what was said: no bodies at all, and
 for the private categories (sessions, plan and habits) not even the subject line, only the
-kind's words from its declaration (:data:`~.emails.KINDS`).
+kind's name in words (:func:`kind_label`).
 """
 
 from __future__ import annotations
@@ -86,23 +86,13 @@ class OutboxRow:
 
     message: Message
     what: str  # the kind's name in words, or the subject line of a non-private e-mail
-    kind_words: str  # who gets it and why (the kind's declaration)
+    kind_label: str  # the kind's name in words
     private: bool
 
     @property
     def recipient_name(self):
         person = self.message.recipient
         return person.name if person is not None and person.name else ""
-
-
-def kind_words(kind):
-    """The words of a kind, from its declaration (the digest and undeclared kinds by name)."""
-    from .services import DIGEST_KIND
-
-    if kind == DIGEST_KIND:
-        return "The daily digest of a person's nudges"
-    declared = KINDS.get(kind)
-    return declared.description if declared is not None else kind
 
 
 APP_WORDS = {"accounts": "Account", "notifications": "Nudges", "programs": "Programs"}
@@ -163,7 +153,7 @@ def outbox_rows(messages):
             OutboxRow(
                 message=message,
                 what=kind_label(message.kind) if private else message.subject,
-                kind_words=kind_words(message.kind),
+                kind_label=kind_label(message.kind),
                 private=private,
             )
         )

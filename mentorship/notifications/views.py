@@ -171,7 +171,6 @@ def nudge_preferences(request, org_slug):
         {
             "form": form,
             "zone": zone,
-            "zone_is_organisation": str(zone) == str(organization.zoneinfo),
             "account_label": Category.ACCOUNT.label,
         },
         status=form_status(form),

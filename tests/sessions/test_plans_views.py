@@ -351,3 +351,12 @@ def test_the_history_words_each_change_not_its_field_name(org, plan, pairing, me
     assert "Comment: Good criterion" in html  # a first value alone, without "— →"
     for raw in ("success_criterion", "due_on:", "— →"):
         assert raw not in html
+
+
+def test_the_pair_reach_each_others_profile_from_the_plan(org, plan, pairing, mentee, mentor):
+    mentor_profile = _url("member_profile", org, pairing.mentor.user_id)
+    mentee_profile = _url("member_profile", org, pairing.mentee.user_id)
+    assert mentor_profile in mentee.get(_url("plan_detail", org, plan.pairing_id)).text
+    assert mentee.get(mentor_profile).status_code == 200
+    assert mentee_profile in mentor.get(_url("plan_detail", org, plan.pairing_id)).text
+    assert mentor.get(mentee_profile).status_code == 200

@@ -99,6 +99,18 @@ def test_the_pages_check_without_scoring_details_says_what_the_full_check_says(o
     assert light == full
 
 
+def test_the_pages_check_reads_each_intakes_state_not_the_intake(org):
+    """Without scoring details the profiles come from the participants' rows alone: no
+    intake object is built (that was half the check's time at ten times the demo)."""
+    cohort, comps, _, _ = matching_cohort(org, mentors=2, mentees=2, capacity=2)
+    add_mentee(cohort, comps, intake=False)
+    light = cohort_profiles(cohort, detail=False)
+    assert len(light.mentees) == 2 and len(light.mentors) == 2 and len(light.missing_intake) == 1
+    assert light.mentor_capacity == cohort_profiles(cohort).mentor_capacity
+    cached = [p._state.fields_cache for p in light.participants.values()]
+    assert not any({"mentee_intake", "mentor_intake"} & set(c) for c in cached)
+
+
 # --- a run ---------------------------------------------------------------------------------
 
 

@@ -239,3 +239,29 @@ def test_the_reminders_page_has_a_flat_query_budget(org, program, as_admin, as_l
     assert_flat_queries(
         as_leader, reverse("program_reminders", args=[org.slug, program.pk]), grow, n=12
     )
+
+
+def test_the_data_migration_gives_an_older_program_its_row(org, program):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("programs.migrations.0009_program_reminders_every_program")
+    ProgramReminders.objects.for_org(org).filter(program=program).delete()
+    kept = make_program(org)
+
+    migration.forwards(apps, None)
+
+    assert ProgramReminders.objects.for_org(org).filter(program=program).count() == 1
+    assert ProgramReminders.objects.for_org(org).filter(program=kept).count() == 1
+    # The page of a program without its row reads the defaults and writes nothing.
+    ProgramReminders.objects.for_org(org).filter(program=program).delete()
+    assert program_reminders(program=program).pk is None
+    assert program_reminders(program=program).daily_email_cap == 3
+
+
+def test_changing_an_older_programs_settings_writes_its_row(org, program, admin):
+    ProgramReminders.objects.for_org(org).filter(program=program).delete()
+    program_reminders_update(program=program, by=admin, daily_email_cap=4)
+    assert ProgramReminders.objects.for_org(org).get(program=program).daily_email_cap == 4
+    assert AuditEvent.objects.for_org(org).filter(action="program.reminders_updated").count() == 1

@@ -12,6 +12,13 @@ transaction. So:
   marked), and that one carries the same ``Message-ID`` both times;
 - a failed send is tried again with backoff (``not_before``), and gives up after
   :data:`~.services.MAX_ATTEMPTS` attempts.
+
+On PostgreSQL the claims and marks are committed with ``synchronous_commit`` off (for the
+delivery's own connection, while it delivers): a commit is visible to every other session at
+once, but is not waited on to reach the disk, which was most of the time of a mark on a busy
+machine (about 12 ms a commit). A worker killed after a commit loses nothing; only a crash of
+the database server itself can forget the last fraction of a second of marks, and the
+e-mails it forgets go out again with the same Message-ID.
 """
 
 from __future__ import annotations
@@ -20,13 +27,15 @@ import logging
 import os
 import socket
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 from email.mime.application import MIMEApplication
 from email.mime.text import MIMEText
+from functools import cache
 
 from django.conf import settings
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -35,7 +44,7 @@ from .services import MAX_ATTEMPTS, absolute_url_of
 
 logger = logging.getLogger(__name__)
 
-BATCH = 10
+BATCH = 50
 
 
 def claim_timeout():
@@ -55,29 +64,44 @@ def retry_delay(attempts):
 
 def messages_claim(*, organization, token, now=None, limit=None):
     """Claim up to ``limit`` due rows of ``organization`` for ``token`` and commit the claim;
-    returns the claimed rows."""
+    returns the claimed rows.
+
+    On PostgreSQL the claim is one statement, committed on its own (``UPDATE … WHERE id IN
+    (SELECT … FOR UPDATE SKIP LOCKED) RETURNING id``); elsewhere a transaction that selects
+    and then updates. Either way two workers never claim the same row."""
     now = now or timezone.now()
     limit = limit or BATCH
-    with transaction.atomic():
-        ids = list(
-            Message.objects.for_org(organization)
-            .due(now, claim_timeout())
-            .order_by("pk")
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:limit]
-        )
-        if ids:
-            Message.objects.for_org(organization).filter(pk__in=ids).update(
-                claimed_at=now, claimed_by=token
+    due = (
+        Message.objects.for_org(organization)
+        .due(now, claim_timeout())
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if connection.vendor == "postgresql":
+        select, params = due[:limit].query.sql_with_params()
+        table = connection.ops.quote_name(Message._meta.db_table)
+        with connection.cursor() as cursor:  # one statement: its own transaction
+            cursor.execute(
+                f"UPDATE {table} SET claimed_at = %s, claimed_by = %s "
+                f"WHERE id IN ({select} FOR UPDATE SKIP LOCKED) RETURNING id",
+                [now, token, *params],
             )
+            ids = [row[0] for row in cursor.fetchall()]
+    else:
+        with transaction.atomic():
+            ids = list(due.select_for_update(skip_locked=True)[:limit])
+            if ids:
+                Message.objects.for_org(organization).filter(pk__in=ids).update(
+                    claimed_at=now, claimed_by=token
+                )
     if not ids:
         return []
-    return list(
-        Message.objects.for_org(organization)
-        .filter(pk__in=ids, claimed_by=token)
-        .select_related("organization")
-        .order_by("pk")
+    rows = list(
+        Message.objects.for_org(organization).filter(pk__in=ids, claimed_by=token).order_by("pk")
     )
+    for row in rows:
+        row.organization = organization
+    return rows
 
 
 def email_of(message, *, connection=None):
@@ -112,17 +136,24 @@ def email_of(message, *, connection=None):
 
 
 def message_sent(message, *, token, now=None):
-    return (
-        Message.objects.for_org(message.organization)
-        .filter(pk=message.pk, claimed_by=token)
-        .update(
-            status=Message.Status.SENT,
-            sent_at=now or timezone.now(),
-            attempts=F("attempts") + 1,
-            last_error="",
-            claimed_at=None,
-            claimed_by="",
+    """Mark one claimed row sent (unless its claim was taken by another worker meanwhile);
+    returns 1, or 0 when it was not this worker's. One short statement, written out: it runs
+    once per e-mail, and the ORM's building of it was most of a mark's time on a busy
+    machine."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _mark_sent_sql(), [now or timezone.now(), message.pk, message.organization_id, token]
         )
+        return cursor.rowcount
+
+
+@cache
+def _mark_sent_sql():
+    table = connection.ops.quote_name(Message._meta.db_table)
+    return (
+        f"UPDATE {table} SET status = '{Message.Status.SENT.value}', sent_at = %s, "
+        "attempts = attempts + 1, last_error = '', claimed_at = NULL, claimed_by = '' "
+        "WHERE id = %s AND organization_id = %s AND claimed_by = %s"
     )
 
 
@@ -145,6 +176,28 @@ def deliver_due(*, organization, token=None, limit=None):
     """Send every due e-mail of ``organization``, batch by batch, until none is left (or
     ``limit`` were tried); returns ``(sent, failed)``."""
     token = token or worker_token()
+    with _commits_not_awaited():
+        return _deliver_batches(organization=organization, token=token, limit=limit)
+
+
+@contextmanager
+def _commits_not_awaited():
+    """``synchronous_commit`` off for this connection, outside a transaction on PostgreSQL
+    (inside one, as in a test, the caller's transaction decides); otherwise nothing."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        if connection.connection is not None and not connection.in_atomic_block:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+
+
+def _deliver_batches(*, organization, token, limit):
     sent = failed = 0
     while limit is None or sent + failed < limit:
         batch = messages_claim(organization=organization, token=token)

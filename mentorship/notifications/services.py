@@ -68,7 +68,15 @@ def delivery_kick(organization_id):
 
 
 def _queue_delivery_on_commit(organization_id):
+    """One delivery of the organisation after commit, however many e-mails the transaction
+    stored: a request that stores three hundred queues one task, not three hundred."""
     from .tasks import deliver_due
+
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        for _savepoints, callback, _robust in connection.run_on_commit:
+            if getattr(callback, "nudge_delivery_of", None) == organization_id:
+                return  # already queued for this transaction's commit
 
     def _send():
         try:
@@ -76,6 +84,7 @@ def _queue_delivery_on_commit(organization_id):
         except Exception:  # the broker is down: the sweep picks it up
             logger.warning("Could not queue delivery for %s; the sweep will.", organization_id)
 
+    _send.nudge_delivery_of = organization_id
     transaction.on_commit(_send)
 
 

@@ -497,3 +497,17 @@ def test_the_account_category_always_arrives_by_email(org):
     preference.save()
     assert preference.channel(Category.ACCOUNT) == Channel.NOW
     assert send(org, mia, Category.ACCOUNT)[0].email == Nudge.Email.NOW
+
+
+def test_a_transaction_that_stores_many_queues_one_delivery_per_organisation(
+    org, other_org, django_capture_on_commit_callbacks
+):
+    mia = person(org)
+    MembershipFactory(organization=other_org, user=mia)
+    delay = mock.patch("mentorship.notifications.tasks.deliver_due.delay")
+    with delay as delay, django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for n in range(3):
+            send(org, mia, n=n)
+        send(other_org, mia, n=1)
+    assert len(callbacks) == 2
+    assert sorted(c.args for c in delay.call_args_list) == sorted([(org.pk,), (other_org.pk,)])

@@ -112,6 +112,8 @@ def test_attendance_presenter_and_critique_from_the_session_page(org, group, fac
     session_page = reverse("session_detail", args=[org.slug, group.pk])
     body = client.get(session_page).content.decode()
     assert "Save attendance" in body and "Peer critique given" in body
+    # Who runs a group session leads it: nobody there is its mentor.
+    assert f"led by {group.mentor}" in body and f"· mentor {group.mentor}" not in body
     people = services.group_people(session=group)
     posted = {f"status_{people[0].pk}": "present", f"status_{people[1].pk}": "late"}
     client.post(reverse("session_attendance", args=[org.slug, group.pk]), posted)

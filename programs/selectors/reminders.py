@@ -2,11 +2,18 @@
 its page, the reminder sweeps and the notification policy. A read never writes: the row is
 created with the program (``programs.receivers``)."""
 
-from django.db.models import Min
+from datetime import date, timedelta
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Min, Q
+from django.utils import timezone
+
+from mentorship.notifications.models import Nudge
 from mentorship.notifications.policy import DEFAULT_DAILY_CAP
 
-from ..models import Participant, ProgramReminders
+from ..emails import INTAKE_REMINDER
+from ..models import Cohort, Participant, ProgramReminders
+from .people import INTAKE_ROLES, reminder_key
 
 
 def program_reminders(*, program) -> ProgramReminders:
@@ -53,8 +60,6 @@ def calibration_day(*, program):
     """The day of a pairing when both sides are asked how it fits: a matching setting,
     edited on the program's matching settings page (read through the reverse relation, so
     programs does not import matching, which depends on it)."""
-    from django.core.exceptions import ObjectDoesNotExist
-
     try:
         return program.matching_settings.calibration_day
     except ObjectDoesNotExist:  # an older program before matching's data migration
@@ -74,17 +79,6 @@ def intake_reminders_due(*, organization, now):
     reminded fewer than three times since, the last time ``intake_reminder_days`` or more
     days ago. Days are the organisation's dates (a reminder's period is its date); any
     intake reminder counts, an admin's too. One query when nobody is pending, two else."""
-    from datetime import date, timedelta
-
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from mentorship.notifications.models import Nudge
-
-    from ..emails import INTAKE_REMINDER
-    from ..models import Cohort
-    from .people import INTAKE_ROLES, reminder_key
-
     zone = organization.zoneinfo
     local = timezone.localtime(now, zone)
     today = local.date()

@@ -70,11 +70,14 @@ def calibration_day(*, program):
 # --- intake reminders -----------------------------------------------------------------------
 
 INTAKE_SWEEP_TIMES = 3  # unasked intake reminders a person gets at most after an enrolment
+# A draft cohort has not opened yet and a completed one is over: no unasked reminders there.
+INTAKE_COHORT_STATUSES = [Cohort.Status.ENROLLING, Cohort.Status.MATCHING, Cohort.Status.ACTIVE]
 
 
 def intake_reminders_due(*, organization, now):
     """Ids of the people an unasked intake reminder is due to at ``now``: an active mentor
-    or mentee of a running program's cohort who has not finished their intake, enrolled
+    or mentee of an enrolling, matching or active cohort (of a program not archived) who
+    has not finished their intake, enrolled
     ``intake_reminder_days`` (their program's setting, 0 = off) or more days ago, and
     reminded fewer than three times since, the last time ``intake_reminder_days`` or more
     days ago. Days are the organisation's dates (a reminder's period is its date); any
@@ -89,10 +92,10 @@ def intake_reminders_due(*, organization, now):
             status=Participant.Status.ACTIVE,
             role__in=INTAKE_ROLES,
             enrolled_at__lt=start_of_today,  # enrolled on an earlier day
+            cohort__status__in=INTAKE_COHORT_STATUSES,
             cohort__program__archived_at__isnull=True,
             cohort__program__reminders__intake_reminder_days__gt=0,
         )
-        .exclude(cohort__status=Cohort.Status.COMPLETED)
         .filter(
             Q(mentee_intake__completed_at__isnull=True)
             & Q(mentor_intake__completed_at__isnull=True)

@@ -141,7 +141,9 @@ def test_an_admins_reminder_counts_and_keeps_one_a_day(org, pending, now, admin)
     assert _nudges(org, pending).count() == 3
 
 
-def test_finished_withdrawn_facilitators_and_completed_cohorts_are_not_reminded(org, now, pending):
+def test_finished_withdrawn_facilitators_and_draft_or_completed_cohorts_are_not_reminded(
+    org, now, pending
+):
     cohort = pending.cohort
     competencies = make_competencies(org, "Cueing", "Regressions")
     done = enrol(cohort)
@@ -154,9 +156,10 @@ def test_finished_withdrawn_facilitators_and_completed_cohorts_are_not_reminded(
     )
     enrol(cohort, status=Participant.Status.WITHDRAWN)
     enrol(cohort, role=Participant.Role.FACILITATOR)
-    finished_cohort = make_cohort(org)
-    enrol(finished_cohort)
-    Cohort.objects.for_org(org).filter(pk=finished_cohort.pk).update(status=Cohort.Status.COMPLETED)
+    for status in (Cohort.Status.COMPLETED, Cohort.Status.DRAFT):
+        other = make_cohort(org)
+        enrol(other)
+        Cohort.objects.for_org(org).filter(pk=other.pk).update(status=status)
     Participant.objects.for_org(org).update(enrolled_at=F("enrolled_at") - timedelta(days=4))
 
     assert intake_reminders_sweep(organization=org, now=now + timedelta(days=3)) == 1

@@ -61,7 +61,6 @@ class NudgePreferenceForm(forms.ModelForm):
             "quiet_from": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "quiet_until": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
-        labels = {"quiet_from": "From", "quiet_until": "Until"}
         help_texts = {
             "quiet_from": "Nothing is e-mailed during quiet hours; it waits until they end.",
             "quiet_until": "Leave both empty for no quiet hours.",

@@ -122,11 +122,6 @@ class CheckIn:
     day: date
     streak: int | None = None
 
-    @property
-    def habit_text(self):
-        """The habit as a question's words ("Did you “…” today?"): without its full stop."""
-        return self.habit.text.strip().rstrip(".")
-
 
 def _habit_of(organization, user, subject_key):
     from sessions.models import MicroHabit  # the check-in is the sessions app's (D2)

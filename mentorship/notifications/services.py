@@ -69,22 +69,27 @@ def delivery_kick(organization_id):
 
 def _queue_delivery_on_commit(organization_id):
     """One delivery of the organisation after commit, however many e-mails the transaction
-    stored: a request that stores three hundred queues one task, not three hundred."""
+    stored: a request that stores three hundred queues one task, not three hundred. Each
+    store registers its callback (so a savepoint rolled back takes only its own), and the
+    callbacks registered since the organisation's last delivery was queued share a flag:
+    the first of them to run queues it, the others see the flag and do nothing."""
     from .tasks import deliver_due
 
     connection = transaction.get_connection()
-    if connection.in_atomic_block:
-        for _savepoints, callback, _robust in connection.run_on_commit:
-            if getattr(callback, "nudge_delivery_of", None) == organization_id:
-                return  # already queued for this transaction's commit
+    flags = connection.__dict__.setdefault("nudge_delivery_flags", {})
+    flag = flags.get(organization_id)
+    if flag is None or flag["queued"]:
+        flag = flags[organization_id] = {"queued": False}
 
     def _send():
+        if flag["queued"]:
+            return
+        flag["queued"] = True
         try:
             deliver_due.delay(organization_id)
         except Exception:  # the broker is down: the sweep picks it up
             logger.warning("Could not queue delivery for %s; the sweep will.", organization_id)
 
-    _send.nudge_delivery_of = organization_id
     transaction.on_commit(_send)
 
 

@@ -252,3 +252,23 @@ def test_the_calibration_page_with_cadence_has_a_flat_budget(org, as_admin):
         cadence_nudges(organization=org, now=timezone.now())
 
     assert_flat_queries(as_admin, reverse("calibration", args=[org.slug]), grow, n=25)
+
+
+@pytest.mark.django_db
+def test_the_cohort_filter_narrows_the_cadence_too(org, pairs, as_admin):
+    cohort, quiet, _young, _met = pairs
+    other, mentors, mentees, _ = cohort_with_people(org, mentors=1, mentees=1)
+    elsewhere = pair(mentees[0], mentors[0], days_ago=50)
+    url = reverse("calibration", args=[org.slug])
+
+    everything = as_admin.get(url).context["cadence"]
+    narrowed = as_admin.get(
+        url,
+        {"cohort": other.pk},
+        headers={"HX-Request": "true", "HX-Target": "calibration-results"},
+    )
+
+    assert everything.total == 4
+    assert [row.pairing.pk for row in narrowed.context["cadence"].rows] == [elsewhere.pk]
+    assert "<html" not in narrowed.content.decode()
+    assert "Needs a check-in" in narrowed.content.decode()

@@ -265,3 +265,11 @@ def test_changing_an_older_programs_settings_writes_its_row(org, program, admin)
     program_reminders_update(program=program, by=admin, daily_email_cap=4)
     assert ProgramReminders.objects.for_org(org).get(program=program).daily_email_cap == 4
     assert AuditEvent.objects.for_org(org).filter(action="program.reminders_updated").count() == 1
+
+
+def test_the_page_shows_the_calibration_day_of_the_matching_settings(org, program, admin, as_admin):
+    from matching.services.settings import matching_settings_update
+
+    matching_settings_update(program=program, by=admin, calibration_day=45)
+    body = as_admin.get(_url(org, program)).content.decode()
+    assert "On day <strong>45</strong> of each pairing" in body

@@ -402,7 +402,7 @@ def _practice_day(habit, day):
     """Whether the mentee practises an "N times a week" habit on ``day``: N days spread over
     each week (three a week: Monday, Wednesday and Friday), not every day."""
     n = max(1, min(habit.times_per_week or 1, 7))
-    return day.weekday() in {round(i * 7 / n) for i in range(n)}
+    return day.weekday() in {i * 7 // n for i in range(n)}
 
 
 def _state(mood, rng, day, today, gap, live):

@@ -7,4 +7,4 @@ class MetricsConfig(AppConfig):
     verbose_name = "Indicators and outcomes"
 
     def ready(self):
-        from . import navigation  # noqa: F401
+        from . import navigation, receivers  # noqa: F401

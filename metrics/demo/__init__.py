@@ -1,11 +1,13 @@
 """The demo's part of the metrics app: targets for the demo programs' indicators, and
 outcome events for the organisation's members and for a larger group of people who never
 took part (the comparison group), over the last two years, imported as an admin would, by
-CSV through the service."""
+CSV through the service; then the indicator snapshots, with twelve weeks of history."""
 
 from datetime import timedelta
 
+from ..models import RecomputeRequest
 from ..services.outcomes import organization_today, outcomes_import
+from ..services.snapshots import snapshots_compute_history
 from ..services.targets import program_targets_set
 
 # program key -> {indicator: target, in the unit people read}
@@ -95,6 +97,20 @@ def _outcomes(context):
     )
 
 
+HISTORY_DAYS = 84  # twelve weeks of snapshots, one a fortnight, so trends exist
+
+
+def _snapshots(context):
+    """Every indicator of every level, today and every fortnight back over twelve weeks (the
+    nightly task's work); the requests the demo's events left are covered by it."""
+    organization = context.organization
+    snapshots_compute_history(organization=organization, days=HISTORY_DAYS, every=14)
+    RecomputeRequest.objects.for_org(organization).delete()
+
+
 def populate(context):
+    # metrics comes after sessions in INSTALLED_APPS, so the demo's sessions, plans, habits
+    # and pulse answers exist by now.
     _targets(context)
     _outcomes(context)
+    _snapshots(context)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sessions import habits as habit_maths
 
-from .base import IndicatorValue, mean_of, median_or_none, share
+from .base import IndicatorValue, median_or_none, share
 
 CADENCE_WINDOW_DAYS = 28
 HABIT_WINDOW_DAYS = 28
@@ -15,10 +15,13 @@ PULSE_MINIMUM = 5
 
 @dataclass(frozen=True)
 class PairSessions:
-    """An active pair: the day it started and the days of its completed sessions."""
+    """An active pair: the day it started and the days of its completed sessions;
+    ``target_days``: its program's target gap, when pairs of several programs are judged
+    together (None: the ``target_days`` the caller gives)."""
 
     started_on: date
     completed_on: tuple[date, ...] = ()
+    target_days: int | None = None
 
 
 def cadence_window(target_days):
@@ -52,13 +55,21 @@ def gaps(days):
     return [(b - a).days for a, b in zip(days, days[1:], strict=False)]
 
 
-def cadence(pairs, *, as_of, target_days):
-    """Share of active pairs meeting the target cadence; ``extra``: the median gap in days
-    between consecutive completed sessions (of the sessions up to ``as_of``), and how many
-    pairs are too early to tell (not counted)."""
-    if target_days < 1:
+def cadence(pairs, *, as_of, target_days=None):
+    """Share of active pairs meeting the target cadence (each pair judged on its own
+    ``target_days`` when it has one, else on ``target_days``); ``extra``: the median gap in
+    days between consecutive completed sessions (of the sessions up to ``as_of``), and how
+    many pairs are too early to tell (not counted)."""
+    pairs = list(pairs)
+    targets = [pair.target_days or target_days for pair in pairs]
+    if (target_days is not None and target_days < 1) or any(
+        target is None or target < 1 for target in targets
+    ):
         raise ValueError("target_days must be at least 1")
-    verdicts = [pair_meets_cadence(pair, as_of=as_of, target_days=target_days) for pair in pairs]
+    verdicts = [
+        pair_meets_cadence(pair, as_of=as_of, target_days=target)
+        for pair, target in zip(pairs, targets, strict=True)
+    ]
     all_gaps = [
         gap for pair in pairs for gap in gaps(day for day in pair.completed_on if day <= as_of)
     ]
@@ -89,7 +100,12 @@ def action_completion(actions, *, start, end):
     on_time = sum(1 for a in due if a.done_on is not None and a.done_on <= a.due_on)
     overdue = sum(1 for a in due if a.done_on is None or a.done_on > end)
     late = sum(1 for a in due if a.done_on is not None and a.due_on < a.done_on <= end)
-    return share(on_time, len(due), extra={"overdue": overdue, "late": late}, empty="no action due")
+    return action_completion_counts(due=len(due), on_time=on_time, overdue=overdue, late=late)
+
+
+def action_completion_counts(*, due, on_time, overdue, late):
+    """:func:`action_completion` from the counts the database computes (snapshots)."""
+    return share(on_time, due, extra={"overdue": overdue, "late": late}, empty="no action due")
 
 
 @dataclass(frozen=True)
@@ -139,11 +155,15 @@ def pulse_score(scores, *, minimum=PULSE_MINIMUM):
     """Mean of the pulse answers (1 to 5); None with fewer than five answers, so no one
     person's answer can be read from it."""
     scores = [s for s in scores if s is not None]
-    value = mean_of(scores, minimum=minimum, empty=f"fewer than {minimum} answers")
-    if value.value is None:
+    return pulse_score_totals(total=sum(scores), count=len(scores), minimum=minimum)
+
+
+def pulse_score_totals(*, total, count, minimum=PULSE_MINIMUM):
+    """:func:`pulse_score` from the sum and the number of answers (computed by the database)."""
+    if count < minimum or not count:
         # Below the minimum, not even the sum is shown: it would give the answers away.
-        return IndicatorValue(None, None, None, len(scores), note=value.note)
-    return value
+        return IndicatorValue(None, None, None, count, note=f"fewer than {minimum} answers")
+    return IndicatorValue(total / count, total, count, count)
 
 
 COMPLETED = "completed"
@@ -163,7 +183,12 @@ class SessionRecord:
 def no_show_rate(sessions):
     """No-shows ÷ sessions that reached their time (completed + no-shows)."""
     held = [s for s in sessions if s.status in (COMPLETED, NO_SHOW)]
-    return share(sum(1 for s in held if s.status == NO_SHOW), len(held), empty="no session held")
+    return no_show_counts(held=len(held), no_shows=sum(1 for s in held if s.status == NO_SHOW))
+
+
+def no_show_counts(*, held, no_shows):
+    """:func:`no_show_rate` from the counts the database computes."""
+    return share(no_shows, held, empty="no session held")
 
 
 def late_cancel_rate(sessions):
@@ -171,4 +196,9 @@ def late_cancel_rate(sessions):
     either took place, were missed, or were cancelled."""
     booked = [s for s in sessions if s.status in (COMPLETED, NO_SHOW, CANCELLED)]
     late = sum(1 for s in booked if s.status == CANCELLED and s.cancelled_late)
-    return share(late, len(booked), empty="no session booked")
+    return late_cancel_counts(booked=len(booked), late=late)
+
+
+def late_cancel_counts(*, booked, late):
+    """:func:`late_cancel_rate` from the counts the database computes."""
+    return share(late, booked, empty="no session booked")

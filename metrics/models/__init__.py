@@ -1,4 +1,5 @@
 from .outcomes import OutcomeEvent
+from .snapshots import RecomputeRequest, Snapshot
 from .targets import ProgramIndicator
 
-__all__ = ["OutcomeEvent", "ProgramIndicator"]
+__all__ = ["OutcomeEvent", "ProgramIndicator", "RecomputeRequest", "Snapshot"]

@@ -133,4 +133,8 @@ def outcomes_import(*, organization, data, by, filename="", now=None):
             "others": summary.others,
         },
     )
+    if linked:  # members' careers change the lagging indicators of every level
+        from .snapshots import recompute_request
+
+        recompute_request(organization_id=organization.pk, kind="organisation")
     return summary

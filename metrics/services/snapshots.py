@@ -1,0 +1,216 @@
+"""Computing indicator snapshots (B5), and the requests events leave for it.
+
+``snapshots_compute(*, organization, day=None, scope=None)`` recomputes every indicator of
+every level of the organisation on ``day`` (its today by default), or only what ``scope``
+names (a program, a cohort or a pairing, and the levels above it: its cohort, program, the
+pairing's mentor and the organisation), one transaction per level, idempotently (an upsert
+on the snapshot's unique key): the nightly task and the event-driven one write the same rows.
+
+Events (a session completed, a habit checked in, an action done, a pulse answered, outcome
+events imported) call ``recompute_request(...)`` inside their own transaction: it stores a
+``RecomputeRequest`` (one per scope, so a burst of events shares it) and queues
+``metrics.recompute_requested`` after commit, a few seconds later (the debounce). If the
+broker is down, the row stays and the sweep (every few seconds) queues it: stored before
+queued, as the nudges do.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from matching.models import Pairing
+from programs.models import Cohort, Program
+
+from .. import catalogue
+from ..models import RecomputeRequest, Snapshot
+from ..selectors import inputs
+from .outcomes import organization_today
+
+logger = logging.getLogger(__name__)
+
+DEBOUNCE_SECONDS = 2
+ORGANISATION, PROGRAM, COHORT, PAIR, MENTOR = catalogue.LEVELS
+FIELDS = ["value", "numerator", "denominator", "n", "not_yet", "extra", "note", "computed_at"]
+
+
+def scope_objects(*, organization, scope):
+    """``{level: ids or None}`` of what ``scope`` touches (None: every object of the level).
+
+    ``scope``: None (everything), "organisation", or ``(kind, id)`` / "kind:id" with kind
+    "program", "cohort" or "pairing". An object of another organisation (or none) touches
+    only the organisation level."""
+    if scope is None:
+        return dict.fromkeys(catalogue.LEVELS)
+    kind, object_id = _parse(scope)
+    touched = {ORGANISATION: None}
+    if kind == "organisation":
+        return touched
+    pairings = Pairing.objects.for_org(organization)
+    if kind == "pairing":
+        row = pairings.filter(pk=object_id).values("cohort_id", "cohort__program_id").first()
+        if row is None:
+            return touched
+        pairings = pairings.filter(pk=object_id)
+        touched.update({PROGRAM: [row["cohort__program_id"]], COHORT: [row["cohort_id"]]})
+    elif kind == "cohort":
+        program = (
+            Cohort.objects.for_org(organization)
+            .filter(pk=object_id)
+            .values_list("program_id", flat=True)
+            .first()
+        )
+        if program is None:
+            return touched
+        pairings = pairings.filter(cohort_id=object_id)
+        touched.update({PROGRAM: [program], COHORT: [object_id]})
+    elif kind == "program":
+        if not Program.objects.for_org(organization).filter(pk=object_id).exists():
+            return touched
+        pairings = pairings.filter(cohort__program_id=object_id)
+        cohorts = Cohort.objects.for_org(organization).filter(program_id=object_id)
+        touched.update({PROGRAM: [object_id], COHORT: list(cohorts.values_list("pk", flat=True))})
+    else:
+        raise ValueError(f"unknown scope {scope!r}")
+    rows = list(pairings.values_list("pk", "mentor__user_id"))
+    touched[PAIR] = [pk for pk, _ in rows]
+    touched[MENTOR] = sorted({user for _, user in rows})
+    return touched
+
+
+def _parse(scope):
+    if isinstance(scope, tuple):
+        return scope
+    if scope == "organisation":
+        return "organisation", None
+    kind, _, object_id = scope.partition(":")
+    return kind, int(object_id)
+
+
+def scope_key(kind, object_id=None):
+    return "organisation" if kind == "organisation" else f"{kind}:{object_id}"
+
+
+def snapshots_compute(*, organization, day=None, scope=None):
+    """Recompute the snapshots of ``day`` (the organisation's today) for ``scope``; returns
+    how many rows were written. One transaction per level."""
+    day = day or organization_today(organization)
+    written = 0
+    for level, object_ids in scope_objects(organization=organization, scope=scope).items():
+        if object_ids is not None and not object_ids and level != ORGANISATION:
+            continue
+        values = inputs.level_values(
+            organization=organization, level=level, day=day, object_ids=object_ids
+        )
+        now = timezone.now()
+        rows = [
+            Snapshot(
+                organization=organization,
+                level=level,
+                object_id=object_id,
+                indicator=key,
+                day=day,
+                value=value.value,
+                numerator=value.numerator,
+                denominator=value.denominator,
+                n=value.n,
+                not_yet=value.not_yet,
+                extra=dict(value.extra),
+                note=value.note[:200],
+                computed_at=now,
+            )
+            for object_id, by_key in values.items()
+            for key, value in by_key.items()
+        ]
+        with transaction.atomic():
+            Snapshot.objects.for_org(organization).bulk_create(
+                rows,
+                batch_size=1000,
+                update_conflicts=True,
+                unique_fields=["organization", "level", "object_id", "indicator", "day"],
+                update_fields=FIELDS,
+            )
+        written += len(rows)
+    return written
+
+
+def snapshots_compute_history(*, organization, days, every=7):
+    """Snapshots of today and of every ``every`` days back over ``days`` days (the demo's
+    history, so trends exist): the rows as they are now, read as of each day."""
+    today = organization_today(organization)
+    written = 0
+    for back in range(0, days + 1, every):
+        written += snapshots_compute(organization=organization, day=today - timedelta(back))
+    return written
+
+
+# --- Requests left by events --------------------------------------------------------------
+
+
+def recompute_request(*, organization_id, kind, object_id=None):
+    """Ask for the recomputation of ``kind`` ("organisation", "program", "cohort",
+    "pairing") in the caller's transaction; queue it after commit, debounced."""
+    now = timezone.now()
+    RecomputeRequest.objects.for_org(organization_id).bulk_create(
+        [
+            RecomputeRequest(
+                organization_id=organization_id,
+                scope=scope_key(kind, object_id),
+                requested_at=now,
+                due_at=now + timedelta(seconds=DEBOUNCE_SECONDS),
+            )
+        ],
+        # A pending request of the same scope keeps its due time (the debounce) and learns
+        # that something changed since it was read (``requested_at``), so it is not deleted
+        # by a run that read it before this event.
+        update_conflicts=True,
+        unique_fields=["organization", "scope"],
+        update_fields=["requested_at"],
+    )
+    _queue_on_commit(organization_id)
+
+
+def _queue_on_commit(organization_id):
+    from ..tasks.snapshots import recompute_requested
+
+    def _send():
+        try:
+            recompute_requested.apply_async((organization_id,), countdown=DEBOUNCE_SECONDS)
+        except Exception:  # the broker is down: the sweep picks the request up
+            logger.warning("Could not queue the recomputation for %s.", organization_id)
+
+    transaction.on_commit(_send)
+
+
+def recompute_requests_run(*, organization, now=None):
+    """Run the organisation's pending requests (all of them: the task comes after the
+    debounce; the sweep only queues organisations whose requests are due) and delete those
+    not asked for again meanwhile. Returns the scopes computed."""
+    requests = list(RecomputeRequest.objects.for_org(organization).order_by("pk"))
+    if not requests:
+        return []
+    scopes = [r.scope for r in requests]
+    if "organisation" in scopes:
+        # The organisation's own level is in every scope; an organisation-wide event (an
+        # outcome import) needs the groups too: every level.
+        snapshots_compute(organization=organization)
+    else:
+        for scope in scopes:
+            snapshots_compute(organization=organization, scope=scope)
+    for r in requests:
+        RecomputeRequest.objects.for_org(organization).filter(
+            pk=r.pk, requested_at=r.requested_at
+        ).delete()
+    return scopes
+
+
+def organizations_with_due_requests(*, now=None):
+    """Ids of organisations with a request past its due time (cross-tenant on purpose: the
+    sweep queues one scoped task per organisation)."""
+    now = now or timezone.now()
+    return set(
+        RecomputeRequest.objects.unscoped()
+        .filter(due_at__lte=now)
+        .values_list("organization_id", flat=True)
+    )

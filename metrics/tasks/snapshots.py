@@ -1,0 +1,42 @@
+"""Indicator snapshots in the background (B5).
+
+- ``metrics.recompute_requested(organization_id)``: run the organisation's pending
+  recompute requests (queued after the commit of every event that stores one, a few seconds
+  later: the debounce);
+- ``metrics.sweep_recompute_requests``: every 5 s (``settings.CELERY_BEAT_SCHEDULE``), queue
+  it for every organisation with a request past due, so a broker outage or a lost task ends
+  within a sweep;
+- ``metrics.sweep_nightly``: every night, ``metrics.recompute_organization`` per
+  organisation: every indicator of every level, the same rows the events write.
+"""
+
+from celery import shared_task
+
+from mentorship.core.tasks import OrganizationTask, queue_per_organization
+
+from ..services import snapshots
+
+
+@shared_task(base=OrganizationTask, bind=True, name="metrics.recompute_requested")
+def recompute_requested(self, organization):
+    return snapshots.recompute_requests_run(organization=organization)
+
+
+@shared_task(name="metrics.sweep_recompute_requests")
+def sweep_recompute_requests():
+    return queue_per_organization(recompute_requested, snapshots.organizations_with_due_requests())
+
+
+@shared_task(base=OrganizationTask, bind=True, name="metrics.recompute_organization")
+def recompute_organization(self, organization):
+    return snapshots.snapshots_compute(organization=organization)
+
+
+@shared_task(name="metrics.sweep_nightly")
+def sweep_nightly():
+    from mentorship.tenancy.models import Organization
+
+    # Cross-tenant on purpose: one scoped task per organisation.
+    return queue_per_organization(
+        recompute_organization, Organization.objects.values_list("pk", flat=True)
+    )

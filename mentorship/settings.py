@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -276,6 +277,16 @@ CELERY_BEAT_SCHEDULE = {
     "matching-directory-expiry": {
         "task": "matching.expire_offering_requests",
         "schedule": 3600.0,
+    },
+    # Indicator snapshots (metrics): events' recompute requests past due, and every night
+    # everything (02:30 UTC).
+    "metrics-recompute-requests": {
+        "task": "metrics.sweep_recompute_requests",
+        "schedule": 5.0,
+    },
+    "metrics-nightly": {
+        "task": "metrics.sweep_nightly",
+        "schedule": crontab(hour=2, minute=30),
     },
 }
 

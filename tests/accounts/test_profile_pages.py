@@ -423,3 +423,22 @@ def test_an_invitation_without_a_name_prefills_the_address_only(org, admin):
     invitation.save()
     content = client.get(reverse("account_signup")).content.decode()
     assert "value=" not in _signup_field(content, "name")
+
+
+def test_the_account_pages_show_a_photo_of_one_of_the_persons_organisations(
+    org, member, as_member, media
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("account_email")
+    as_member.get(url)
+    with CaptureQueriesContext(connection) as without_photo:
+        assert "<img" not in _topbar(as_member.get(url).content.decode())
+    profile = profile_update(
+        organization=org, user=member, by=member, data={"name": "Mia"}, photo=image_upload()
+    )
+    with CaptureQueriesContext(connection) as with_photo:
+        bar = _topbar(as_member.get(url).content.decode())
+    assert f'src="{profile.photo.url}"' in bar and 'alt="Mia"' in bar
+    assert len(with_photo) == len(without_photo)

@@ -94,14 +94,26 @@ def invitation_resend(*, invitation, by, site_url=""):
     return invitation
 
 
+@transaction.atomic
 def invitation_remind(*, invitation, number, now=None, site_url=""):
     """Send an open invitation again on its own (the resend sweep's ``number``-th time,
     period ``resend-<number>``); returns (nudge, created), once per number.
 
     Unlike :func:`invitation_resend` (an admin's fresh link), it keeps the nonce and the
     expiry: the link the person already has, which they may be about to click, stays
-    valid, and the e-mail carries a link to the same invitation. Nothing is audited: no
-    one acted, and the outbox shows what was sent to whom and when."""
+    valid, and the e-mail carries a link to the same invitation. The row is locked and read
+    again first, so an admin's resend or revocation meanwhile wins (the reminder then
+    carries the fresh link, or is not sent: ``(None, False)``). Nothing is audited: no one
+    acted, and the outbox shows what was sent to whom and when."""
+    invitation = (
+        Invitation.objects.for_org(invitation.organization)
+        .select_for_update()
+        .select_related("organization", "invited_by")
+        .filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if invitation is None or not invitation.is_open:
+        return None, False
     link = absolute_url("invitation_accept", invitation_token(invitation), site_url=site_url)
     return nudge_send(
         emails.INVITATION_REMINDER,

@@ -199,3 +199,14 @@ def test_the_due_read_is_two_queries_however_many_are_open(
         due = invitations_due(organization=org, now=start + timedelta(days=3))
     assert len(due) == 5
     assert Invitation.objects.for_org(org).count() == 5
+
+
+def test_a_reminder_of_an_invitation_revoked_meanwhile_is_not_sent(org, admin, invitation, start):
+    from mentorship.accounts.services import invitation_remind, invitation_revoke
+
+    moment = start + timedelta(days=3)
+    with at(moment):
+        [(due, number)] = invitations_due(organization=org, now=moment)
+        invitation_revoke(invitation=invitation, by=admin)  # after the sweep's read
+        assert invitation_remind(invitation=due, number=number, now=moment) == (None, False)
+    assert _periods(org, invitation) == []

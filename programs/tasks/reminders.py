@@ -9,8 +9,11 @@ from ..models import Cohort
 
 @shared_task(base=OrganizationTask, bind=True, name="programs.send_intake_reminders")
 def send_intake_reminders(self, organization, cohort_id, site_url=""):
-    """Remind the cohort's people who have not finished intake; at most one e-mail per
-    person per day (the outbox's unique key), so a retry or a second run sends nothing new.
+    """Remind the cohort's people who have not finished intake; at most one reminder per
+    person per day (the nudge's unique key), so a retry or a second run sends nothing new.
+
+    Nothing queues it any more: "remind everyone" stores the nudges in its own request and
+    the ``programs.intake`` sweep reminds unasked. It stays for a deploy's older code.
 
     Called with the organisation's id first (``send_intake_reminders.delay(org.pk,
     cohort.pk, site_url)``); :class:`~mentorship.core.tasks.OrganizationTask` hands it the

@@ -108,3 +108,23 @@ def test_the_participants_list_reads_each_intakes_state_without_joining_the_inta
 
     assert filtered("done") == {done_mentee.pk, done_mentor.pk}
     assert len(filtered("pending")) == 1
+
+
+def test_a_persons_own_participations_join_neither_person_nor_manager(org, member):
+    """My programs and the home page read the person's participations with their cohort,
+    program and intakes (the next steps), not their own person, manager or readiness."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.utils import max_queries
+
+    cohort = make_cohort(org)
+    enrol(cohort, user=member)
+    with CaptureQueriesContext(connection) as queries:
+        rows = selectors.my_participations(organization=org, user=member)
+    assert len(queries.captured_queries) == 1
+    sql = queries.captured_queries[0]["sql"]
+    assert 'JOIN "accounts_user"' not in sql and "mentorreadiness" not in sql
+    with max_queries(0):
+        ((participant, _steps),) = rows
+        assert participant.user == member and participant.cohort.program.name

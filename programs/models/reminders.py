@@ -42,7 +42,7 @@ class ProgramReminders(TenantModel):
     session_prework_prompt = models.BooleanField(
         "pre-work prompt",
         default=True,
-        help_text="With the day-before reminder, a mentee who has not done the session's "
+        help_text="With each session reminder, a mentee who has not done the session's "
         "pre-work is asked to do it.",
     )
 

@@ -62,9 +62,9 @@ def _context(request, **extra):
     return {"zone": zone, **extra}
 
 
-@member_required
-def inbox(request, org_slug):
-    show = _show(request.GET)
+def _inbox_context(request, query, **extra):
+    """The inbox's page as ``query`` asks for it (which filter, which page)."""
+    show = _show(query)
     page = paginate(
         request,
         selectors.inbox_list(
@@ -72,7 +72,12 @@ def inbox(request, org_slug):
         ),
     )
     page.object_list = [_Item(nudge, request) for nudge in page.object_list]
-    context = _context(request, page=page, page_number=page.number, show=show, shows=SHOWS)
+    return _context(request, page=page, page_number=page.number, show=show, shows=SHOWS, **extra)
+
+
+@member_required
+def inbox(request, org_slug):
+    context = _inbox_context(request, request.GET)
     return render(request, list_template(request, INBOX, "inbox-results"), context)
 
 
@@ -99,21 +104,10 @@ def _after_mark(request, org_slug, nudge=None, *, message=""):
 
 
 def _inbox_results(request):
-    # The list as the person had it (which filter, which page): its pagination links are
-    # built from the query, as on a GET of the inbox.
-    show = _show(request.POST)
+    # The list as the person had it (which filter, which page, from the form's hidden
+    # fields): paginate builds its page links from request.GET, as on a GET of the inbox.
     request.GET = QueryDict(_inbox_query(request.POST).lstrip("?"))
-    page = paginate(
-        request,
-        selectors.inbox_list(
-            organization=request.organization, user=request.user, unread_only=show == "unread"
-        ),
-    )
-    page.object_list = [_Item(nudge, request) for nudge in page.object_list]
-    context = _context(
-        request, page=page, page_number=page.number, show=show, shows=SHOWS, oob=True
-    )
-    return render(request, f"{INBOX}#results", context)
+    return render(request, f"{INBOX}#results", _inbox_context(request, request.GET, oob=True))
 
 
 @require_POST

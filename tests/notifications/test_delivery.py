@@ -12,7 +12,7 @@ import pytest
 from celery.exceptions import Retry
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.db import connection, connections, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from mentorship.notifications import delivery, tasks
@@ -365,3 +365,81 @@ def test_two_connections_claiming_at_once_take_different_rows(org):
     assert locked == [m.pk for m in rows[: delivery.BATCH]]
     assert claimed_by_b == [m.pk for m in rows[delivery.BATCH :]]
     assert set(locked).isdisjoint(claimed_by_b)
+
+
+# --- the outbox's key (from the per-message design's tests, still true) ----------------------
+
+
+def test_the_same_key_is_one_row_whatever_the_case_of_the_address(org):
+    first = queue(org, 1, recipient_email="Mia@Example.org")
+    again, created = message_queue(
+        organization=org,
+        kind="tests.reminder",
+        subject_key="thing:1",
+        recipient_email="MIA@example.org",
+        subject="changed",
+        body="changed",
+    )
+    assert (again, created) == (first, False)
+    assert first.recipient_email == "mia@example.org"
+    assert Message.objects.for_org(org).get().body == "The body of 1."
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"kind": "tests.other"},
+        {"subject_key": "thing:2"},
+        {"recipient_email": "leo@example.org"},
+        {"period": "2026-03-02"},
+    ],
+    ids=["kind", "subject", "recipient", "period"],
+)
+def test_another_key_is_another_row(org, change):
+    queue(org, 1)
+    fields = {
+        "organization": org,
+        "kind": "tests.reminder",
+        "subject_key": "thing:1",
+        "recipient_email": "person1@example.org",
+        "subject": "s",
+        "body": "b",
+        **change,
+    }
+    assert message_queue(**fields)[1] is True
+    assert Message.objects.for_org(org).count() == 2
+
+
+def test_a_racing_duplicate_returns_the_stored_row(org):
+    first = queue(org, 1)
+    with mock.patch("mentorship.notifications.models.MessageQuerySet.first", return_value=None):
+        again = queue(org, 1)
+    assert again == first
+    assert Message.objects.for_org(org).count() == 1
+
+
+def test_the_unique_key_is_in_the_database(org):
+    first = queue(org, 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Message.objects.create(
+            organization=org,
+            kind=first.kind,
+            subject_key=first.subject_key,
+            recipient_email=first.recipient_email,
+            period=first.period,
+            subject="x",
+            body="y",
+        )
+
+
+def test_a_retry_is_queued_with_the_organisations_id_not_the_organisation(org):
+    seen = {}
+
+    def record(*, organization):
+        seen["organization"] = organization
+        seen["request_args"] = tuple(tasks.deliver_due.request.args)
+        return (0, 0)
+
+    with mock.patch.object(tasks.delivery, "deliver_due", side_effect=record):
+        tasks.deliver_due.delay(org.pk)
+    assert seen == {"organization": org, "request_args": (org.pk,)}

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.accounts.adapters import PENDING_INVITATION
-from mentorship.accounts.invitations import invitation_token
+from mentorship.accounts.invitations import invitation_payload, invitation_token
 from mentorship.accounts.models import Invitation, User
 from mentorship.notifications.models import Message
 from mentorship.tenancy.models import AuditEvent, Membership, Role
@@ -189,7 +189,11 @@ def test_a_newcomer_signs_up_through_the_link_without_a_verification_mail(org, i
 
     assert landing.status_code == 200
     assert "Join Acme Mentoring" in landing.content.decode()
-    assert client.session[PENDING_INVITATION] == invitation_token(invitation)
+    # The link's own invitation (a token carries the second it was signed: compare payloads).
+    assert invitation_payload(client.session[PENDING_INVITATION]) == (
+        invitation.pk,
+        invitation.nonce,
+    )
     signup = client.post(
         reverse("account_signup"),
         {
@@ -260,7 +264,10 @@ def test_the_wrong_account_is_refused_and_offered_a_switch(org, invitation, as_s
     switch = as_stranger.post(accept_url(invitation), {"action": "switch"})
     assert switch.url == reverse("account_login")
     assert "_auth_user_id" not in as_stranger.session
-    assert as_stranger.session[PENDING_INVITATION] == invitation_token(invitation)
+    assert invitation_payload(as_stranger.session[PENDING_INVITATION]) == (
+        invitation.pk,
+        invitation.nonce,
+    )
 
 
 def _tampered(token):

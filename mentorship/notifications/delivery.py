@@ -295,6 +295,7 @@ def organizations_with_due_messages(now=None):
         Message.objects.unscoped()
         .due(now, claim_timeout())
         .filter(attempts__lt=MAX_ATTEMPTS)
+        .order_by()  # no ordering column in the DISTINCT: one row per organisation
         .values_list("organization_id", flat=True)
         .distinct()
     )

@@ -443,3 +443,10 @@ def test_a_retry_is_queued_with_the_organisations_id_not_the_organisation(org):
     with mock.patch.object(tasks.delivery, "deliver_due", side_effect=record):
         tasks.deliver_due.delay(org.pk)
     assert seen == {"organization": org, "request_args": (org.pk,)}
+
+
+def test_the_delivery_sweep_reads_one_row_per_organisation(org, other_org):
+    for n in range(4):
+        queue(org, n)
+    queue(other_org, 9)
+    assert sorted(organizations_with_due_messages()) == sorted([org.pk, other_org.pk])

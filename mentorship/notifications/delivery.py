@@ -193,8 +193,11 @@ def _commits_not_awaited():
         yield
     finally:
         if connection.connection is not None and not connection.in_atomic_block:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET synchronous_commit")
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("RESET synchronous_commit")
+            except Exception:  # a broken connection is closed and replaced anyway
+                logger.warning("Could not reset synchronous_commit", exc_info=True)
 
 
 def _deliver_batches(*, organization, token, limit):

@@ -708,5 +708,7 @@ EMPTY_NOTES = {
 
 
 def _empty(key, organization, level, day):
+    if key == "pulse":  # as the pulse function: below five answers, not even the sum
+        return engagement.pulse_score_totals(total=0, count=0)
     censored = key in ("time_to_match", "time_to_competence", "ramp_time", "promotion_velocity")
     return IndicatorValue(None, 0, 0, 0, not_yet=0 if censored else None, note=EMPTY_NOTES[key])

@@ -450,3 +450,28 @@ def test_the_delivery_sweep_reads_one_row_per_organisation(org, other_org):
         queue(org, n)
     queue(other_org, 9)
     assert sorted(organizations_with_due_messages()) == sorted([org.pk, other_org.pk])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_delivery_does_not_wait_for_the_disk_and_restores_the_setting_after(org):
+    require_service("PostgreSQL", connection.vendor == "postgresql", "a PostgreSQL setting")
+
+    def synchronous_commit():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    with mock.patch.object(tasks.deliver_due, "delay"):
+        queue(org)
+    before = synchronous_commit()
+    seen = []
+    real = delivery.message_sent
+
+    def spy(message, **kwargs):
+        seen.append(synchronous_commit())
+        return real(message, **kwargs)
+
+    with mock.patch.object(delivery, "message_sent", spy):
+        assert deliver_due(organization=org) == (1, 0)
+    assert seen == ["off"]
+    assert synchronous_commit() == before != "off"

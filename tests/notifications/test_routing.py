@@ -511,3 +511,31 @@ def test_a_transaction_that_stores_many_queues_one_delivery_per_organisation(
         send(other_org, mia, n=1)
     assert len(callbacks) == 4  # one a store, the first of each organisation queues
     assert sorted(c.args for c in delay.call_args_list) == sorted([(org.pk,), (other_org.pk,)])
+
+
+@pytest.mark.parametrize(
+    ("day", "too_early_utc", "on_time_utc"),
+    [
+        ((2026, 10, 24), (2026, 10, 24, 15, 59), (2026, 10, 24, 16, 0)),  # BST: 17:00 is 16:00 UTC
+        ((2026, 10, 26), (2026, 10, 26, 16, 59), (2026, 10, 26, 17, 0)),  # GMT: 17:00 is 17:00 UTC
+    ],
+    ids=["before-the-change", "after-the-change"],
+)
+def test_the_digest_keeps_its_local_hour_across_the_daylight_saving_change(
+    org, day, too_early_utc, on_time_utc
+):
+    mia = person(org, channels={Category.SESSIONS: Channel.DIGEST})
+    send(org, mia, now=at(LONDON, *day, 9, 0))
+    assert digests_build(organization=org, now=datetime(*too_early_utc, tzinfo=UTC)) == 0
+    assert digests_build(organization=org, now=datetime(*on_time_utc, tzinfo=UTC)) == 1
+
+
+def test_a_person_without_a_zone_of_their_own_has_the_organisations(other_org):
+    # other_org is in New York: 23:00 there is 04:00 UTC, inside 22:00-07:00 quiet hours.
+    sam = MembershipFactory(organization=other_org, role=Role.MEMBER).user
+    preference = preference_of(organization=other_org, user=sam)
+    preference.quiet_from, preference.quiet_until = time(22), time(7)
+    preference.quiet_until_next_day = True
+    preference.save()
+    nudge, _ = send(other_org, sam, now=at(NEW_YORK, 2026, 6, 10, 23, 0))
+    assert nudge.message.not_before == at(NEW_YORK, 2026, 6, 11, 7, 0)

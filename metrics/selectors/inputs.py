@@ -137,23 +137,16 @@ def _bounds(organization, start, end):
 
 
 def level_objects(*, organization, level, day):
-    """The ids of the level's objects that have figures on ``day``: the organisation; its
-    programs and cohorts (created by then); pairings accepted by then; their mentors."""
+    """The ids of the level's objects that have figures on ``day``: the organisation; every
+    program and cohort (rows are dated, not the programs: a back-filled history has them);
+    pairings accepted by then; their mentors."""
     _, after = _bounds(organization, day, day)
     if level == ORGANISATION:
         return [organization.pk]
     if level == PROGRAM:
-        return list(
-            Program.objects.for_org(organization)
-            .filter(created_at__lt=after)
-            .values_list("pk", flat=True)
-        )
+        return list(Program.objects.for_org(organization).values_list("pk", flat=True))
     if level == COHORT:
-        return list(
-            Cohort.objects.for_org(organization)
-            .filter(created_at__lt=after)
-            .values_list("pk", flat=True)
-        )
+        return list(Cohort.objects.for_org(organization).values_list("pk", flat=True))
     pairings = Pairing.objects.for_org(organization).filter(accepted_at__lt=after)
     if level == PAIR:
         return list(pairings.values_list("pk", flat=True))

@@ -71,11 +71,9 @@ def parse_args(argv=None):
 
 
 def prepare_database(database_url):
-    """Drop and create the benchmark's database, then migrate it (bench.pages' way)."""
+    """Drop and create the benchmark's database, then migrate it (as bench.pages does)."""
     import subprocess
     from urllib.parse import urlsplit
-
-    from bench.pages import _SQL_SNIPPET
 
     parts = urlsplit(database_url)
     name = parts.path.lstrip("/")
@@ -86,6 +84,16 @@ def prepare_database(database_url):
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], check=True, env=env, cwd=ROOT
     )
+
+
+_SQL_SNIPPET = """
+import sys, psycopg, os
+from urllib.parse import urlsplit
+u = urlsplit(os.environ["DATABASE_URL"])
+with psycopg.connect(host=u.hostname, port=u.port or 5432, user=u.username or "postgres",
+                     password=u.password, dbname="postgres", autocommit=True) as c:
+    c.execute(sys.argv[1])
+"""
 
 
 def setup_django(database_url, broker_url):

@@ -29,6 +29,11 @@ What it does, in order:
 
 It prints one line per page (``page: median_ms=.. p95_ms=.. queries=.. rps=.. ratio=..``) and
 the trivial view's figures; nothing is timed by a test.
+
+    python -m bench.pages --skip-build --in-process   # no server: CPU per page, in-process
+
+``--in-process`` serves each page with Django's handler in this process instead (see
+:func:`in_process`): the figures to compare two versions of the code on a busy machine.
 """
 
 import argparse
@@ -343,6 +348,64 @@ def query_counts(database_url, people, pages):
     return counts
 
 
+def in_process(database_url, people, pages, n):
+    """Each page served by Django's own handler in this process, as deployed (``DEBUG=0``,
+    the cached template loader, no test environment: ``setup_test_environment`` would
+    instrument every template render), without HTTP or gunicorn: per request the median
+    CPU time of this process (``cpu_ms``), its minimum (the least disturbed by other
+    programs on a shared machine), and the CPU its PostgreSQL backend spent
+    (``db_cpu_ms``, from /proc). Figures to compare two versions of the code on one
+    machine, alternating them, when the load makes the served figures say more about the
+    machine than about the pages."""
+    os.environ.update(production_env(database_url))
+    os.environ["ALLOWED_HOSTS"] += ",testserver"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client as TestClient
+
+    count = [0]
+
+    def counter(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    clients = {}
+    for who, email in people.items():
+        client = TestClient(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+        client.force_login(get_user_model().objects.get(email=email))
+        clients[who] = client
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    print(f"in-process, {n} requests a page, load={os.getloadavg()[0]:.1f}")
+    for label, who, path in pages:
+        client = clients[who]
+        for _ in range(3):
+            status = client.get(path, secure=True).status_code
+            if status != 200:
+                raise SystemExit(f"GET {path} answered {status}")
+        with connection.execute_wrapper(counter):
+            count[0] = 0
+            client.get(path, secure=True)
+        cpus = []
+        db_before = _cpu_seconds(backend)
+        for _ in range(n):
+            start = time.process_time()
+            client.get(path, secure=True)
+            cpus.append((time.process_time() - start) * 1000)
+        db_ms = (_cpu_seconds(backend) - db_before) * 1000 / n
+        print(
+            f"{label} {path}: cpu_ms={statistics.median(cpus):.1f} min_cpu_ms={min(cpus):.1f} "
+            f"db_cpu_ms={db_ms:.1f} queries={count[0]}",
+            flush=True,
+        )
+
+
 def demo_facts(database_url):
     """The demo's active and matching cohorts and a mentee (read with psycopg)."""
     import psycopg
@@ -384,6 +447,11 @@ def main(argv=None):
     parser.add_argument(
         "--scale", type=int, default=1, help="the demo's people N times over (bench.scale)"
     )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="no server: each page's CPU time in this process and its database backend",
+    )
     args = parser.parse_args(argv)
     if args.scale > 1:
         parts = urlsplit(args.database_url)
@@ -409,6 +477,9 @@ def main(argv=None):
     facts, mentee = demo_facts(args.database_url)
     pages = [(label, who, path.format(**facts)) for label, who, path in PAGES]
     people = {"admin": ADMIN, "mentee": mentee}
+    if args.in_process:
+        in_process(args.database_url, people, pages, args.requests)
+        return
 
     server = start_server(args.database_url, args.port, args.workers, args.gunicorn_arg)
     try:

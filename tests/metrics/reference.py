@@ -153,8 +153,9 @@ class Reference:
 
     # --- signals ------------------------------------------------------------------------
 
-    def latest_signal_mean(self, name_start):
-        """{(level, id): mean over trainees of their latest reading in the last 90 days}."""
+    def latest_signal_mean(self, name_start, *, percent=False):
+        """{(level, id): mean over trainees of their latest reading in the last 90 days};
+        ``percent``: readings outside 0..100 left out, the rest as a share."""
         start, end = self.window(90)
         latest = defaultdict(dict)  # key -> subject -> (when, value)
         for v in SignalValue.objects.for_org(self.org).values(
@@ -169,12 +170,14 @@ class Reference:
             if not v["signal_type__name"].lower().startswith(name_start):
                 continue
             on = self.local(v["session__starts_at"])
-            if not start <= on <= end:
+            value = float(v["value"])
+            if not start <= on <= end or (percent and not 0 <= value <= 100):
                 continue
+            value = value / 100 if percent else value
             for key in self.keys(v["session__pairing_id"]).items():
                 seen = latest[key].get(v["subject_id"])
                 if seen is None or on >= seen[0]:
-                    latest[key][v["subject_id"]] = (on, float(v["value"]))
+                    latest[key][v["subject_id"]] = (on, value)
         return {key: sum(value for _, value in by.values()) / len(by) for key, by in latest.items()}
 
     # --- people of a group ----------------------------------------------------------------
@@ -251,10 +254,19 @@ class Reference:
             if row["role"] != "facilitator" and events[row["user_id"]]:
                 for key in self.group_keys(row):
                     people[key].add(row["user_id"])
-        out = {}
+        out, promotions = {}, {}
         for key, users in people.items():
             at_start = [u for u in users if employed(u, start)]
             out[key] = [sum(1 for u in at_start if employed(u, end)), len(at_start)]
+            promoted = sum(
+                1
+                for u in users
+                for e in events[u]
+                if e["event"] == "promoted" and start <= e["occurred_on"] <= end
+            )
+            headcount = (len(at_start) + sum(1 for u in users if employed(u, end))) / 2
+            promotions[key] = [promoted, headcount]
+        self.promotions = promotions
         return out
 
     def time_to_match(self):

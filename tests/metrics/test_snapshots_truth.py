@@ -92,9 +92,19 @@ def test_the_demo_snapshots_agree_with_a_plain_recomputation(demo):
         delivered = ref.sessions_delivered()
         for key, snap in snapshots(demo, "mentor_recognition", on).items():
             assert (snap.value or 0) == delivered.get(key, 0), key
-        technique = ref.latest_signal_mean("technique consistency")
-        for key, snap in snapshots(demo, "technique_consistency", on).items():
-            assert snap.value == (APPROX(technique[key]) if key in technique else None), key
+        for indicator, name, percent in (
+            ("technique_consistency", "technique consistency", False),
+            ("problem_solving", "independent problem-solving", False),
+            ("client_retention", "client retention", True),
+        ):
+            expected = ref.latest_signal_mean(name, percent=percent)
+            assert expected, indicator
+            for key, snap in snapshots(demo, indicator, on).items():
+                assert snap.value == (APPROX(expected[key]) if key in expected else None), (
+                    indicator,
+                    key,
+                )
+        check_share(demo, "promotion_rate", on, ref.promotions)
         for key, snap in snapshots(demo, "time_to_match", on).items():
             value, reached, n = ref.time_to_match().get(key, (None, 0, 0))
             assert (snap.n, snap.numerator, snap.not_yet) == (n, reached, n - reached), key

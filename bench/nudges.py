@@ -96,8 +96,10 @@ with psycopg.connect(host=u.hostname, port=u.port or 5432, user=u.username or "p
 """
 
 
-def setup_django(database_url, broker_url):
+def setup_django(database_url, broker_url, claim_timeout):
     os.environ["DJANGO_SETTINGS_MODULE"] = "mentorship.settings"
+    # The sweep runs here: it must see a dead worker's claims expire when the worker does.
+    os.environ["NUDGE_CLAIM_TIMEOUT"] = str(claim_timeout)
     os.environ["DATABASE_URL"] = database_url
     os.environ["CELERY_BROKER_URL"] = broker_url
     os.environ["REDIS_URL"] = broker_url
@@ -315,7 +317,7 @@ def main(argv=None):
     try:
         log("preparing the database", args.database_url)
         prepare_database(args.database_url)
-        setup_django(args.database_url, broker)
+        setup_django(args.database_url, broker, args.claim_timeout)
         organisations = create_people(args.people)
         env = app_env(
             database=args.database_url,

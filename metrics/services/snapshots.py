@@ -30,7 +30,7 @@ from .outcomes import organization_today
 
 logger = logging.getLogger(__name__)
 
-DEBOUNCE_SECONDS = 2
+DEBOUNCE_SECONDS = 1
 ORGANISATION, PROGRAM, COHORT, PAIR, MENTOR = catalogue.LEVELS
 FIELDS = ["value", "numerator", "denominator", "n", "not_yet", "extra", "note", "computed_at"]
 

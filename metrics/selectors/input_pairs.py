@@ -36,15 +36,19 @@ from .input_common import (
     _grouped,
     _local_day,
     _rows,
+    _scoped,
     period,
 )
+
+CADENCE_GAP_DAYS = 90
 
 # --- Indicators computed from rows of pairs ----------------------------------------------
 
 
 def _cadence(organization, level, day, object_ids):
     """Active pairs on ``day`` (accepted by then, not ended by then) and the days of their
-    completed sessions: two queries."""
+    completed sessions of the last 90 days (or the longest cadence window): two queries. The
+    median gap beside the figure is of those sessions."""
     zone = organization.zoneinfo
     _, after = _bounds(organization, day, day)
     pairings = Pairing.objects.for_org(organization).filter(
@@ -60,12 +64,19 @@ def _cadence(organization, level, day, object_ids):
             "pk", "accepted_at", "cohort_id", "cohort__program_id", "mentor__user_id"
         ).annotate(target=F("cohort__program__cadence_days"))
     )
+    # The sessions the verdicts need (the longest window) and those of the median gap: the
+    # last 90 days, so the read stays bounded however long the pairs have run.
+    longest = max(
+        [CADENCE_GAP_DAYS] + [engagement.cadence_window(p["target"] or 14) for p in pairs]
+    )
+    since, _ = _bounds(organization, day - timedelta(days=longest - 1), day)
     days = defaultdict(list)
     for row in (
         Session.objects.for_org(organization)
         .filter(
-            pairing_id__in=[p["pk"] for p in pairs],
+            pairing_id__in=pairings.values("pk"),
             status=Session.Status.COMPLETED,
+            starts_at__gte=since,
             starts_at__lt=after,
         )
         .values_list("pairing_id", "starts_at")
@@ -168,17 +179,18 @@ def _habits(organization, level, day, object_ids):
     """Habit adherence over the last 28 days: the habits, their check-ins in the window and
     their pauses (three queries)."""
     first = day - timedelta(days=engagement.HABIT_WINDOW_DAYS - 1)
+    base = MicroHabit.objects.for_org(organization).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=first), starts_on__lte=day
+    )
+    ids = _scoped(base, "pairing", level, object_ids, organization).values("pk")
     habits = _rows(
-        MicroHabit.objects.for_org(organization).filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gte=first), starts_on__lte=day
-        ),
+        base,
         prefix="pairing",
         level=level,
         organization=organization,
         object_ids=object_ids,
         fields=["pk", "cadence", "starts_on", "ends_on", "times_per_week"],
     )
-    ids = {h["pk"] for h in habits}
     checkins = defaultdict(dict)
     for habit_id, on, state in (
         HabitCheckIn.objects.for_org(organization)
@@ -241,10 +253,12 @@ def _competence(organization, level, day, object_ids):
     time (one per pairing with objectives): objectives, their review ratings and the
     competency signals about the mentee (three queries)."""
     zone = organization.zoneinfo
+    base = Objective.objects.for_org(organization).filter(
+        target_level__isnull=False, plan__pairing__accepted_at__isnull=False
+    )
+    scoped = _scoped(base, "plan__pairing", level, object_ids, organization)
     objectives = _rows(
-        Objective.objects.for_org(organization).filter(
-            target_level__isnull=False, plan__pairing__accepted_at__isnull=False
-        ),
+        base,
         prefix="plan__pairing",
         level=level,
         organization=organization,
@@ -259,11 +273,10 @@ def _competence(organization, level, day, object_ids):
             "plan__pairing__mentee__user_id",
         ],
     )
-    ids = [o["pk"] for o in objectives]
     ratings = defaultdict(list)
     for objective_id, on, rating in (
         ObjectiveRating.objects.for_org(organization)
-        .filter(objective_id__in=ids)
+        .filter(objective_id__in=scoped.values("pk"))
         .values_list("objective_id", "review__submitted_at", "rating")
     ):
         ratings[objective_id].append(development.LevelReading(on.astimezone(zone).date(), rating))
@@ -271,8 +284,8 @@ def _competence(organization, level, day, object_ids):
     for subject, competency, on, value in (
         SignalValue.objects.for_org(organization)
         .filter(
-            signal_type__competency_id__in={o["competency_id"] for o in objectives},
-            subject_id__in={o["plan__pairing__mentee__user_id"] for o in objectives},
+            signal_type__competency_id__in=scoped.values("competency_id"),
+            subject_id__in=scoped.values("plan__pairing__mentee__user_id"),
             signal_type__kind="rubric",
         )
         .values_list("subject_id", "signal_type__competency_id", "session__starts_at", "value")

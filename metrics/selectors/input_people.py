@@ -75,20 +75,21 @@ def _careers(organization, level, day, object_ids):
     """Retention, promotion rate, internal mobility (the last 365 days) and promotion
     velocity (from the cohort's start) of the participants, from their outcome events
     (two queries: the participants, their events)."""
+    participants = _participants(organization, level, day, object_ids)
     rows = list(
-        _participants(organization, level, day, object_ids).values(
+        participants.values(
             "user_id", "cohort_id", "cohort__program_id", "cohort__starts_on", "department"
         )
     )
     departments = dict(
         Membership.objects.for_org(organization)
-        .filter(user_id__in={r["user_id"] for r in rows})
+        .filter(user_id__in=participants.values("user_id"))
         .values_list("user_id", "department")
     )
     events = defaultdict(list)
     for user_id, on, event, department, role in (
         OutcomeEvent.objects.for_org(organization)
-        .filter(user_id__in={r["user_id"] for r in rows}, occurred_on__lte=day)
+        .filter(user_id__in=participants.values("user_id"), occurred_on__lte=day)
         .values_list("user_id", "occurred_on", "event", "department", "role")
     ):
         events[user_id].append(careers.CareerEvent(on, event, department, role))
@@ -131,16 +132,19 @@ def _careers(organization, level, day, object_ids):
 def _certification(organization, level, day, object_ids):
     """Mentees of the cohorts ended by ``day`` and their latest final assessment by then
     (two queries)."""
+    ended = _participants(
+        organization, level, day, object_ids, role=Participant.Role.MENTEE
+    ).filter(cohort__ends_on__lt=day)
     mentees = list(
-        _participants(organization, level, day, object_ids, role=Participant.Role.MENTEE)
-        .filter(cohort__ends_on__lt=day)
-        .values("pk", "cohort_id", "cohort__program_id", "cohort__program__certification_threshold")
+        ended.values(
+            "pk", "cohort_id", "cohort__program_id", "cohort__program__certification_threshold"
+        )
     )
     finals = {}
     for participant_id, average in (
         Assessment.objects.for_org(organization)
         .filter(
-            participant_id__in=[m["pk"] for m in mentees],
+            participant_id__in=ended.values("pk"),
             kind=Assessment.Kind.FINAL,
             assessed_on__lte=day,
         )
@@ -175,14 +179,12 @@ def _mentors(organization, level, day, object_ids):
     group_of = "cohort__program_id" if level == PROGRAM else "mentor__user_id"
     members = defaultdict(set)  # object -> mentor users
     mentees = defaultdict(int)  # (object, mentor) -> active mentees on the day
-    pairing_ids = []
-    for row in pairings.values("pk", group_of, "mentor__user_id", "ended_at"):
+    for row in pairings.values(group_of, "mentor__user_id", "ended_at"):
         oid = organization.pk if level == ORGANISATION else row[group_of]
         members[oid].add(row["mentor__user_id"])
-        pairing_ids.append(row["pk"])
         if row["ended_at"] is None or row["ended_at"] >= after:
             mentees[(oid, row["mentor__user_id"])] += 1
-    users = {u for group in members.values() for u in group}
+    users = pairings.values("mentor__user_id")
     delivered = defaultdict(list)  # (object, mentor) -> (day, minutes)
     for program_id, user_id, starts_at, minutes in (
         Session.objects.for_org(organization)
@@ -190,7 +192,7 @@ def _mentors(organization, level, day, object_ids):
             status=Session.Status.COMPLETED,
             starts_at__gte=first,
             starts_at__lt=after,
-            pairing_id__in=pairing_ids,
+            pairing_id__in=pairings.values("pk"),
         )
         .values_list(
             "pairing__cohort__program_id", "pairing__mentor__user_id", "starts_at", "minutes"

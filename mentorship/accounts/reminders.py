@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.db.models import F
 
-from mentorship.notifications.models import Nudge
+from mentorship.notifications.models import Message
 from mentorship.notifications.sweeps import register
 
 from . import emails
@@ -46,7 +46,7 @@ def invitations_due(*, organization, now):
     last_sent, resent = {}, {}
     keys = {f"invitation:{invitation.pk}": invitation.pk for invitation in invitations}
     for kind, key, created_at in (
-        Nudge.objects.for_org(organization)
+        Message.objects.for_org(organization)
         .filter(kind__in=SENT_KINDS, subject_key__in=list(keys))
         .values_list("kind", "subject_key", "created_at")
     ):

@@ -121,10 +121,11 @@ def nudge_send(
     link="",
     now=None,
 ):
-    """Store one nudge of a declared kind for ``user`` (or, for a person who has no account
-    yet, ``recipient_email``: an e-mail only) and, by their preferences, its e-mail; returns
-    ``(nudge, created)``. ``link`` is the page the nudge is about (a path or an absolute URL;
-    the inbox item links to it). ``attachments``: ``[{"filename", "content_type",
+    """Store one nudge of a declared kind for ``user`` and, by their preferences, its e-mail;
+    returns ``(nudge, created)``. For a person who has no account yet, ``recipient_email``
+    instead: they have no inbox, so the e-mail is all there is, stored under the same key;
+    returns ``(message, created)``. ``link`` is the page the nudge is about (a path or an
+    absolute URL; the inbox item links to it). ``attachments``: ``[{"filename", "content_type",
     "content"}]`` with text content (a calendar invitation's ``content_type`` may carry
     parameters: ``"text/calendar; method=REQUEST"``). Call it inside the transaction of the
     change that causes the nudge."""

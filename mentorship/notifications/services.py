@@ -216,7 +216,22 @@ def nudge_store(
     """See :func:`mentorship.notifications.emails.nudge_send`."""
     from .emails import email_render, inbox_render
 
-    address = (user.email if user is not None else recipient_email).lower()
+    if user is None:
+        # An address with no account yet (an invitation) has no inbox: its e-mail is the
+        # nudge, stored under the same unique key in the outbox.
+        subject, body = email_render(nudge_kind, context, audience=audience)
+        return message_queue(
+            organization=organization,
+            kind=nudge_kind.kind,
+            subject_key=subject_key,
+            recipient_email=recipient_email,
+            subject=subject,
+            body=body,
+            period=period,
+            attachments=attachments,
+            category=nudge_kind.category,
+        )
+    address = user.email.lower()
     key = {
         "organization": organization,
         "kind": nudge_kind.kind,
@@ -267,11 +282,6 @@ def _route_email(nudge, nudge_kind, *, subject, body, attachments, now):
         "attachments": attachments,
         "category": nudge.category,
     }
-    if user is None:  # an address with no account yet: no preferences to read
-        nudge.message, _ = message_queue(**fields)
-        nudge.email = Nudge.Email.NOW
-        nudge.save(update_fields=["message", "email"])
-        return
     preference = preference_of(organization=organization, user=user, lock=True)
     channel = Channel.NOW if nudge_kind.required else preference.channel(nudge.category)
     if channel == Channel.INBOX:

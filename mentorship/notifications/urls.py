@@ -9,6 +9,7 @@ from . import views
 urlpatterns = [
     path("me/inbox/", views.inbox, name="inbox"),
     path("me/inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
+    path("me/inbox/<int:nudge_id>/open/", views.inbox_open, name="inbox_open"),
     path("me/inbox/<int:nudge_id>/read/", views.inbox_read, name="inbox_read"),
     path("me/inbox/<int:nudge_id>/unread/", views.inbox_unread, name="inbox_unread"),
     path("me/notifications/", views.nudge_preferences, name="nudge_preferences"),

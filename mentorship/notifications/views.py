@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -108,6 +109,22 @@ def _inbox_results(request):
     # fields): paginate builds its page links from request.GET, as on a GET of the inbox.
     request.GET = QueryDict(_inbox_query(request.POST).lstrip("?"))
     return render(request, f"{INBOX}#results", _inbox_context(request, request.GET, oob=True))
+
+
+@member_required
+def inbox_open(request, org_slug, nudge_id):
+    """Following an item's link from the inbox: it is read now, and the person goes where it
+    points (the inbox itself for an item with no link, or one that points off this site)."""
+    nudge = access_nudge_by_id(membership=request.membership, nudge_id=nudge_id)
+    services.nudge_mark_read(
+        organization=request.organization, user=request.user, nudge_id=nudge.pk
+    )
+    target = selectors.local_link(nudge.link, request=request)
+    if not target or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("inbox", args=[org_slug])
+    return redirect(target)
 
 
 @require_POST

@@ -14,7 +14,7 @@ from mentorship.accounts.models import Invitation
 from mentorship.accounts.reminders import invitation_resend_sweep, invitations_due
 from mentorship.accounts.selectors import invitation_by_token
 from mentorship.accounts.services import invitation_accept, invitation_create, invitation_resend
-from mentorship.notifications.models import Message, Nudge
+from mentorship.notifications.models import Message
 from mentorship.notifications.sweeps import SWEEPS, run_all
 from programs.services.enrolment import participant_invite
 from programs.services.reminder_settings import program_reminders_update
@@ -46,7 +46,7 @@ def _sweep(org, moment):
 
 def _periods(org, invitation):
     return sorted(
-        Nudge.objects.for_org(org)
+        Message.objects.for_org(org)
         .filter(kind=REMINDER, subject_key=f"invitation:{invitation.pk}")
         .values_list("period", flat=True)
     )
@@ -139,7 +139,7 @@ def test_switched_off_sends_nothing(org, admin, start, setting):
     with at(start):
         participant_invite(cohort=cohort, email="mentee@acme.example", role="mentee", by=admin)
     assert not [day for day in range(1, 14) if _sweep(org, start + timedelta(days=day))]
-    assert not Nudge.objects.for_org(org).filter(kind=REMINDER).exists()
+    assert not Message.objects.for_org(org).filter(kind=REMINDER).exists()
 
 
 def test_an_admins_resend_restarts_the_clock_and_the_reminder_carries_the_new_link(
@@ -179,7 +179,7 @@ def test_another_organisations_invitations_are_untouched(org, other_org, strange
     with at(moment):
         run_all(organization=other_org, now=moment, only={"accounts.invitation_resend"})
     assert _periods(other_org, theirs) == ["resend-1"]
-    assert not Nudge.objects.for_org(org).exists()
+    assert not Message.objects.for_org(org).filter(kind=REMINDER).exists()
 
 
 def test_one_query_when_no_invitation_is_open(org, start, django_assert_num_queries):

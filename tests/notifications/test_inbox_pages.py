@@ -131,24 +131,34 @@ def test_the_inbox_links_to_the_preferences(as_member, org):
     assert reverse("nudge_preferences", args=[org.slug]) in page
 
 
+def _opens(client, org, nudge):
+    """Where following the nudge's item from the inbox leads (it goes through inbox_open)."""
+    return client.get(reverse("inbox_open", args=[org.slug, nudge.pk]))["Location"]
+
+
 @override_settings(SITE_URL="https://mentoring.example")
 def test_links_to_this_site_become_paths_others_stay(as_member, org, member):
-    _nudge(org, member, title="Here", link="https://mentoring.example/o/acme/me/habits/?x=1#top")
-    _nudge(org, member, title="As a path", link="/o/acme/me/profile/")
+    here = _nudge(
+        org, member, title="Here", link="https://mentoring.example/o/acme/me/habits/?x=1#top"
+    )
+    path = _nudge(org, member, title="As a path", link="/o/acme/me/profile/")
     _nudge(org, member, title="Elsewhere", link="https://calendar.example/event/1")
     _nudge(org, member, title="Not a link", link="javascript:alert(1)")
     page = as_member.get(_inbox(org)).content.decode()
-    assert 'href="/o/acme/me/habits/?x=1#top"' in page
-    assert 'href="/o/acme/me/profile/"' in page
+    for nudge in (here, path):
+        assert f'href="{reverse("inbox_open", args=[org.slug, nudge.pk])}"' in page
     assert 'href="https://calendar.example/event/1" rel="noopener"' in page
     assert "javascript:" not in page
     assert "https://mentoring.example" not in page
+    assert _opens(as_member, org, here) == "/o/acme/me/habits/?x=1#top"
+    assert _opens(as_member, org, path) == "/o/acme/me/profile/"
 
 
 def test_the_address_the_person_uses_counts_as_this_site(as_member, org, member):
-    _nudge(org, member, title="Here", link="http://testserver/o/acme/me/profile/")
+    nudge = _nudge(org, member, title="Here", link="http://testserver/o/acme/me/profile/")
     page = as_member.get(_inbox(org)).content.decode()
-    assert 'href="/o/acme/me/profile/"' in page
+    assert f'href="{reverse("inbox_open", args=[org.slug, nudge.pk])}"' in page
+    assert _opens(as_member, org, nudge) == "/o/acme/me/profile/"
 
 
 def test_pages_of_25(as_member, org, member):
@@ -303,4 +313,49 @@ def test_inbox_unread_query_budget(as_member, org, member):
         reverse("inbox", args=[org.slug]) + "?show=unread",
         lambda: NudgeFactory.create_batch(3, organization=org, recipient=member),
         n=9,
+    )
+
+
+# --- following an item's link marks it read ------------------------------------------------
+
+
+def test_opening_someone_elses_nudge_is_a_404_and_changes_nothing(as_member, org, admin):
+    theirs = _nudge(org, admin, link=f"/o/{org.slug}/me/sessions/")
+    response = as_member.get(reverse("inbox_open", args=[org.slug, theirs.pk]))
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+
+
+def test_opening_an_item_marks_it_read_and_goes_where_it_points(as_member, org, member):
+    nudge = _nudge(org, member, link=f"http://testserver/o/{org.slug}/me/sessions/")
+    page = as_member.get(_inbox(org)).content.decode()
+    assert reverse("inbox_open", args=[org.slug, nudge.pk]) in page
+    response = as_member.get(reverse("inbox_open", args=[org.slug, nudge.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == f"/o/{org.slug}/me/sessions/"
+    nudge.refresh_from_db()
+    assert nudge.read_at is not None
+
+
+def test_an_item_without_a_link_or_pointing_elsewhere_opens_the_inbox(as_member, org, member):
+    for link in ("", "javascript:alert(1)"):
+        nudge = _nudge(org, member, link=link)
+        response = as_member.get(reverse("inbox_open", args=[org.slug, nudge.pk]))
+        assert response["Location"] == _inbox(org)
+    elsewhere = _nudge(org, member, link="https://calendar.example/event/1")
+    page = as_member.get(_inbox(org)).content.decode()
+    assert 'href="https://calendar.example/event/1"' in page  # links elsewhere open directly
+    response = as_member.get(reverse("inbox_open", args=[org.slug, elsewhere.pk]))
+    assert response["Location"] == _inbox(org)
+
+
+def test_inbox_open_query_budget(as_member, org, member):
+    nudge = _nudge(org, member, link=f"/o/{org.slug}/me/sessions/")
+    assert_flat_queries(
+        as_member,
+        reverse("inbox_open", args=[org.slug, nudge.pk]),
+        lambda: NudgeFactory.create_batch(3, organization=org, recipient=member),
+        n=6,
+        expected_status=302,
     )

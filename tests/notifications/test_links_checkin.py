@@ -230,5 +230,8 @@ def test_the_inbox_links_the_check_in_as_a_path(habit, today, settings):
     )
     client = Client()
     client.force_login(habit.mentee)
-    html = client.get(reverse("inbox", args=[habit.organization.slug])).content.decode()
-    assert f'href="{path}"' in html
+    inbox = reverse("inbox", args=[habit.organization.slug])
+    html = client.get(inbox).content.decode()
+    opens = reverse("inbox_open", args=[habit.organization.slug, nudge.pk])
+    assert f'href="{opens}"' in html  # read when followed, then on to the link
+    assert client.get(opens)["Location"] == path

@@ -136,12 +136,15 @@ def test_an_address_without_an_account_is_emailed_at_once(org):
         recipient_email="New.Comer@Example.org",
     )
     assert created
-    assert (nudge.recipient, nudge.recipient_email, nudge.email) == (
+    # No account, no inbox: the e-mail is the nudge, stored under the same unique key.
+    message = nudge
+    assert isinstance(message, Message)
+    assert (message.recipient, message.recipient_email, message.not_before) == (
         None,
         "new.comer@example.org",
-        Nudge.Email.NOW,
+        None,
     )
-    assert nudge.message.recipient_email == "new.comer@example.org"
+    assert not Nudge.objects.for_org(org).exists()
 
 
 def test_an_undeclared_kind_is_refused(org):

@@ -6,9 +6,10 @@ repeated per killed pool process, each repeat with the same Message-ID. The dead
 claims are taken again after NUDGE_CLAIM_TIMEOUT (3 s here); beat's delivery sweep (every
 20 s) queues the work again.
 
-(b) The broker is down while admins make requests that create nudges (a private
-redis-server on a free port, stopped, then started again on the same port): each request
-succeeds quickly, every nudge and e-mail is stored, and once the broker is back the worker
+(b) The broker is down while an admin makes requests that create nudges (three invitations,
+e-mail only, and "remind everyone" of a cohort's unfinished intakes, in-app and e-mail; a
+private redis-server on a free port, stopped, then started again on the same port): each
+request succeeds quickly, every nudge and e-mail is stored, and once the broker is back the worker
 and beat (started before the outage) send all of them, each once, within 60 s of its return.
 
 PostgreSQL and Redis are needed (``.ci/run`` has both); elsewhere these skip, except in CI,
@@ -32,6 +33,7 @@ from mentorship.notifications.models import Category, Message, Nudge
 from mentorship.notifications.services import kicks_deferred
 from mentorship.tenancy.models import Role
 from tests.factories import MembershipFactory, OrganizationFactory
+from tests.programs.factories import enrol, make_cohort
 from tests.utils import require_service
 
 from .nudge_kinds import send, test_kinds  # noqa: F401  (the fixture)
@@ -211,7 +213,10 @@ def test_a_broker_outage_during_requests_loses_nothing_and_all_go_once_after_it_
     admin = MembershipFactory(organization=organization, role=Role.ADMIN).user
     client = Client()
     client.force_login(admin)
-    addresses = [f"newcomer{n}@example.org" for n in range(3)]
+    addresses = [f"newcomer{n}@example.org" for n in range(3)]  # no account: e-mail only
+    cohort = make_cohort(organization)
+    members = [enrol(cohort).user for _ in range(2)]  # intake unfinished: in-app and e-mail
+    everyone = sorted(addresses + [m.email for m in members])
 
     with celery_publishing_to(celery_app, redis.url, queue):
         try:
@@ -229,16 +234,25 @@ def test_a_broker_outage_during_requests_loses_nothing_and_all_go_once_after_it_
                 )
                 assert response.status_code == 302, response.content[:2000]
                 assert time.monotonic() - started < 10, "a request waited on the broker"
+            started = time.monotonic()
+            response = client.post(
+                reverse("cohort_intake_remind_all", args=[organization.slug, cohort.pk])
+            )
+            assert response.status_code == 302, response.content[:2000]
+            assert time.monotonic() - started < 10, "a request waited on the broker"
             stored = Message.objects.for_org(organization)
-            assert sorted(stored.values_list("recipient_email", flat=True)) == addresses
+            assert sorted(stored.values_list("recipient_email", flat=True)) == everyone
             assert set(stored.values_list("status", flat=True)) == {Message.Status.PENDING}
-            assert Nudge.objects.for_org(organization).count() == len(addresses)
+            inbox = Nudge.objects.for_org(organization)
+            assert sorted(inbox.values_list("recipient_id", flat=True)) == sorted(
+                m.pk for m in members
+            )
             time.sleep(3)  # the outage lasts: nothing may be sent meanwhile
             assert recorded(record) == []
 
             redis.start()
             back = time.monotonic()
-            all_sent = _wait_all_sent(organization, len(addresses), SEND_TIMEOUT, processes)
+            all_sent = _wait_all_sent(organization, len(everyone), SEND_TIMEOUT, processes)
             took = time.monotonic() - back
         finally:
             for process in processes:
@@ -250,7 +264,7 @@ def test_a_broker_outage_during_requests_loses_nothing_and_all_go_once_after_it_
     )
     assert took <= 60
     lines = recorded(record)
-    assert sorted(to for _id, to, _subject in lines) == addresses  # each once
+    assert sorted(to for _id, to, _subject in lines) == everyone  # each once
     assert {message_id for message_id, _to, _subject in lines} == {
         m.message_id for m in Message.objects.for_org(organization)
     }

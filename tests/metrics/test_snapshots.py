@@ -292,3 +292,26 @@ def test_the_nightly_result_equals_the_event_driven_one(org):
     queued.assert_any_call(org.pk)
     tasks.recompute_organization.run(org)
     assert _values(org) == event_driven
+
+
+def test_a_no_show_or_a_cancellation_stores_a_request_an_edit_does_not(org):
+    cohort = build_pairs(org, pairs=1, with_rows=False)
+    pairing = cohort.pairings.get()
+    session = make_session(pairing, starts_at=at(org, 1))
+    session.title = "Moved room"
+    session.save()
+    assert not _requests(org)  # still confirmed: no figure changed
+    session.status = Session.Status.NO_SHOW
+    session.save()
+    assert _requests(org) == {f"pairing:{pairing.pk}"}
+    RecomputeRequest.objects.for_org(org).delete()
+    session.title = "Renamed"
+    session.save(update_fields=["title"])
+    assert not _requests(org)
+
+
+def test_an_unknown_scope_is_dropped_not_retried_for_ever(org):
+    now = timezone.now()
+    RecomputeRequest.objects.create(organization=org, scope="team:3", requested_at=now, due_at=now)
+    assert tasks.recompute_requested.run(org) == ["team:3"]
+    assert not _requests(org)

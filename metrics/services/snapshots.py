@@ -92,12 +92,34 @@ def scope_key(kind, object_id=None):
     return "organisation" if kind == "organisation" else f"{kind}:{object_id}"
 
 
-def snapshots_compute(*, organization, day=None, scope=None):
-    """Recompute the snapshots of ``day`` (the organisation's today) for ``scope``; returns
-    how many rows were written. One transaction per level."""
+def scopes_objects(*, organization, scopes):
+    """``{level: ids or None}`` of several scopes together (each level computed once)."""
+    merged = {}
+    for scope in scopes:
+        try:
+            touched = scope_objects(organization=organization, scope=scope)
+        except ValueError:  # a scope no code writes any more: dropped, not retried
+            logger.warning("Unknown recompute scope %r dropped.", scope)
+            continue
+        for level, ids in touched.items():
+            if ids is None or merged.get(level, []) is None:
+                merged[level] = None
+            else:
+                merged[level] = sorted(set(merged.get(level, [])) | set(ids))
+    return merged
+
+
+def snapshots_compute(*, organization, day=None, scope=None, scopes=None):
+    """Recompute the snapshots of ``day`` (the organisation's today) for ``scope`` (or all of
+    ``scopes`` at once: the levels above them computed once); returns how many rows were
+    written. One transaction per level."""
     day = day or organization_today(organization)
     written = 0
-    for level, object_ids in scope_objects(organization=organization, scope=scope).items():
+    if scopes is not None:
+        touched = scopes_objects(organization=organization, scopes=scopes)
+    else:
+        touched = scope_objects(organization=organization, scope=scope)
+    for level, object_ids in touched.items():
         if object_ids is not None and not object_ids and level != ORGANISATION:
             continue
         values = inputs.level_values(
@@ -196,11 +218,8 @@ def recompute_requests_run(*, organization, now=None):
         # outcome import) needs the groups too: every level.
         snapshots_compute(organization=organization)
     else:
-        for scope in scopes:
-            try:
-                snapshots_compute(organization=organization, scope=scope)
-            except ValueError:  # a scope no code writes any more: dropped, not retried
-                logger.warning("Unknown recompute scope %r dropped.", scope)
+        # every level once for the whole burst
+        snapshots_compute(organization=organization, scopes=scopes)
     for r in requests:
         RecomputeRequest.objects.for_org(organization).filter(
             pk=r.pk, requested_at=r.requested_at

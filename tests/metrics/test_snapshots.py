@@ -315,3 +315,19 @@ def test_an_unknown_scope_is_dropped_not_retried_for_ever(org):
     RecomputeRequest.objects.create(organization=org, scope="team:3", requested_at=now, due_at=now)
     assert tasks.recompute_requested.run(org) == ["team:3"]
     assert not _requests(org)
+
+
+def test_a_burst_over_several_pairings_computes_the_levels_above_once(org):
+    cohort = build_pairs(org, pairs=3)
+    RecomputeRequest.objects.for_org(org).delete()
+    pairings = list(cohort.pairings.order_by("pk"))
+    for pairing in pairings[:2]:
+        service.recompute_request(organization_id=org.pk, kind="pairing", object_id=pairing.pk)
+    with mock.patch.object(
+        service.inputs, "level_values", wraps=service.inputs.level_values
+    ) as computed:
+        tasks.recompute_requested.run(org)
+    levels = [c.kwargs["level"] for c in computed.call_args_list]
+    assert sorted(levels) == sorted(LEVELS)  # each level once for the two pairings
+    pair_call = next(c for c in computed.call_args_list if c.kwargs["level"] == "pair")
+    assert pair_call.kwargs["object_ids"] == sorted(p.pk for p in pairings[:2])

@@ -11,7 +11,16 @@ from statistics import median
 from matching.models import Pairing
 from metrics.models import OutcomeEvent
 from programs.models import Assessment, Participant
-from sessions.models import ActionItem, Kudos, PulseAnswer, Session, SignalValue
+from sessions.models import (
+    ActionItem,
+    HabitCheckIn,
+    HabitPause,
+    Kudos,
+    MicroHabit,
+    PulseAnswer,
+    Session,
+    SignalValue,
+)
 
 
 class Reference:
@@ -150,6 +159,61 @@ class Reference:
             if k["recipient_id"] in mentors and start <= self.local(k["created_at"]) <= end:
                 total += 1
         return total
+
+    def habits(self):
+        """{(level, id): [done, due]} over the last 28 days, every habit together: a daily
+        habit is due every day of its life not paused, a weekdays one Monday to Friday, and
+        neither on a skipped day nor today unless done today; an N-a-week habit is due
+        ceil(N x active days / 7) times in each week's part (at most its active days), and
+        counts at most that many done."""
+        first, today = self.window(28)
+        checkins = defaultdict(dict)
+        for c in HabitCheckIn.objects.for_org(self.org).values("habit_id", "day", "state"):
+            checkins[c["habit_id"]][c["day"]] = c["state"]
+        pauses = defaultdict(list)
+        for p in HabitPause.objects.for_org(self.org).values("habit_id", "starts_on", "ends_on"):
+            pauses[p["habit_id"]].append((p["starts_on"], p["ends_on"]))
+        out = defaultdict(lambda: [0, 0])
+        for h in (
+            MicroHabit.objects.for_org(self.org)
+            .exclude(pairing=None)
+            .values("pk", "pairing_id", "cadence", "times_per_week", "starts_on", "ends_on")
+        ):
+
+            def active(day, h=h):
+                if day < h["starts_on"] or (h["ends_on"] and day > h["ends_on"]):
+                    return False
+                return not any(a <= day and (b is None or day <= b) for a, b in pauses[h["pk"]])
+
+            states = checkins[h["pk"]]
+            last = min(today, h["ends_on"]) if h["ends_on"] else today
+            start = max(first, h["starts_on"])
+            days = [start + timedelta(n) for n in range((last - start).days + 1)]
+            done = due = 0
+            if h["cadence"] == "per_week":
+                weeks = defaultdict(list)
+                for day in days:
+                    weeks[day - timedelta(days=day.weekday())].append(day)
+                for week_days in weeks.values():
+                    alive = [d for d in week_days if active(d)]
+                    quota = -(-(h["times_per_week"] or 1) * len(alive) // 7) if alive else 0
+                    quota = min(quota, len(alive))
+                    got = sum(1 for d in alive if states.get(d) == "done")
+                    due += quota
+                    done += min(got, quota)
+            else:
+                for day in days:
+                    if not active(day) or (h["cadence"] == "weekdays" and day.weekday() >= 5):
+                        continue
+                    state = states.get(day)
+                    if state == "skipped" or (day == today and state != "done"):
+                        continue
+                    due += 1
+                    done += state == "done"
+            for key in self.keys(h["pairing_id"]).items():
+                out[key][0] += done
+                out[key][1] += due
+        return out
 
     # --- signals ------------------------------------------------------------------------
 

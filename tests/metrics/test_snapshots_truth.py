@@ -79,6 +79,7 @@ def test_the_demo_snapshots_agree_with_a_plain_recomputation(demo):
             demo, "late_cancel_rate", on, {k: (v[2], v[3]) for k, v in rates.items()}, some=today
         )
         check_share(demo, "action_completion", on, ref.actions(), some=today)
+        check_share(demo, "habit_adherence", on, ref.habits(), some=today)
         check_share(demo, "certification_rate", on, ref.certification(), some=False)
         check_share(demo, "retention", on, ref.retention())
         pulse = ref.pulse()

@@ -17,6 +17,8 @@ from sessions.models import (
     HabitPause,
     Kudos,
     MicroHabit,
+    Objective,
+    ObjectiveRating,
     PulseAnswer,
     Session,
     SignalValue,
@@ -214,6 +216,67 @@ class Reference:
                 out[key][0] += done
                 out[key][1] += due
         return out
+
+    def competence(self):
+        """({(level, id): [(days, reached)]} per mentee and objective with a target level,
+        the same per pairing for ramp time (every objective reached: the last day)), from
+        the objectives' review ratings and the rubric signals of their competency about the
+        mentee, from the pairing's start until the day (or its end)."""
+        readings = defaultdict(list)  # (objective) -> [(day, level)]
+        for r in ObjectiveRating.objects.for_org(self.org).values(
+            "objective_id", "review__submitted_at", "rating"
+        ):
+            readings[("objective", r["objective_id"])].append(
+                (self.local(r["review__submitted_at"]), r["rating"])
+            )
+        for v in (
+            SignalValue.objects.for_org(self.org)
+            .filter(signal_type__kind="rubric")
+            .values("subject_id", "signal_type__competency_id", "session__starts_at", "value")
+        ):
+            readings[("signal", v["subject_id"], v["signal_type__competency_id"])].append(
+                (self.local(v["session__starts_at"]), float(v["value"]))
+            )
+        per_objective, per_pairing = defaultdict(list), defaultdict(dict)
+        for o in (
+            Objective.objects.for_org(self.org)
+            .exclude(target_level=None)
+            .values(
+                "pk",
+                "competency_id",
+                "target_level",
+                "plan__pairing_id",
+                "plan__pairing__mentee__user_id",
+            )
+        ):
+            pairing = self.pairings[o["plan__pairing_id"]]
+            start = self.local(pairing["accepted_at"])
+            if start is None or start > self.day:
+                continue
+            ended = self.local(pairing["ended_at"])
+            seen = min(self.day, ended) if ended else self.day
+            found = (
+                readings[("objective", o["pk"])]
+                + readings[("signal", o["plan__pairing__mentee__user_id"], o["competency_id"])]
+            )
+            hits = sorted(
+                d for d, level in found if start <= d <= seen and level >= o["target_level"]
+            )
+            reached = hits[0] if hits else None
+            item = ((reached - start).days, True) if reached else ((seen - start).days, False)
+            for key in self.keys(o["plan__pairing_id"]).items():
+                if key[0] != "mentor":
+                    per_objective[key].append(item)
+            per_pairing[o["plan__pairing_id"]][o["pk"]] = (start, seen, reached)
+        ramp = defaultdict(list)
+        for pairing_id, objectives in per_pairing.items():
+            start, seen, _ = next(iter(objectives.values()))
+            days = [reached for _, _, reached in objectives.values()]
+            item = ((max(days) - start).days, True) if all(days) else ((seen - start).days, False)
+            for level, oid in self.keys(pairing_id).items():
+                if level in ("organisation", "program", "cohort"):
+                    ramp[(level, oid)].append(item)
+        return per_objective, ramp
 
     # --- signals ------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from sessions.models import PulseAnswer, Session
 from tests.factories import OrganizationFactory
 from tests.matching.factories import pair
 from tests.metrics.conftest import at
-from tests.metrics.reference import Reference
+from tests.metrics.reference import Reference, km_median
 from tests.programs.factories import CohortFactory, enrol, make_program
 from tests.sessions.factories import make_session
 
@@ -110,6 +110,19 @@ def test_the_demo_snapshots_agree_with_a_plain_recomputation(demo):
             value, reached, n = ref.time_to_match().get(key, (None, 0, 0))
             assert (snap.n, snap.numerator, snap.not_yet) == (n, reached, n - reached), key
             assert snap.value == (None if value is None else APPROX(value)), key
+        competence, ramp = ref.competence()
+        assert competence and ramp
+        for indicator, expected in (("time_to_competence", competence), ("ramp_time", ramp)):
+            for key, snap in snapshots(demo, indicator, on).items():
+                items = expected.get(key, [])
+                reached = sum(1 for _, r in items if r)
+                assert (snap.n, snap.numerator, snap.not_yet) == (
+                    len(items),
+                    reached,
+                    len(items) - reached,
+                ), (indicator, key)
+                value = km_median(items) if items else None
+                assert snap.value == (None if value is None else APPROX(value)), (indicator, key)
     ref = Reference(demo, day)
     org_key = ("organisation", demo.pk)
     assert snapshots(demo, "mentor_recognition", day)[org_key].extra["kudos"] == (

@@ -9,6 +9,7 @@ mentee or mentor here skips those panels without a query) and the time zones of 
 shown (the viewer's first)."""
 
 from matching.home import home_mentoring
+from matching.models import Pairing
 from mentorship.tenancy.home import register_home_panel
 from programs.home import home_participants
 from programs.models import Participant
@@ -29,8 +30,11 @@ def _zones(request, user_ids):
 
 
 def _zone(request):
-    """The viewer's zone, read once for the three panels."""
-    return _zones(request, [request.user.pk])[request.user.pk]
+    """The viewer's zone, read once for the three panels, with those of the people they
+    mentor (the mentor's panel shows each in theirs): one read of zones for the page."""
+    as_mentor, _ = home_mentoring(request)
+    mentees = [p.mentee.user_id for p in as_mentor if p.status == Pairing.Status.ACTIVE]
+    return _zones(request, [request.user.pk, *mentees])[request.user.pk]
 
 
 def mentee_panel(request):

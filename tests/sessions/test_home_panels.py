@@ -254,7 +254,7 @@ def test_the_home_page_stays_flat_as_every_sessions_panel_grows(org, member):
     client = _client(member)
 
     assert_flat_queries(
-        client, reverse("org_home", args=[org.slug]), lambda: _grow_everything(org, member), n=41
+        client, reverse("org_home", args=[org.slug]), lambda: _grow_everything(org, member), n=38
     )
     keys = _keys(_home(client, org))
     assert {"my-day", "my-mentees", "my-cohorts"} <= set(keys)
@@ -322,6 +322,22 @@ def test_the_panels_given_no_participants_of_their_role_answer_none_without_a_qu
     with max_queries(0):
         assert mentee_home(organization=org, user=member, participants=[]) is None
         assert mentor_home(organization=org, user=member, participants=[]) is None
+
+
+def test_the_home_page_reads_the_zones_of_the_viewer_and_their_mentees_once(org, member):
+    """A mentee who also mentors and facilitates: one read of zones (three queries) for the
+    page, the viewer's and their mentees' together, however many panels show times."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _grow_everything(org, member)
+    client = _client(member)
+    _home(client, org)
+    with CaptureQueriesContext(connection) as queries:
+        response = _home(client, org)
+    assert {"my-day", "my-mentees", "my-cohorts"} <= set(_keys(response))
+    zone_reads = [q for q in queries.captured_queries if 'AS "time_zone"' in q["sql"]]
+    assert len(zone_reads) == 3
 
 
 def test_sessions_panels_selectors_read_in_a_fixed_number_of_queries(org, member):

@@ -35,7 +35,7 @@ from programs.models import Cohort, Program
 from .. import catalogue
 from ..indicators import engagement
 from ..indicators.base import IndicatorValue
-from .input_common import COHORT, MENTOR, ORGANISATION, PAIR, PROGRAM, _bounds, period
+from .input_common import COHORT, ORGANISATION, PAIR, PROGRAM, _bounds, period
 from .input_pairs import (
     _actions,
     _cadence,
@@ -71,20 +71,22 @@ def level_objects(*, organization, level, day):
 
 # --- A level -------------------------------------------------------------------------------
 
+# (the key a reader returns, or None for a reader of several, and the keys it gives)
 PAIR_READERS = (
-    ("cadence", _cadence),
-    ("action_completion", _actions),
-    ("habit_adherence", _habits),
-    ("pulse", _pulse),
-    (None, _sessions),
-    (None, _signals),
-    (None, _competence),
+    ("cadence", _cadence, ("cadence",)),
+    ("action_completion", _actions, ("action_completion",)),
+    ("habit_adherence", _habits, ("habit_adherence",)),
+    ("pulse", _pulse, ("pulse",)),
+    (None, _sessions, ("no_show_rate", "late_cancel_rate")),
+    (None, _signals, ("technique_consistency", "problem_solving", "client_retention")),
+    (None, _competence, ("time_to_competence", "ramp_time")),
 )
 GROUP_READERS = (
-    ("time_to_match", _time_to_match),
-    (None, _careers),
-    ("certification_rate", _certification),
+    ("time_to_match", _time_to_match, ("time_to_match",)),
+    (None, _careers, ("retention", "promotion_rate", "internal_mobility", "promotion_velocity")),
+    ("certification_rate", _certification, ("certification_rate",)),
 )
+MENTOR_READERS = ((None, _mentors, ("mentor_load", "mentor_recognition")),)
 
 
 def level_values(*, organization, level, day, object_ids=None):
@@ -95,19 +97,16 @@ def level_values(*, organization, level, day, object_ids=None):
         object_ids_all = level_objects(organization=organization, level=level, day=day)
     else:
         object_ids_all = list(object_ids)
-    readers = list(PAIR_READERS)
-    if level in catalogue.GROUP_LEVELS:
-        readers += GROUP_READERS
-    if level in (ORGANISATION, PROGRAM, MENTOR):
-        readers.append((None, _mentors))
+    keys = [indicator.key for indicator in catalogue.at_level(level)]
     found = defaultdict(dict)
-    for key, reader in readers:
+    for key, reader, gives in PAIR_READERS + GROUP_READERS + MENTOR_READERS:
+        if not set(gives) & set(keys):
+            continue  # nothing of this reader is computed at this level
         for oid, value in reader(organization, level, day, object_ids).items():
             if key is None:
                 found[oid].update(value)
             else:
                 found[oid][key] = value
-    keys = [indicator.key for indicator in catalogue.at_level(level)]
     out = {}
     for oid in object_ids_all:
         values = found.get(oid, {})

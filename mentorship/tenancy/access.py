@@ -72,7 +72,8 @@ def get_for_org_or_404(queryset, organization, **lookup):
     except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     field = obj._meta.get_field("organization")
-    if not field.is_cached(obj) and obj.organization_id == organization.pk:
+    # (``__dict__``: a deferred organization_id is not read for this.)
+    if not field.is_cached(obj) and obj.__dict__.get("organization_id") == organization.pk:
         obj.organization = organization
     return obj
 

@@ -295,7 +295,7 @@ def test_org_home_query_budget(org, admin, as_admin):
     # panel), their pairings (read once for My mentoring and the mentee's day) and the
     # sessions panels (the mentee's day and the mentor's mentees:
     # tests/sessions/test_home_panels.py).
-    assert_flat_queries(as_admin, reverse("org_home", args=[org.slug]), grow, n=21)
+    assert_flat_queries(as_admin, reverse("org_home", args=[org.slug]), grow, n=24)
 
 
 def test_org_home_query_budget_for_a_member_with_programs_and_pairings(org, member, as_member):

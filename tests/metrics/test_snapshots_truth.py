@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 
 from mentorship.demo import build_demo
-from metrics.models import Snapshot
+from metrics.models import RecomputeRequest, Snapshot
 from metrics.services.outcomes import organization_today
 from metrics.services.snapshots import snapshots_compute
 from programs.models import Participant
@@ -69,6 +69,8 @@ def test_the_demo_snapshots_agree_with_a_plain_recomputation(demo):
     # the demo computed today and history; the recomputation reads the same rows
     days = set(Snapshot.objects.for_org(demo).values_list("day", flat=True))
     assert day in days and len(days) >= 6
+    # the requests the demo's events left are covered by its full computation
+    assert not RecomputeRequest.objects.for_org(demo).exists()
     for on in (day, day - timedelta(days=14)):
         ref = Reference(demo, on)
         today = on == day

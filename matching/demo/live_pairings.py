@@ -5,6 +5,14 @@ the circles of the trainer cohort.
 Runs after the runs area, on the active cohort's live pairings; if there are none yet (the
 runs area unfinished), pairings are written directly so the Calibration,
 Topic mentors and Circles pages still have rows.
+
+The oldest pairs are seven to eight weeks old (the active cohort is in its ninth week), so
+their mentees' habits carry six weeks of check-ins. The struggling pair's day-30 check is
+dated on its day 30 (the program keeps the default ``calibration_day`` of 30): it was
+answered then, and the mentee asked for a rematch this week, three weeks on, when a fixed
+slot still had not settled it. The idle pair's last session is 25 days old (past the
+21-day warning, well before the 42-day conclusion), so the final sweep keeps it warned, not
+concluded.
 """
 
 from datetime import timedelta
@@ -14,7 +22,7 @@ from django.utils import timezone
 
 from programs.models import Participant
 
-from ..models import CalibrationCheck, Pairing
+from ..models import CalibrationCheck, Pairing, RematchRequest
 from ..services import (
     acceptance,
     calibration,
@@ -23,6 +31,10 @@ from ..services import (
     responsiveness,
     topic_mentors,
 )
+
+STRUGGLING_DAYS = 55  # the struggling pair was accepted this many days ago
+IDLE_DAYS = 53  # and the idle-warned pair this many
+CALIBRATION_DAY = 30  # the day-30 check (the matching settings' default)
 
 
 def _core_pairings(cohort, now):
@@ -78,13 +90,15 @@ def populate(context):
 
     # A flagged calibration: a month in, the mentee answered 2 out of 5.
     struggling = pairings[0]
-    struggling.accepted_at = now - timedelta(days=34)
+    struggling.accepted_at = now - timedelta(days=STRUGGLING_DAYS)
     struggling.last_activity_at = now - timedelta(days=6)
     struggling.save(update_fields=["accepted_at", "last_activity_at"])
     CalibrationCheck.objects.get_or_create(
         organization=org,
         pairing=struggling,
-        defaults={"due_on": timezone.localdate() - timedelta(days=4)},
+        defaults={
+            "due_on": timezone.localdate(struggling.accepted_at + timedelta(days=CALIBRATION_DAY))
+        },
     )
     calibration.calibration_answer(
         pairing=struggling,
@@ -93,11 +107,15 @@ def populate(context):
         by=struggling.mentee.user,
     )
     calibration.calibration_answer(pairing=struggling, answer=3, by=struggling.mentor.user)
-    rematch.rematch_request(
+    request = rematch.rematch_request(
         pairing=struggling,
         reason="I would learn more from someone on the morning shift.",
         by=struggling.mentee.user,
     )
+    if isinstance(request, RematchRequest):  # asked this week, three weeks after the check
+        RematchRequest.objects.for_org(org).filter(pk=request.pk).update(
+            created_at=now - timedelta(days=3)
+        )
 
     # An unresponsive-partner report and an idle-warned pair.
     quiet = pairings[1] if len(pairings) > 1 else pairings[0]
@@ -108,7 +126,7 @@ def populate(context):
     )
     idle = pairings[-1]
     if idle.pk != struggling.pk:
-        idle.accepted_at = now - timedelta(days=32)
+        idle.accepted_at = now - timedelta(days=IDLE_DAYS)
         idle.last_activity_at = now - timedelta(days=25)
         idle.idle_warned_at = now - timedelta(days=2)
         idle.save(update_fields=["accepted_at", "last_activity_at", "idle_warned_at"])

@@ -1,10 +1,12 @@
 """Demo programs, blueprints and cohorts (the catalogue area's part of the demo).
 
 Two programs from the built-ins: "New Trainer Onboarding" (a cohort program on the 8-week
-trainer rollout, assessed on the technique-consistency rubric) and "Leadership Accelerator"
-(one-to-one on the 90-day plan). Their cohorts cover every stage of the lifecycle, dated
-around today: one completed in the summer, one active (in its sixth week), one in matching
-that starts in two weeks, one enrolling for the new year, and a draft for the spring.
+trainer rollout, which the academy stretched to twelve weeks: paired practice runs to week
+10; assessed on the technique-consistency rubric) and "Leadership Accelerator" (one-to-one
+on the 90-day plan). Their cohorts cover every stage of the lifecycle, dated around today:
+one completed in the summer, one active (in its ninth week, so its oldest pairs have seven
+to eight weeks of history), one in matching that starts in two weeks, one enrolling for the
+new year, and a draft for the spring.
 
 Everything goes through the services, so the audit log reads like a real one. One
 exception: the matching, active and completed cohorts are moved along their lifecycle
@@ -18,8 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Cohort, Program
+from ..services import blueprints as blueprint_services
 from ..services import cohorts as cohort_services
 from ..services import programs as program_services
+
+TRAINER_WEEKS = 12  # the trainer rollout as the academy runs it (see _twelve_weeks)
 
 TRAINER_CHARTER = {
     "code_of_conduct": (
@@ -61,6 +66,38 @@ def _person(context, name):
     return next((user for user in people if name and user.name == name), None)
 
 
+def _twelve_weeks(blueprint, by):
+    """The academy's edit of its copy of the 8-week trainer rollout: paired practice runs to
+    week 10, the independent evaluation and certification move to weeks 11 and 12. Through
+    the blueprint services (audited), before any cohort exists."""
+    if blueprint is None:
+        return
+    phases = {phase.name: phase for phase in blueprint.phases.all()}
+    paired, independent = phases.get("Paired practice"), phases.get("Independent coaching")
+    if paired is None or independent is None:
+        return
+    name = independent.name
+    blueprint_services.blueprint_phase_update(
+        phase=independent, name=name, start_week=independent.start_week, end_week=12, by=by
+    )
+    for activity, week in zip(independent.activities.order_by("order"), (11, 12), strict=False):
+        blueprint_services.blueprint_activity_update(
+            activity=activity, kind=activity.kind, title=activity.title, due_week=week, by=by
+        )
+    blueprint_services.blueprint_phase_update(
+        phase=independent, name=name, start_week=11, end_week=12, by=by
+    )
+    blueprint_services.blueprint_phase_update(
+        phase=paired, name=paired.name, start_week=paired.start_week, end_week=10, by=by
+    )
+    blueprint_services.blueprint_update(
+        blueprint=blueprint,
+        name="12-week trainer rollout",
+        description=blueprint.description,
+        by=by,
+    )
+
+
 def _advance(cohort, stages, by):
     """Walk the cohort through ``stages`` without the participant checks (see the module
     doc): each step is written and audited as an admin's step would be."""
@@ -76,7 +113,7 @@ def programs(context):
         organization=organization,
         name="New Trainer Onboarding",
         purpose=(
-            "Bring new trainers to coaching clients on their own in eight weeks: baseline, "
+            "Bring new trainers to coaching clients on their own in twelve weeks: baseline, "
             "paired practice on the floor, then an independent evaluation and certification."
         ),
         format=Program.Format.COHORT,
@@ -96,6 +133,7 @@ def programs(context):
         by=admin,
         **TRAINER_CHARTER,
     )
+    _twelve_weeks(trainer.blueprint, admin)
     leaders = program_services.program_create(
         organization=organization,
         name="Leadership Accelerator",
@@ -121,13 +159,31 @@ def programs(context):
             trainer,
             "Trainers · Summer 2026",
             -20,
-            8,
+            TRAINER_WEEKS,
             6,
             (1, time(7, 30)),
             "Priya Nair",
         ),
-        (Status.ACTIVE, trainer, "Trainers · Autumn 2026", -5, 8, 8, (1, time(7, 30)), "Mei Chen"),
-        (Status.MATCHING, trainer, "Trainers · Winter 2026", 2, 8, 24, (1, time(7, 30)), None),
+        (
+            Status.ACTIVE,
+            trainer,
+            "Trainers · Autumn 2026",
+            -8,
+            TRAINER_WEEKS,
+            8,
+            (1, time(7, 30)),
+            "Mei Chen",
+        ),
+        (
+            Status.MATCHING,
+            trainer,
+            "Trainers · Winter 2026",
+            2,
+            TRAINER_WEEKS,
+            24,
+            (1, time(7, 30)),
+            None,
+        ),
         (
             Status.ENROLLING,
             leaders,
@@ -143,7 +199,7 @@ def programs(context):
             trainer,
             "Trainers · Spring 2027",
             14,
-            8,
+            TRAINER_WEEKS,
             24,
             (2, time(7, 30)),
             "Tomasz Kowalski",

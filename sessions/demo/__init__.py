@@ -1,6 +1,7 @@
 """The demo's sessions: each program's signal types (the seeds' signals) and templates, and
-six weeks of the active cohort's life (see ``history`` and ``cohort``). Written directly with
-the models, deterministic (a seeded random of its own) and in a few bulk queries.
+seven to eight weeks of the active cohort's life (see ``history`` and ``cohort``). Written
+directly with the models, deterministic (a seeded random of its own) and in a few bulk
+queries.
 
 Runs after programs' and matching's demos; ``context.extra`` holds ``programs`` (key →
 Program), ``cohorts`` (status → Cohort) and ``competencies``. Copes with a slimmer demo: no

@@ -1,13 +1,14 @@
-"""Six weeks of the active cohort's pairings: about weekly on-the-floor sessions and remote
-reviews with notes per block, signals that trend upward with noise, three corrections, a
+"""Seven to eight weeks of the active cohort's pairings: about weekly on-the-floor sessions and
+remote reviews with notes per block, signals that trend upward with noise, three corrections, a
 micro-habit, actions (some done, one overdue), pulse answers (some unanswered) and kudos;
 one no-show, one cancellation with its reason, one rescheduled session; upcoming proposed
 and confirmed sessions; and the topic mentor's first micro session.
 
 The stories of matching's demo are kept: the struggling pair ("we keep missing each other")
-is the one with the no-show and the reschedule, and the idle-warned pair met twice, cancelled
-the third time and has been quiet since (its mentor has just proposed a time). Each pairing's
-``last_activity_at`` follows its last completed session.
+is the one with the no-show and the reschedule, and the idle-warned pair met weekly for its
+first four weeks, cancelled the sixth time and has been quiet since, 25 days now (its mentor
+has just proposed a time). Each pairing's ``last_activity_at`` follows its last completed
+session.
 """
 
 from datetime import datetime, time, timedelta
@@ -35,11 +36,14 @@ CADENCE = [
     (42, "on-the-floor", "completed"),
     (49, "remote-review", "completed"),
 ]
-# The idle-warned pair: met twice, then cancelled, then nothing until now.
+# The idle-warned pair: met weekly for four weeks, then cancelled, then nothing until now.
 IDLE_CADENCE = [
     (2, "on-the-floor", "completed"),
     (7, "remote-review", "completed"),
-    (14, "on-the-floor", "cancelled"),
+    (14, "on-the-floor", "completed"),
+    (21, "remote-review", "completed"),
+    (28, "on-the-floor", "completed"),
+    (35, "on-the-floor", "cancelled"),
 ]
 
 
@@ -242,7 +246,7 @@ def pairing_histories(demo, cohort):
             _topic_micro(demo, pairing, zone)
             continue
         story = Story(demo, pairing, zone, offset=index)
-        accepted = pairing.accepted_at or now - timedelta(days=34)
+        accepted = pairing.accepted_at or now - timedelta(days=55)
         idle = pairing.idle_warned_at is not None
         cadence = IDLE_CADENCE if idle else CADENCE
         span = max(1, (now - accepted).days)

@@ -4,8 +4,8 @@ the idle pair off track, a newer pair on track), milestones done and open, the s
 pair's day-30 review with its ratings, the mentors' comments and the history the services
 write; habit check-ins from each habit's first day (the day after the session it came
 from) to yesterday (streaks, gaps, skipped days, a pause that ended and a habit paused now):
-about a month for the oldest pairs, not six weeks, since matching's demo accepted them 34
-and 32 days ago and a habit cannot predate the session it came from; journal entries private
+six weeks and more for the oldest pairs, which matching's demo accepted 55 and 53 days ago
+(a habit cannot predate the session it came from); journal entries private
 and shared (a mentor's comment on one); bios for the demo's people and a generated photo (a
 coloured square with initials) for a few.
 
@@ -50,6 +50,7 @@ from ..services import plans as plan_services
 SEED = 2036
 NEWER_MENTEE = ("Maya", "Osei", "Coaching")
 NEWER_DAYS = 12  # the newer pair was accepted this many days ago
+OWN_MILESTONE_DAY = 42  # the struggling mentee's own milestone, due on this day of the plan
 
 
 def newer_pair(demo, cohort):
@@ -202,9 +203,9 @@ def _noted(moments, plan, moment):
 
 
 def _at_risk(plan, pairing, today, moments):
-    """The struggling pair: the first milestone done, the next one overdue (with the action
-    the sessions left open); the mentee sharpened an objective; the mentor commented; the
-    day-30 review written with its ratings."""
+    """The struggling pair: the first milestone done, the next one (their own, at the
+    six-week mark) overdue (with the action the sessions left open); the mentee sharpened an
+    objective; the mentor commented; the day-30 review written with its ratings."""
     mentee, mentor = pairing.mentee.user, pairing.mentor.user
     start = datetime.combine(plan.starts_on, time(18, 0), tzinfo=plan.organization.zoneinfo)
     objectives = list(plan.objectives.all())
@@ -227,6 +228,18 @@ def _at_risk(plan, pairing, today, moments):
         _track(moments, PlanComment, comment, start + timedelta(days=4))
         _noted(moments, plan, start + timedelta(days=4))
     overdue = [m for m in milestones if m.due_on < today]
+    own_on = plan.starts_on + timedelta(days=OWN_MILESTONE_DAY)
+    if len(overdue) < 2 and own_on < today:
+        # The blueprint's next milestone is weeks away (paired practice runs to week 10):
+        # the mentee set one of their own at the six-week mark, and it is overdue.
+        own = plan_services.milestone_create(
+            plan=plan,
+            by=mentee,
+            title="Plan every client's regression before my Tuesday class, three weeks running",
+            due_on=own_on,
+        )
+        _noted(moments, plan, start + timedelta(days=OWN_MILESTONE_DAY - 14))
+        overdue = sorted([*overdue, own], key=lambda m: m.due_on)
     for milestone in overdue[:-1]:  # done on their day; the latest one is still open
         done_at = datetime.combine(milestone.due_on, time(17, 0), tzinfo=start.tzinfo)
         plan_services.milestone_set_done(milestone=milestone, by=mentee, done=True, now=done_at)
@@ -377,7 +390,9 @@ def _checkins(demo, pairings, zones, moods, rng):
                 if habit.cadence == MicroHabit.Cadence.PER_WEEK
                 else maths.is_due_day(pure, day)
             ):
-                state = _state(mood, rng, day, today, gap, habit.ends_on is None)
+                live = habit.ends_on is None
+                weekly = _weekly_back(habit, today)
+                state = _state(mood, rng, day, today, gap, live, weekly=weekly)
                 if state is not None:
                     rows.append(
                         HabitCheckIn(
@@ -405,13 +420,23 @@ def _practice_day(habit, day):
     return day.weekday() in {i * 7 // n for i in range(n)}
 
 
-def _state(mood, rng, day, today, gap, live):
-    """done, skipped or None (missed) for one due day."""
+def _weekly_back(habit, today):
+    """For an "N times a week" habit, how many days back its live streak runs: this week and
+    all of last week (its streak counts the weeks that met their N); else None."""
+    if habit.cadence != MicroHabit.Cadence.PER_WEEK:
+        return None
+    return today.weekday() + 7
+
+
+def _state(mood, rng, day, today, gap, live, *, weekly=None):
+    """done, skipped or None (missed) for one due day (``weekly``: see :func:`_weekly_back`)."""
     back = (today - day).days
     if mood == "fading" and live and back <= 16:
         return HabitCheckIn.State.DONE if back in (13, 9) else None  # let go lately
-    if live and back <= 5:  # the live streak (a skipped day neither breaks nor extends it)
-        skip = mood == "steady" and back == 3
+    if live and back <= (weekly or 5):
+        # The live streak (a skipped day neither breaks nor extends a daily streak; a
+        # weekly one needs its N done, so it has no skipped day).
+        skip = mood == "steady" and back == 3 and weekly is None
         return HabitCheckIn.State.SKIPPED if skip else HabitCheckIn.State.DONE
     if day in (gap, gap + timedelta(days=1)):
         return None  # a gap of two missed days

@@ -194,3 +194,52 @@ def test_bios_for_the_people_and_photos_for_a_few(org):
         with profile.photo.open("rb") as handle, Image.open(handle) as image:
             assert image.format == "JPEG"
             assert image.size == (Profile.PHOTO_SIZE, Profile.PHOTO_SIZE)
+
+
+def test_the_oldest_pairs_are_seven_to_eight_weeks_old_with_six_weeks_of_habits(org):
+    """Issue 10: habits with real streaks and gaps over six weeks. The oldest pairs were
+    accepted seven to eight weeks ago, after their cohort began, and each oldest mentee's
+    habits (one after another) carry check-ins from six weeks ago or more to recent days."""
+    from matching.models import CalibrationCheck
+
+    today = timezone.localdate(timezone.now(), org.zoneinfo)
+    now = timezone.now()
+    pairings = list(live_core(org).select_related("cohort").order_by("accepted_at"))
+    oldest = [p for p in pairings if (now - p.accepted_at).days >= 49]
+    assert len(oldest) == 2, [(now - p.accepted_at).days for p in pairings]
+    for pairing in oldest:
+        assert (now - pairing.accepted_at).days <= 56
+        assert pairing.cohort.starts_on <= pairing.accepted_at.date()
+        days = sorted(
+            HabitCheckIn.objects.for_org(org)
+            .filter(habit__pairing=pairing)
+            .values_list("day", flat=True)
+        )
+        assert days[0] <= today - timedelta(days=42), (pairing.pk, days[0])
+        # To this week; the idle pair's mentee let their habit go two weeks ago.
+        recent = 16 if pairing.idle_warned_at else 7
+        assert days[-1] >= today - timedelta(days=recent), (pairing.pk, days[-1])
+        # Gaps: at least one week with a missed due day, not a wall of ticks.
+        assert len(days) < (days[-1] - days[0]).days + 1
+    # The day-30 check of the struggling pair is dated on its day 30 (the default setting).
+    flagged = CalibrationCheck.objects.for_org(org).get(mentee_answer=2)
+    assert flagged.due_on == timezone.localdate(flagged.pairing.accepted_at + timedelta(days=30))
+    # The idle-warned pair stays warned, not concluded, by the demo's final sweep.
+    idle = live_core(org).get(idle_warned_at__isnull=False)
+    assert 21 <= (now - idle.last_activity_at).days < 42
+
+
+def test_the_live_habits_of_the_weekly_and_daily_kind_have_live_streaks(org):
+    """The struggling and newer mentees' current habits (N a week here) are on a streak of
+    more than three; the idle pair's habit is paused."""
+    today = timezone.localdate(timezone.now(), org.zoneinfo)
+    live = list(
+        MicroHabit.objects.for_org(org).filter(
+            pairing__in=live_core(org), ended_at__isnull=True, paused_at__isnull=True
+        )
+    )
+    assert len(live) == 2
+    for habit in live:
+        checkins = {c.day: c.state for c in habit.checkins.all()}
+        stats = maths.habit_stats(pure_habit(habit, habit.pauses.all()), checkins, today)
+        assert stats.streak > 3, (habit.text, stats)

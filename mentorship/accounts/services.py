@@ -107,7 +107,7 @@ def invitation_remind(*, invitation, number, now=None, site_url=""):
     acted, and the outbox shows what was sent to whom and when."""
     invitation = (
         Invitation.objects.for_org(invitation.organization)
-        .select_for_update()
+        .select_for_update(of=("self",))  # invited_by is nullable: PostgreSQL refuses it
         .select_related("organization", "invited_by")
         .filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True)
         .first()

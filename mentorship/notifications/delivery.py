@@ -40,7 +40,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Message
-from .services import MAX_ATTEMPTS, absolute_url_of
+from .services import DIGEST_KIND, MAX_ATTEMPTS, absolute_url_of
+from .tokens import DIGEST
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ def email_of(message, *, connection=None):
             unsubscribe_url(
                 organization_id=message.organization_id,
                 user_id=message.recipient_id,
-                category=message.category,
+                category=DIGEST if message.kind == DIGEST_KIND else message.category,
             )
         )
         headers["List-Unsubscribe"] = f"<{link}>"

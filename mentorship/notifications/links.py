@@ -23,7 +23,8 @@ from mentorship.tenancy.models import Membership, Organization
 
 from . import tokens
 from .models import Category, Nudge
-from .preferences import category_unsubscribe
+from .preferences import category_unsubscribe, digest_unsubscribe
+from .tokens import DIGEST
 
 CHECKIN_KIND = "sessions.habit_checkin"
 BAD_LINK = (
@@ -78,14 +79,21 @@ class Unsubscribe:
 
     @property
     def category_label(self):
-        return Category(self.category).label
+        return "The daily digest" if self.category == DIGEST else Category(self.category).label
+
+    @property
+    def what(self):
+        """What the link stops, in words: "e-mails about sessions", "the daily digest"."""
+        if self.category == DIGEST:
+            return "the daily digest e-mails"
+        return f"e-mails about {Category(self.category).label.lower()}"
 
 
 def unsubscribe_link(token):
     """What a genuine unsubscribe link names; :class:`LinkRefused` otherwise (forged,
     expired, a category that cannot be switched off, a person who left)."""
     organization_id, user_id, category = _read(tokens.unsubscribe_read, token)
-    if category not in Category.values:
+    if category not in Category.values and category != DIGEST:
         raise LinkRefused(BAD_LINK, bad=True)
     organization, user = _person(organization_id, user_id)
     if category == Category.ACCOUNT:
@@ -102,9 +110,12 @@ def unsubscribe_apply(token):
     ``(unsubscribe, changed)``: ``changed`` is False for a replay (nothing changed)."""
     link = unsubscribe_link(token)
     try:
-        changed = category_unsubscribe(
-            organization=link.organization, user=link.user, category=link.category
-        )
+        if link.category == DIGEST:
+            changed = digest_unsubscribe(organization=link.organization, user=link.user)
+        else:
+            changed = category_unsubscribe(
+                organization=link.organization, user=link.user, category=link.category
+            )
     except ValidationError as error:
         raise LinkRefused(" ".join(error.messages), organization=link.organization) from error
     return link, changed

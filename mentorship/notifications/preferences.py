@@ -65,6 +65,26 @@ def preferences_update(*, organization, user, data):
     return model_update(preference, data, fields=(*EDITABLE, "channels"))
 
 
+def digest_unsubscribe(*, organization, user):
+    """The digest's one-click link: every category the person has in the daily digest goes
+    to the inbox only; returns False when none was (a replayed link: nothing changed)."""
+    with transaction.atomic():
+        preference = preference_of(organization=organization, user=user, lock=True)
+        digested = [
+            category.value
+            for category in CHOOSABLE_CATEGORIES
+            if preference.channel(category) == Channel.DIGEST
+        ]
+        if not digested:
+            return False
+        preferences_update(
+            organization=organization,
+            user=user,
+            data={"channels": dict.fromkeys(digested, Channel.INBOX)},
+        )
+    return True
+
+
 def category_unsubscribe(*, organization, user, category):
     """Set one category's channel to "in the inbox only" (the one-click unsubscribe link);
     returns False when it was so already (a replayed link: nothing changed). Refused: a

@@ -402,6 +402,8 @@ def digests_build(*, organization, now=None):
                 subject=" ".join(subject.split()),
                 body=body.lstrip("\n"),
                 category="account",
+                # Its one-click link stops the digest (its categories go to the inbox only).
+                unsubscribable=True,
                 # Nothing is e-mailed in quiet hours: a digest hour inside them waits too.
                 not_before=quiet_until(preference, local),
                 send_on=local.date(),

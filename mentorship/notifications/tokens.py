@@ -7,6 +7,10 @@ pointed at another organisation or person; they live outside ``/o/<slug>/``
 from django.core import signing
 from django.urls import reverse
 
+# The unsubscribe link of the daily digest names this instead of a category: it stops the
+# digest (every category the person has in it goes to the inbox only).
+DIGEST = "digest"
+
 UNSUBSCRIBE_SALT = "mentorship.notifications.unsubscribe"
 CHECKIN_SALT = "mentorship.notifications.checkin"
 UNSUBSCRIBE_MAX_AGE = 60 * 60 * 24 * 365  # a year: an old e-mail's link still works

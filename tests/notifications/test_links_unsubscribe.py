@@ -169,3 +169,40 @@ def test_tokens_are_signed_with_their_own_salt(org, member):
     token = tokens.unsubscribe_token(organization_id=org.pk, user_id=member.pk, category="plans")
     with pytest.raises(signing.BadSignature):
         tokens.checkin_read(token)
+
+
+# --- the daily digest's own link ------------------------------------------------------------
+
+
+def test_the_digests_link_stops_the_digest_and_leaves_the_other_choices(org, member):
+    NudgePreferenceFactory(
+        organization=org,
+        user=member,
+        channels={"sessions": "digest", "plans": "digest", "matching": "now", "program": "inbox"},
+    )
+    url = _url(org, member, category=tokens.DIGEST)
+    page = Client().get(url).content.decode()
+    assert f"Stop the daily digest e-mails from {org.name}?" in page
+    response = _one_click(url)
+    assert response.status_code == 200
+    assert _channels(org, member) == {
+        "sessions": "inbox",
+        "plans": "inbox",
+        "matching": "now",
+        "program": "inbox",
+    }
+    again = _one_click(url)
+    assert "were stopped already: nothing changed" in again.content.decode()
+
+
+def test_a_digest_email_carries_the_digests_one_click_link(org, member):
+    from mentorship.notifications.services import DIGEST_KIND
+
+    message = MessageFactory(
+        organization=org, recipient=member, kind=DIGEST_KIND, unsubscribable=True
+    )
+    email = email_of(message)
+    link = email.extra_headers["List-Unsubscribe"].strip("<>")
+    token = link.rstrip("/").rsplit("/", 1)[1]
+    assert tokens.unsubscribe_read(token) == (org.pk, member.pk, tokens.DIGEST)
+    assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

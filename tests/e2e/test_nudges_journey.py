@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 
 from mentorship.tenancy.models import Role
 from tests.e2e.conftest import check_page
-from tests.factories import DEFAULT_PASSWORD
+from tests.e2e.people import field, named, sign_in
 from tests.matching.factories import cohort_with_people, make_person, pair
 from tests.sessions.factories import builtin
 
@@ -25,24 +25,6 @@ pytestmark = [
 ]
 
 HABIT = "Say the three cues out loud before the first client."
-
-
-def field(page, label):
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}(\s*\*)?$"))
-
-
-def sign_in(page, base, user):
-    page.goto(f"{base}/accounts/login/")
-    field(page, "Email").fill(user.email)
-    field(page, "Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign In")).to_have_count(0)
-
-
-def named(user, name):
-    user.name = name
-    user.save(update_fields=["name"])
-    return user
 
 
 def path_of(url):

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from mentorship.tenancy.models import Role
 from tests.e2e.conftest import check_page
-from tests.factories import DEFAULT_PASSWORD
+from tests.e2e.people import field, named, sign_in
 from tests.matching.factories import cohort_with_people, make_person, pair
 
 pytestmark = [
@@ -26,24 +26,6 @@ HABIT = "Write tomorrow's three key cues on a card before the first client."
 REFLECTION = "Cueing before the rep works now; planning regressions still takes me too long."
 PRIVATE = "I am nervous about leading the Saturday class alone and have told nobody yet."
 COMMENT = "Good progress: let's time your regression planning next session."
-
-
-def field(page, label):
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}(\s*\*)?$"))
-
-
-def sign_in(page, base, user):
-    page.goto(f"{base}/accounts/login/")
-    field(page, "Email").fill(user.email)
-    field(page, "Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign In")).to_have_count(0)
-
-
-def named(user, name):
-    user.name = name
-    user.save(update_fields=["name"])
-    return user
 
 
 def test_habit_plan_review_journal_and_what_the_mentor_sees(

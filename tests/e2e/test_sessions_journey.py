@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 from mentorship.tenancy.models import Role
 from sessions.calendar import uid_of
 from tests.e2e.conftest import check_page
-from tests.factories import DEFAULT_PASSWORD
+from tests.e2e.people import field, named, sign_in
 from tests.matching.factories import cohort_with_people, make_person, pair
 from tests.sessions.factories import builtin, number_signal, rubric_signal
 
@@ -40,24 +40,6 @@ CORRECTIONS = [
 HABIT = "Write tomorrow's three key cues on a card before the first client."
 ACTION = "Send the clip of Thursday's squat set before Friday."
 PRE_WORK = "My client's knees cave at depth on the squat; I want one cue that works."
-
-
-def field(page, label):
-    return page.get_by_label(re.compile(rf"^{re.escape(label)}(\s*\*)?$"))
-
-
-def sign_in(page, base, user):
-    page.goto(f"{base}/accounts/login/")
-    field(page, "Email").fill(user.email)
-    field(page, "Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("button", name="Sign In")).to_have_count(0)
-
-
-def named(user, name):
-    user.name = name
-    user.save(update_fields=["name"])
-    return user
 
 
 def test_propose_confirm_prework_run_complete_pulse_and_the_admin_sees_no_notes(

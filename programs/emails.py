@@ -3,8 +3,8 @@ its text in ``templates/programs/email/<event>.txt`` (the first line is the subj
 registry, rendering and sending are :mod:`mentorship.notifications.emails`.
 """
 
-from mentorship.notifications.models import Category
 from mentorship.notifications.emails import declare
+from mentorship.notifications.models import Category
 
 INTAKE_REMINDER = declare(
     "programs.intake_reminder",

@@ -51,16 +51,16 @@ def plan_statuses(*, organization, plans, today, zones=None):
 
 
 def plan_status(*, plan, today, zone=None):
-    return plan_statuses(
-        organization=plan.organization, plans=[plan], today=today, zones=zone
-    )[plan.pk]
+    return plan_statuses(organization=plan.organization, plans=[plan], today=today, zones=zone)[
+        plan.pk
+    ]
 
 
 def plan_facts(*, plan, today, zone=None):
     """The :class:`sessions.plan_status.PlanFacts` of one plan."""
-    return plan_facts_many(
-        organization=plan.organization, plans=[plan], today=today, zones=zone
-    )[plan.pk]
+    return plan_facts_many(organization=plan.organization, plans=[plan], today=today, zones=zone)[
+        plan.pk
+    ]
 
 
 def _mentee_zones(organization, plans, zones):

@@ -169,9 +169,8 @@ def test_the_beat_schedule_names_registered_tasks():
     the product promises (the nudge sweeps, which run pairing care with every app's
     reminders, directory expiry, the snapshots' sweeps) are there; the names a deployed beat
     still sends stay registered tasks."""
-    from django.conf import settings as django_settings  # noqa: PLC0415
-
     from celery.schedules import crontab  # noqa: PLC0415
+    from django.conf import settings as django_settings  # noqa: PLC0415
 
     from mentorship.celery import app  # noqa: PLC0415
 

@@ -133,9 +133,7 @@ def test_many_plans_in_a_fixed_number_of_queries(org, admin):
     grow()
     grow()
     with max_queries(6):  # the mentees' zones given, as the home page gives them
-        first = plan_statuses(
-            organization=org, plans=plans, today=_today(org), zones=org.zoneinfo
-        )
+        first = plan_statuses(organization=org, plans=plans, today=_today(org), zones=org.zoneinfo)
     grow()
     grow()
     with max_queries(9):  # and read (zones_of: three queries)

@@ -287,6 +287,10 @@ def test_filter_by_competency_length_search_and_availability(org):
     cohort = make_cohort(org)
     morning = _mentor_with_intake(org, cohort, cueing, slots=["mon-am", "tue-am"])
     evening = _mentor_with_intake(org, cohort, feedback, slots=["fri-eve"])
+    # Names of their own: two random names may share a first name (the search would match both).
+    for person, name in ((morning, "Maya Morningside"), (evening, "Evelyn Eventide")):
+        person.name = name
+        person.save(update_fields=["name"])
     a = services.offering_create(
         organization=org, topic="Squat cues", competencies=[cueing], minutes=20, by=morning
     )

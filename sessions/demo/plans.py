@@ -15,17 +15,12 @@ Deterministic (a seeded random of its own); the plan edits go through the plan s
 their history rows are the services' own, then set back to when they happened.
 """
 
-import io
 import random
 from datetime import datetime, time, timedelta
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
-from PIL import Image, ImageDraw, ImageFont
 
 from matching.models import Pairing
-from mentorship.accounts.models import Profile
-from mentorship.accounts.services import photo_square_jpeg
 from programs.models import Competency, MenteeGoal, Participant
 from programs.services.enrolment import participant_enrol
 from programs.services.intake import mentee_intake_save, participant_charter_acknowledge
@@ -46,6 +41,7 @@ from ..models import (
 from ..selectors.habits import pure_habit
 from ..selectors.people import zones_of
 from ..services import plans as plan_services
+from .profiles import profiles_populate
 
 SEED = 2036
 NEWER_MENTEE = ("Maya", "Osei", "Coaching")
@@ -140,7 +136,7 @@ def populate(demo, cohort):
         .order_by("pk")
     )
     if not pairings:
-        _profiles(demo, rng)
+        profiles_populate(demo, rng)
         return
     zones = zones_of(organization=organization, user_ids=[p.mentee.user_id for p in pairings])
     plans = {p.pk: _dated_plan(p) for p in pairings}
@@ -165,7 +161,7 @@ def populate(demo, cohort):
     }
     _checkins(demo, pairings, zones, moods, rng)
     _journals(demo, struggling, idle, newer, zones)
-    _profiles(demo, rng)
+    profiles_populate(demo, rng)
 
 
 def _dated_plan(pairing):
@@ -542,63 +538,3 @@ def _journals(demo, struggling, idle, newer, zones):
 
 
 # --- profiles -------------------------------------------------------------------------------
-
-BIOS = {
-    "Amara Okafor": "Runs people operations and the academy's programs. Ask me about "
-    "anything that is not working for you.",
-    "Daniel Reyes": "Leads the club managers. Former head coach; I still teach Saturday's "
-    "strength class.",
-    "Priya Nair": "Head coach of the strength floor. Ten years of coaching, three of training "
-    "coaches. I like short cues and long warm-ups.",
-    "Leila Haddad": "Client success lead. I mentor on client conversations and retention.",
-    "Samuel Adeyemi": "Group classes and sales. Happy to talk about filling a class and "
-    "keeping it full.",
-    "Mei Chen": "Facilitates the trainer cohorts' weekly module.",
-    "Ben Carter": "New trainer on the early shift. Working on cueing and planning "
-    "regressions before class.",
-    "Nadia Petrova": "Trainer on the evening team, moving from group classes to personal training.",
-    "Maya Osei": "New trainer, former physiotherapy assistant. Learning to coach groups.",
-}
-PHOTOS = {  # name -> background colour of the generated square
-    "Priya Nair": (37, 99, 142),
-    "Ben Carter": (180, 83, 9),
-    "Samuel Adeyemi": (21, 128, 61),
-    "Maya Osei": (126, 34, 206),
-}
-
-
-def initials_photo(name, colour):
-    """A deterministic PNG: ``colour`` with the person's initials in white."""
-    image = Image.new("RGB", (256, 256), colour)
-    draw = ImageDraw.Draw(image)
-    letters = "".join(part[0] for part in name.split()[:2]).upper()
-    try:
-        font = ImageFont.load_default(size=110)
-    except TypeError:  # a Pillow without FreeType: the small bitmap font
-        font = ImageFont.load_default()
-    draw.text((128, 128), letters, fill=(255, 255, 255), font=font, anchor="mm")
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return ContentFile(out.getvalue(), name="photo.png")
-
-
-def _profiles(demo, rng):
-    from mentorship.accounts.models import User
-
-    org = demo.organization
-    users = {u.name: u for u in User.objects.members_of(org).filter(name__in=list(BIOS))}
-    existing = set(Profile.objects.for_org(org).values_list("user_id", flat=True))
-    plain = []
-    for name, bio in BIOS.items():
-        user = users.get(name)
-        if user is None or user.pk in existing:
-            continue
-        profile = Profile(organization=org, user=user, bio=bio)
-        if name in PHOTOS:
-            photo = photo_square_jpeg(initials_photo(name, PHOTOS[name]))
-            profile.photo.save(photo.name, photo, save=False)
-            profile.full_clean()
-            profile.save()
-        else:
-            plain.append(profile)
-    Profile.objects.for_org(org).bulk_create(plain)

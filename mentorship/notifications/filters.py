@@ -1,8 +1,9 @@
 """The outbox's filter: by kind (in words), status, person and date range."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
+
+from mentorship.tenancy.filters import created_on
 
 from .models import Message
 from .selectors import outbox_kind_choices
@@ -16,18 +17,8 @@ class OutboxFilter(django_filters.FilterSet):
     person = django_filters.CharFilter(
         method="search_person", label="Sent to", help_text="A name or an e-mail address."
     )
-    since = django_filters.DateFilter(
-        field_name="created_at",
-        lookup_expr="date__gte",
-        label="From",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    until = django_filters.DateFilter(
-        field_name="created_at",
-        lookup_expr="date__lte",
-        label="Until",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    since = created_on("From", "date__gte")
+    until = created_on("Until", "date__lte")
 
     class Meta:
         model = Message

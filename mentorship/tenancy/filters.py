@@ -8,6 +8,16 @@ from mentorship.accounts.models import User
 from .models import AUDIT_ACTIONS, AuditEvent, Membership, Role
 
 
+def created_on(label, lookup_expr):
+    """A date picker on ``created_at`` (a list's "From" / "Until")."""
+    return django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr=lookup_expr,
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 class MembershipFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     role = django_filters.ChoiceFilter(choices=Role.choices, empty_label="Any role")
@@ -52,18 +62,8 @@ class _ActorFilter(django_filters.ModelChoiceFilter):
 class AuditEventFilter(django_filters.FilterSet):
     action = django_filters.ChoiceFilter(choices=(), empty_label="Any action")
     actor = _ActorFilter(queryset=None, empty_label="Anyone", label="Who")
-    since = django_filters.DateFilter(
-        field_name="created_at",
-        lookup_expr="date__gte",
-        label="From",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    until = django_filters.DateFilter(
-        field_name="created_at",
-        lookup_expr="date__lte",
-        label="Until",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    since = created_on("From", "date__gte")
+    until = created_on("Until", "date__lte")
 
     class Meta:
         model = AuditEvent

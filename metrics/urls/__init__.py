@@ -3,6 +3,7 @@
 from django.urls import path
 
 from ..views import outcomes, targets
+from . import comparison, dashboards, quality, review, rows
 
 urlpatterns = [
     path(
@@ -18,3 +19,8 @@ urlpatterns = [
         name="outcome_import_example",
     ),
 ]
+
+# The dashboards (X2), the rows behind a figure, the data-quality audit (X4), the quarterly
+# review (X6) and participants against non-participants (X7): a module each.
+for _module in (dashboards, rows, quality, review, comparison):
+    urlpatterns += _module.urlpatterns

@@ -1,0 +1,3 @@
+"""URLs of the metrics app: review (see metrics/urls/__init__.py)."""
+
+urlpatterns = []

@@ -44,13 +44,15 @@ class CadenceRow:
         return cadence_period(self.reference)
 
 
-def _margin_and_threshold(program):
+def _margin_and_threshold(program, cohort=None):
     try:
         reminders = program.reminders
     except ObjectDoesNotExist:  # an older program before programs' data migration
         from programs.models import ProgramReminders
 
         reminders = ProgramReminders(program=program, organization_id=program.organization_id)
+    if cohort is not None:
+        return reminders.cadence_margin_days, reminders.check_in_after_days_for(cohort)
     return reminders.cadence_margin_days, reminders.check_in_after_days
 
 
@@ -94,7 +96,8 @@ def pairs_with_cadence(*, organization, now=None, cohort=None):
     rows = []
     for pairing in pairings:
         program = pairing.cohort.program
-        _margin, threshold = _margin_and_threshold(program)
+        # The cohort's own target cadence when it has one (a variant), else the program's.
+        _margin, threshold = _margin_and_threshold(program, pairing.cohort)
         started_on = timezone.localtime(pairing.accepted_at or pairing.created_at, zone).date()
         last_on = (
             timezone.localtime(pairing.last_session_at, zone).date()
@@ -105,7 +108,7 @@ def pairs_with_cadence(*, organization, now=None, cohort=None):
             today=today,
             started_on=started_on,
             last_session_on=last_on,
-            cadence_days=program.cadence_days,
+            cadence_days=pairing.cohort.target_cadence_days,
             check_in_after_days=threshold,
         )
         reference = cadence_reference(started_on=started_on, last_session_on=last_on)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 
 from matching.models import Pairing
 from sessions.models import (
@@ -62,7 +62,7 @@ def _cadence(organization, level, day, object_ids):
     pairs = list(
         pairings.values(
             "pk", "accepted_at", "cohort_id", "cohort__program_id", "mentor__user_id"
-        ).annotate(target=F("cohort__program__cadence_days"))
+        ).annotate(target=Coalesce("cohort__cadence_days", "cohort__program__cadence_days"))
     )
     # The sessions the verdicts need (the longest window) and those of the median gap: the
     # last 90 days, so the read stays bounded however long the pairs have run.

@@ -229,8 +229,11 @@ class CohortForm(forms.ModelForm):
             "meeting_day",
             "meeting_time",
             "facilitator",
+            "variant",
+            "cadence_days",
         ]
         labels = {
+            "variant": "Variant",
             "starts_on": "First day",
             "ends_on": "Last day",
             "meeting_day": "Weekly meeting day",
@@ -246,17 +249,37 @@ class CohortForm(forms.ModelForm):
             "meeting_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
+    cadence_days = forms.IntegerField(
+        label="Target session cadence (days)",
+        required=False,
+        min_value=1,
+        max_value=90,
+        help_text="How often a pair of this cohort should meet, if not as the program says: "
+        "7 means every week. Leave empty to follow the program's cadence.",
+        error_messages={
+            "min_value": "Choose a cadence between 1 and 90 days.",
+            "max_value": "Choose a cadence between 1 and 90 days.",
+            "invalid": "Write the cadence as a whole number of days, between 1 and 90.",
+        },
+    )
+
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization = organization
         editing = self.instance.pk is not None
         if editing:
             del self.fields["program"]
+            program_days = self.instance.program.cadence_days
+            self.fields["cadence_days"].help_text = (
+                "How often a pair of this cohort should meet: 7 means every week. Leave empty "
+                f"to follow the program's cadence (every {program_days} days)."
+            )
         else:
             program = self.fields["program"]
             program.queryset = Program.objects.for_org(organization).active()
             program.empty_label = "Choose a program"
             program.help_text = "Its blueprint turns the cohort's dates into milestones."
+        self.fields["variant"].widget.attrs["placeholder"] = "e.g. Weekly, 30 min"
         self.fields["ends_on"].required = editing
         if not editing:
             self.fields[

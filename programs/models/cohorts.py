@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Q
 
@@ -68,6 +69,20 @@ class Cohort(TenantModel):
         related_name="+",
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    # A program's cohorts may run differently (X2: variants compared side by side).
+    variant = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="A short label for how this cohort runs, e.g. “Weekly, 30 min” or “Group "
+        "sessions”: the dashboards compare a program's cohorts by it.",
+    )
+    cadence_days = models.PositiveSmallIntegerField(
+        "target session cadence (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="This cohort's target cadence in days; empty: the program's.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = tenant_manager(CohortQuerySet)
@@ -85,6 +100,12 @@ class Cohort(TenantModel):
     @property
     def next_statuses(self):
         return self.TRANSITIONS[self.status]
+
+    @property
+    def target_cadence_days(self):
+        """How often a pair of this cohort should meet, in days: the cohort's own target,
+        else its program's (reads ``program``: select it with the cohort)."""
+        return self.cadence_days or self.program.cadence_days
 
 
 class Milestone(TenantModel):

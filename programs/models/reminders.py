@@ -137,6 +137,11 @@ class ProgramReminders(TenantModel):
         target cadence plus the margin. The one statement of the rule's threshold."""
         return self.program.cadence_days + self.cadence_margin_days
 
+    def check_in_after_days_for(self, cohort):
+        """The same threshold for a pair of ``cohort``: its target cadence (the cohort's
+        own, else the program's) plus the margin."""
+        return cohort.target_cadence_days + self.cadence_margin_days
+
 
 REMINDER_FIELDS = [
     "session_day_before",

@@ -39,6 +39,8 @@ COHORT_FIELDS = (
     "meeting_day",
     "meeting_time",
     "facilitator",
+    "variant",
+    "cadence_days",
 )
 
 
@@ -95,6 +97,8 @@ def cohort_create(
     meeting_day=None,
     meeting_time=None,
     facilitator=None,
+    variant="",
+    cadence_days=None,
 ):
     """Create a cohort of a program, in draft, with its milestones dated from
     ``starts_on``. Without ``ends_on`` it runs for the length of the program's blueprint."""
@@ -120,6 +124,8 @@ def cohort_create(
         meeting_day=meeting_day,
         meeting_time=meeting_time,
         facilitator=facilitator,
+        variant=(variant or "").strip(),
+        cadence_days=cadence_days,
     )
     cohort.full_clean()
     _check_slot(cohort)
@@ -162,6 +168,8 @@ def cohort_update(*, cohort, by, **fields):
         _check_facilitator(organization, fields["facilitator"])
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
+    if "variant" in fields:
+        fields["variant"] = (fields["variant"] or "").strip()
     if "ends_on" in fields and fields["ends_on"] is None:
         fields["ends_on"] = _default_end(cohort.program, fields.get("starts_on", cohort.starts_on))
         if fields["ends_on"] is None:

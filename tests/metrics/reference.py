@@ -36,6 +36,7 @@ class Reference:
                 "cohort_id",
                 "cohort__program_id",
                 "cohort__program__cadence_days",
+                "cohort__cadence_days",
                 "mentor__user_id",
                 "accepted_at",
                 "ended_at",
@@ -74,7 +75,7 @@ class Reference:
             ended = self.local(p["ended_at"])
             if started is None or started > self.day or (ended is not None and ended <= self.day):
                 continue
-            target = p["cohort__program__cadence_days"]
+            target = p["cohort__cadence_days"] or p["cohort__program__cadence_days"]
             window = max(28, target)
             alive = (self.day - started).days + 1
             needed = min(window, alive) // target

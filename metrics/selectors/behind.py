@@ -13,13 +13,31 @@ Privacy: no pulse answer's score (only how many answers each pair gave), no note
 action or habit text; people are named (leaders see who), their private words never.
 """
 
-from . import behind_pairs
+from . import behind_pairs, behind_people, behind_progress
 from .behind_common import Behind, Cell, Context
 
 __all__ = ["Behind", "Cell", "READERS", "rows_behind"]
 
 READERS = {
     "cadence": behind_pairs.cadence,
+    "action_completion": behind_pairs.action_completion,
+    "habit_adherence": behind_pairs.habit_adherence,
+    "pulse": behind_pairs.pulse,
+    "no_show_rate": behind_pairs.no_show_rate,
+    "late_cancel_rate": behind_pairs.late_cancel_rate,
+    "time_to_competence": behind_progress.time_to_competence,
+    "ramp_time": behind_progress.ramp_time,
+    "client_retention": behind_progress.client_retention,
+    "technique_consistency": behind_progress.technique_consistency,
+    "problem_solving": behind_progress.problem_solving,
+    "time_to_match": behind_people.time_to_match,
+    "retention": behind_people.retention,
+    "promotion_rate": behind_people.promotion_rate,
+    "promotion_velocity": behind_people.promotion_velocity,
+    "internal_mobility": behind_people.internal_mobility,
+    "certification_rate": behind_people.certification_rate,
+    "mentor_load": behind_people.mentor_load,
+    "mentor_recognition": behind_people.mentor_recognition,
 }
 
 

@@ -59,6 +59,30 @@ class Behind:
     period: tuple | None = None
     summary: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    # what must equal the stored figure's (the pulse: only the number of answers)
+    agrees_on: tuple = ("numerator", "denominator", "n")
+
+    def differs_from(self, figure):
+        """True when these rows, counted now, do not give the stored figure's counts."""
+        if self.counted is None or figure is None:
+            return False
+        return any(
+            _close(getattr(self.counted, name), getattr(figure, name)) is False
+            for name in self.agrees_on
+        )
+
+
+def _close(a, b):
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) < 1e-6
+
+
+def percent(done, of):
+    """A share as a cell: "75 %" (raw 0.75), or "—" with nothing to divide by."""
+    if not of:
+        return Cell("—", raw="")
+    return Cell(f"{done / of * 100:.0f} %", raw=round(done / of, 4))
 
 
 def person(name, email):

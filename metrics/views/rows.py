@@ -100,21 +100,11 @@ def _rows_page(request, org_slug, *, level, object_id, title, subject):
         behind=behind,
         page=page,
         counted_text=figure_text(indicator, behind.counted.value) if behind else "",
-        differs=bool(behind and figure and _differs(figure, behind.counted)),
+        differs=bool(behind and behind.differs_from(figure)),
         csv_url=rows_url(org_slug, level, object_id, key, format="csv"),
         index_url=rows_url(org_slug, level, object_id),
     )
     return render(request, "metrics/rows/rows_detail.html", context)
-
-
-def _differs(figure, counted):
-    if counted is None:
-        return False
-    return (figure.numerator, figure.denominator, figure.n) != (
-        counted.numerator,
-        counted.denominator,
-        counted.n,
-    )
 
 
 @leader_required

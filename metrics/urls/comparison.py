@@ -1,3 +1,14 @@
-"""URLs of the metrics app: comparison (see metrics/urls/__init__.py)."""
+"""URLs of the metrics app: participants against non-participants (X7; see
+metrics/urls/__init__.py)."""
 
-urlpatterns = []
+from django.urls import path
+
+from ..views import comparison
+
+urlpatterns = [
+    path(
+        "dashboards/outcomes/",
+        comparison.participants_comparison,
+        name="participants_comparison",
+    ),
+]

@@ -12,3 +12,4 @@ register_nav(
     also_active=("outcome_import",),
 )
 register_nav("Insights", "Participants vs others", "participants_comparison", role=Role.LEADER)
+register_nav("Insights", "Data quality", "data_quality", role=Role.LEADER)

@@ -12,7 +12,9 @@ What it does, in order:
    N - 1 times over (``bench.scale``: members, participants of the same cohorts with their
    intakes, audit events, open invitations), in a database of its own (``<name>_x<N>``);
 2. serves it with gunicorn as deployed (``gunicorn.conf.py``, with ``--workers``, default 2,
-   and any ``--gunicorn-arg``) with production settings (``DEBUG=0``;
+   and any ``--gunicorn-arg``) with production settings (``DEBUG=0``; the cache and the
+   sessions in Redis as docker-compose deploys them, ``--redis-url``, default database 3 of
+   the local Redis, flushed first; ``--redis-url ""`` for none;
    requests say ``X-Forwarded-Proto: https``, as a proxy would, so the secure cookies and the
    HTTPS redirect behave as in production);
 3. signs in as the demo admin and the demo mentee, and for each main page:
@@ -110,7 +112,14 @@ with psycopg.connect(host=u.hostname, port=u.port or 5432, user=u.username or "p
 """
 
 
-def production_env(database_url):
+# The deployed stack (docker-compose.yml) has Redis: the cache, and the sessions read from it
+# (``cached_db``). ``--redis-url ""`` measures without it (the local-memory cache and sessions
+# read from the database on every request).
+REDIS_URL = "redis://127.0.0.1:6379/3"
+
+
+def production_env(database_url, redis_url=None):
+    redis_url = REDIS_URL if redis_url is None else redis_url
     return {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -118,12 +127,16 @@ def production_env(database_url):
         "SECRET_KEY": "bench-only-" + "x" * 50,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "CELERY_BROKER_URL": "",
-        "REDIS_URL": "",
+        "REDIS_URL": redis_url,
         "EMAIL_URL": "console:",
     }
 
 
 def start_server(database_url, port, workers, extra_args=()):
+    if REDIS_URL:  # the bench's own Redis database: no cache or session of another run
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
     # Production settings serve hashed static files (whitenoise's manifest): collect them.
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -428,6 +441,7 @@ def demo_facts(database_url):
 
 
 def main(argv=None):
+    global REDIS_URL
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
         "--database-url", default="postgres://postgres@127.0.0.1:5432/mentorship_bench"
@@ -452,7 +466,14 @@ def main(argv=None):
         action="store_true",
         help="no server: each page's CPU time in this process and its database backend",
     )
+    parser.add_argument(
+        "--redis-url",
+        default=None,
+        help='the cache and sessions, as deployed ("" for none: local memory and the database)',
+    )
     args = parser.parse_args(argv)
+    if args.redis_url is not None:
+        REDIS_URL = args.redis_url
     if args.scale > 1:
         parts = urlsplit(args.database_url)
         args.database_url = parts._replace(path=f"{parts.path}_x{args.scale}").geturl()

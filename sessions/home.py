@@ -14,13 +14,13 @@ from mentorship.tenancy.home import register_home_panel
 from programs.home import home_participants
 from programs.models import Participant
 
-from .selectors.habits import habits_today
+from .selectors.habits import habits_today, live_habits
 from .selectors.home import facilitator_home, mentee_home, mentor_home
 from .selectors.people import zones_of
 
 
 def _zones(request, user_ids):
-    """{user_id: zone} of these people, each read once for the page (three queries for
+    """{user_id: zone} of these people, each read once for the page (one query for
     those not read yet, none when all were)."""
     known = request.__dict__.setdefault("_home_zones", {})
     missing = set(user_ids) - known.keys()
@@ -38,20 +38,31 @@ def _zone(request):
 
 
 def mentee_panel(request):
+    habits = []
+
+    def live():  # the person's live habits, read once for "My day" and its plan progress
+        habits[:] = [live_habits(organization=request.organization, user=request.user)]
+        return habits[0]
+
     home = mentee_home(
         organization=request.organization,
         user=request.user,
         zone=lambda: _zone(request),
         participants=home_participants(request, Participant.Role.MENTEE),
         pairings=home_mentoring(request)[1],
+        habits=live,
     )
     if home is None:
         return None
-    habits = habits_today(
-        organization=request.organization, user=request.user, today=home.today, zone=home.zone
+    today = habits_today(
+        organization=request.organization,
+        user=request.user,
+        today=home.today,
+        zone=home.zone,
+        habits=habits[0] if habits else None,
     )
     context = {"mentee_home": home, "shows_habits": True}
-    context.update(habits)  # the habits include's own context (habits_today, ...)
+    context.update(today)  # the habits include's own context (habits_today, ...)
     return "sessions/home/mentee_panel.html", context
 
 

@@ -52,7 +52,7 @@ def mark_rows(actions, *, user, today):
 
 def open_actions(*, organization, user, today=None, limit=None):
     """The home panel's open actions of the person (owned or on their pairings), overdue
-    first then soonest due, each marked ``overdue`` (three queries: the zone and the rows)."""
+    first then soonest due, each marked ``overdue`` (two queries: the zone and the rows)."""
     today = today or viewer_today(organization=organization, user=user)
     rows = my_actions(organization=organization, user=user).filter(done_at__isnull=True)
     if limit:

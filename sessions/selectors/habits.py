@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from .. import habits as maths
@@ -103,20 +104,26 @@ def _is_due(habit, pure, day):
     return maths.is_due_day(pure, day)
 
 
-def _rows(organization, habits, zones, now, today=None):
-    """HabitRows for ``habits`` (two queries: their check-ins and pauses). Each habit's today
-    is its mentee's (their zone), unless ``today`` is given."""
-    ids = [h.pk for h in habits]
+def _rows(organization, habits, zones, now, today=None, prefetched=False):
+    """HabitRows for ``habits`` (two queries: their check-ins and pauses; none when
+    ``prefetched``, as :func:`live_habits` reads them). Each habit's today is its mentee's
+    (their zone), unless ``today`` is given."""
     checkins = defaultdict(dict)
-    for habit_id, day, state in (
-        HabitCheckIn.objects.for_org(organization)
-        .filter(habit_id__in=ids)
-        .values_list("habit_id", "day", "state")
-    ):
-        checkins[habit_id][day] = state
     pauses = defaultdict(list)
-    for pause in HabitPause.objects.for_org(organization).filter(habit_id__in=ids):
-        pauses[pause.habit_id].append(pause)
+    if prefetched:
+        for habit in habits:
+            checkins[habit.pk] = {c.day: c.state for c in habit.checkins.all()}
+            pauses[habit.pk] = list(habit.pauses.all())
+    else:
+        ids = [h.pk for h in habits]
+        for habit_id, day, state in (
+            HabitCheckIn.objects.for_org(organization)
+            .filter(habit_id__in=ids)
+            .values_list("habit_id", "day", "state")
+        ):
+            checkins[habit_id][day] = state
+        for pause in HabitPause.objects.for_org(organization).filter(habit_id__in=ids):
+            pauses[pause.habit_id].append(pause)
     rows = []
     for habit in habits:
         day_of = today or now.astimezone(zones[habit.mentee_id]).date()
@@ -159,20 +166,39 @@ def my_habits(*, organization, user, now=None):
     return _rows(organization, habits, zones, now)
 
 
-def habits_today(*, organization, user, today=None, now=None, zone=None):
-    """The home panel's context: the person's live habits active today, with today's state
-    and the check-in buttons (six queries, three of them the person's zone: three with
-    ``zone``, that zone when the caller has read it already, as the home page has). ``today``
-    defaults to the person's own day (in their zone)."""
-    now = now or timezone.now()
-    habits = list(
+def live_habits(*, organization, user):
+    """The person's live habits as a mentee, newest first, with all their check-ins and
+    pauses (three queries): read once for the home page, where "My day" shows them and the
+    plan progress of the mentee's pairings counts their adherence."""
+    return list(
         MicroHabit.objects.for_org(organization)
         .filter(mentee=user, ended_at__isnull=True)
         .select_related("pairing__mentor__user")
         .order_by("-created_at", "-pk")
+        .prefetch_related(
+            Prefetch("checkins", queryset=HabitCheckIn.objects.for_org(organization).order_by()),
+            Prefetch("pauses", queryset=HabitPause.objects.for_org(organization).order_by()),
+        )
     )
+
+
+def habits_today(*, organization, user, today=None, now=None, zone=None, habits=None):
+    """The home panel's context: the person's live habits active today, with today's state
+    and the check-in buttons (six queries, three of them the person's zone: three with
+    ``zone``, that zone when the caller has read it already, as the home page has; none more
+    with ``habits``, the person's :func:`live_habits` when the caller has read them).
+    ``today`` defaults to the person's own day (in their zone)."""
+    now = now or timezone.now()
+    prefetched = habits is not None
+    if not prefetched:
+        habits = list(
+            MicroHabit.objects.for_org(organization)
+            .filter(mentee=user, ended_at__isnull=True)
+            .select_related("pairing__mentor__user")
+            .order_by("-created_at", "-pk")
+        )
     zones = {user.pk: zone or zone_of(organization=organization, user=user)}
-    rows = _rows(organization, habits, zones, now, today)
+    rows = _rows(organization, habits, zones, now, today, prefetched=prefetched)
     rows = [row for row in rows if row.today_cell.state != "off" and not row.paused]
     return {"habits_today": rows, "habit_days_back": DAYS_BACK}
 

@@ -4,32 +4,40 @@ their own zone, and "the week" of the micro-touch cap is the mentee's week in th
 
 import zoneinfo
 
+from django.db.models import F, Value
+
 from mentorship.accounts.models import Profile
 from programs.models import MenteeIntake, MentorIntake
 
 
 def zones_of(*, organization, user_ids):
-    """{user_id: ZoneInfo} for each of ``user_ids`` (three queries, whatever their number):
-    a profile's zone wins over the intakes', a mentee's intake over a mentor's."""
+    """{user_id: ZoneInfo} for each of ``user_ids`` (one query, whatever their number): a
+    profile's zone wins over the intakes', a mentee's intake over a mentor's, a later intake
+    over an earlier one."""
     user_ids = set(user_ids)
-    found = {}
-    for model in (MentorIntake, MenteeIntake):  # a mentee's own intake wins over a mentor's
-        rows = (
-            model.objects.for_org(organization)
-            .filter(participant__user_id__in=user_ids)
-            .order_by("updated_at")
-            .values_list("participant__user_id", "time_zone")
-        )
-        for user_id, name in rows:
-            found[user_id] = name
-    for user_id, name in (
-        Profile.objects.for_org(organization)
-        .filter(user_id__in=user_ids)
-        .exclude(time_zone="")
-        .values_list("user_id", "time_zone")
-    ):
-        found[user_id] = name
     zones = {}
+    if not user_ids:
+        return zones
+
+    def named(model, user_path, rank):
+        return (
+            model.objects.for_org(organization)
+            .filter(**{f"{user_path}__in": user_ids})
+            .exclude(time_zone="")
+            .annotate(person=F(user_path), rank=Value(rank))
+            .order_by()
+            .values_list("person", "time_zone", "rank", "updated_at")
+        )
+
+    rows = named(MentorIntake, "participant__user_id", 0).union(
+        named(MenteeIntake, "participant__user_id", 1),
+        named(Profile, "user_id", 2),
+        all=True,
+    )
+    found = {}
+    # The strongest last: a mentor's intakes, a mentee's, then the profile; each by date.
+    for user_id, name, _rank, _at in sorted(rows, key=lambda row: (row[2], row[3])):
+        found[user_id] = name
     for user_id in user_ids:
         try:
             zones[user_id] = zoneinfo.ZoneInfo(found[user_id])

@@ -65,7 +65,7 @@ def plan_facts(*, plan, today, zone=None):
 
 def _mentee_zones(organization, plans, zones):
     """{plan_id: ZoneInfo} of each plan's mentee: ``zones`` as given (one zone for all, or a
-    dict), else read (``zones_of``: profile, then intake, then organisation; three queries;
+    dict), else read (``zones_of``: profile, then intake, then organisation; one query;
     the plans need ``pairing__mentee``)."""
     if isinstance(zones, dict):
         return zones
@@ -78,12 +78,33 @@ def _mentee_zones(organization, plans, zones):
     return {plan_id: found[user_id] for plan_id, user_id in user_of.items()}
 
 
-def plan_facts_many(*, organization, plans, today, zones=None):
+def _live_habits_of_pairings(organization, pairing_ids, latest, first):
+    """The live habits of these pairings started by ``latest``, with their check-ins from
+    ``first`` and their pauses (three queries)."""
+    return list(
+        MicroHabit.objects.for_org(organization)
+        .filter(pairing_id__in=pairing_ids, ended_at__isnull=True, starts_on__lte=latest)
+        .prefetch_related(
+            Prefetch(
+                "checkins",
+                queryset=HabitCheckIn.objects.for_org(organization)
+                .filter(day__gte=first)
+                .order_by(),
+            ),
+            Prefetch("pauses", queryset=HabitPause.objects.for_org(organization).order_by()),
+        )
+    )
+
+
+def plan_facts_many(*, organization, plans, today, zones=None, habits=None):
     """{plan_id: PlanFacts} in six queries (milestones, actions, sessions, habits, their
     check-ins in the window, their pauses). ``today``: one date for every plan, or
     {plan_id: date} (each mentee's own day). ``zones``: the mentee's zone (one ZoneInfo for
     every plan, or {plan_id: ZoneInfo}), in which the last session's day is counted as their
-    today is; without it the mentees' zones are read (three queries more)."""
+    today is; without it the mentees' zones are read (one query more). ``habits``: the live
+    habits of the plans' mentees with all their check-ins and pauses
+    (``sessions.selectors.habits.live_habits``) when the caller has read them: three
+    queries fewer."""
     plans = list(plans)
     if not plans:
         return {}
@@ -117,23 +138,19 @@ def plan_facts_many(*, organization, plans, today, zones=None):
         .values_list("pairing_id", "last")
     )
     first = earliest - timedelta(days=ADHERENCE_DAYS - 1)
-    habits = list(
-        MicroHabit.objects.for_org(organization)
-        .filter(pairing_id__in=pairing_ids, ended_at__isnull=True, starts_on__lte=latest)
-        .prefetch_related(
-            Prefetch(
-                "checkins",
-                queryset=HabitCheckIn.objects.for_org(organization)
-                .filter(day__gte=first)
-                .order_by(),
-            ),
-            Prefetch("pauses", queryset=HabitPause.objects.for_org(organization).order_by()),
-        )
-    )
+    if habits is not None:
+        wanted = set(pairing_ids)
+        habits = [
+            h
+            for h in habits
+            if h.pairing_id in wanted and h.ended_at is None and h.starts_on <= latest
+        ]
+    else:
+        habits = _live_habits_of_pairings(organization, pairing_ids, latest, first)
     plan_of_pairing = {p.pairing_id: p.pk for p in plans}
     adherence = defaultdict(list)
     for habit in habits:
-        checkins = {c.day: c.state for c in habit.checkins.all()}
+        checkins = {c.day: c.state for c in habit.checkins.all() if c.day >= first}
         share = maths.adherence(
             pure_habit(habit, habit.pauses.all()),
             checkins,

@@ -286,7 +286,7 @@ def _windows(values, first, last):
 
 
 def _people_times(organization, people, now):
-    """``{user_id: (local now, check-in hour)}`` (the zones' three queries and one of the
+    """``{user_id: (local now, check-in hour)}`` (the zones' one query and one of the
     preferences)."""
     user_ids = {p.pk for p in people}
     zones = zones_of(organization=organization, user_ids=user_ids)

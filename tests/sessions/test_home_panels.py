@@ -325,7 +325,7 @@ def test_the_panels_given_no_participants_of_their_role_answer_none_without_a_qu
 
 
 def test_the_home_page_reads_the_zones_of_the_viewer_and_their_mentees_once(org, member):
-    """A mentee who also mentors and facilitates: one read of zones (three queries) for the
+    """A mentee who also mentors and facilitates: one read of zones (one query) for the
     page, the viewer's and their mentees' together, however many panels show times."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -337,7 +337,7 @@ def test_the_home_page_reads_the_zones_of_the_viewer_and_their_mentees_once(org,
         response = _home(client, org)
     assert {"my-day", "my-mentees", "my-cohorts"} <= set(_keys(response))
     zone_reads = [q for q in queries.captured_queries if 'AS "time_zone"' in q["sql"]]
-    assert len(zone_reads) == 3
+    assert len(zone_reads) == 1
 
 
 def test_sessions_panels_selectors_read_in_a_fixed_number_of_queries(org, member):
@@ -383,3 +383,25 @@ def test_an_action_due_today_says_today(org, pairing, mentee_user):
     content = " ".join(_home(_client(mentee_user), org).content.decode().split())
 
     assert "Send the clip" in content and "due today" in content
+
+
+def test_the_home_page_reads_the_mentees_habits_once_for_my_day_and_its_plan(org, member):
+    """"My day" shows the live habits and the plan progress counts their adherence: one read
+    of the habits (with their check-ins and pauses) serves both. (The person also mentors:
+    the other read is of their mentees' habits, for the mentor panel's plan progress.)"""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _grow_everything(org, member)
+    client = _client(member)
+    _home(client, org)
+    with CaptureQueriesContext(connection) as queries:
+        response = _home(client, org)
+    assert "my-day" in _keys(response)
+    habit_reads = [
+        q
+        for q in queries.captured_queries
+        if 'FROM "mentoring_microhabit"' in q["sql"] and "mentoring_habitcheckin" not in q["sql"]
+    ]
+    assert len(habit_reads) == 2
+    assert sum(f'"mentee_id" = {member.pk}' in q["sql"] for q in habit_reads) == 1

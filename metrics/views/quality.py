@@ -83,7 +83,7 @@ def data_quality(request, org_slug):
                 key=request.GET.get("section", ""),
                 program=program,
                 cohort=cohort,
-                sees_outcome_emails=sees_emails,
+                admin=sees_emails,
                 now=now,
             )
         except KeyError:
@@ -93,7 +93,7 @@ def data_quality(request, org_slug):
         organization=organization,
         program=program,
         cohort=cohort,
-        sees_outcome_emails=sees_emails,
+        admin=sees_emails,
         now=now,
     )
     filters = {key: value.pk for key, value in (("program", program), ("cohort", cohort)) if value}

@@ -1,7 +1,9 @@
-"""The demo's part of the metrics app: targets for the demo programs' indicators, and
-outcome events for the organisation's members and for a larger group of people who never
-took part (the comparison group), over the last two years, imported as an admin would, by
-CSV through the service; then the indicator snapshots, with twelve weeks of history."""
+"""The demo's part of the metrics app: targets for the demo programs' indicators; two
+variants of the Leadership Accelerator with six months of history (``variants``: a weekly
+and a fortnightly cohort, five pairs each); outcome events for the organisation's members
+and for a larger group of people who never took part (the comparison group, 120 people
+without an account), over the last two years, imported as an admin would, by CSV through the
+service; then the indicator snapshots, every week over the last six months."""
 
 from datetime import timedelta
 
@@ -9,6 +11,7 @@ from ..models import RecomputeRequest
 from ..services.outcomes import organization_today, outcomes_import
 from ..services.snapshots import snapshots_compute_history
 from ..services.targets import program_targets_set
+from . import variants
 
 # program key -> {indicator: target, in the unit people read}
 TARGETS = {
@@ -25,6 +28,7 @@ COMPARISON_FIRST = ["Ana", "Ben", "Chloe", "Dev", "Elif", "Femi", "Greta", "Hugo
 COMPARISON_LAST = ["Lima", "Okoro", "Schmidt", "Patel", "Novak", "Diallo", "Rossi", "Kim"]
 DEPARTMENTS = ["Coaching", "Client Success", "Operations", "Sales"]
 ROLES = ["Team lead", "Specialist", "Trainer", "Coordinator"]
+COMPARISON_SIZE = 120  # people who never took part, without an account
 
 
 def _targets(context):
@@ -36,14 +40,17 @@ def _targets(context):
         program_targets_set(program=program, targets=chosen, by=context.admin)
 
 
-def _history(rng, email, today, department, *, leave_rate, promote_rate):
-    """Rows of one person's career: hired up to six years ago, then the last two years."""
+def _history(rng, email, today, department, *, leave_rate, promote_rate, since=None):
+    """Rows of one person's career: hired up to six years ago, then the last two years
+    (``since``: the start of the person's cohort, which a promotion follows)."""
     rows = []
     hired = today - timedelta(days=rng.randint(300, 2200))
     # Everyone has a hire date: the comparison group is the people the file names.
     rows.append((email, "hired", hired, department, ""))
     if rng.random() < promote_rate:
         promoted = today - timedelta(days=rng.randint(10, 700))
+        if since is not None:
+            promoted = since + timedelta(days=rng.randint(45, max(46, (today - since).days - 5)))
         if promoted > hired:
             rows.append((email, "promoted", promoted, department, "Senior"))
     if rng.random() < 0.12:
@@ -70,17 +77,24 @@ def _outcomes(context):
     today = organization_today(organization)
     rows = []
     memberships = Membership.objects.for_org(organization).select_related("user")
+    # The variant cohorts' people: their promotions come after their cohort began.
+    cohort_start = {}
+    for cohort in (context.extra.get("variant_cohorts") or {}).values():
+        for user_id in cohort.participants.values_list("user_id", flat=True):
+            cohort_start[user_id] = cohort.starts_on
     for membership in memberships:
+        since = cohort_start.get(membership.user_id)
         rows += _history(
             rng,
             membership.user.email.lower(),
             today,
             membership.department or rng.choice(DEPARTMENTS),
             leave_rate=0.05,
-            promote_rate=0.35,
+            promote_rate=0.65 if since else 0.35,
+            since=since,
         )
     domain = context.email_domain
-    for i in range(80):
+    for i in range(COMPARISON_SIZE):
         first = COMPARISON_FIRST[i % len(COMPARISON_FIRST)]
         last = COMPARISON_LAST[(i // len(COMPARISON_FIRST) + i) % len(COMPARISON_LAST)]
         email = f"{first}.{last}{i}@{domain}".lower()
@@ -97,14 +111,15 @@ def _outcomes(context):
     )
 
 
-HISTORY_DAYS = 84  # twelve weeks of snapshots, one a fortnight, so trends exist
+HISTORY_DAYS = 182  # six months of snapshots, one a week, so trends exist
+HISTORY_EVERY = 7
 
 
 def _snapshots(context):
-    """Every indicator of every level, today and every fortnight back over twelve weeks (the
+    """Every indicator of every level, today and every week back over six months (the
     nightly task's work); the requests the demo's events left are covered by it."""
     organization = context.organization
-    snapshots_compute_history(organization=organization, days=HISTORY_DAYS, every=14)
+    snapshots_compute_history(organization=organization, days=HISTORY_DAYS, every=HISTORY_EVERY)
     RecomputeRequest.objects.for_org(organization).delete()
 
 
@@ -112,5 +127,6 @@ def populate(context):
     # metrics comes after sessions in INSTALLED_APPS, so the demo's sessions, plans, habits
     # and pulse answers exist by now.
     _targets(context)
+    variants.populate(context)
     _outcomes(context)
     _snapshots(context)

@@ -13,3 +13,17 @@ register_nav(
 )
 register_nav("Insights", "Participants vs others", "participants_comparison", role=Role.LEADER)
 register_nav("Insights", "Data quality", "data_quality", role=Role.LEADER)
+register_nav(
+    "Insights",
+    "Dashboards",
+    "dashboard",
+    role=Role.LEADER,
+    order=10,
+    also_active=(
+        "dashboard_program",
+        "dashboard_cohort",
+        "dashboard_pair",
+        "dashboard_mentor",
+        "dashboard_compare",
+    ),
+)

@@ -103,6 +103,7 @@ class Spec:
     rule: str
     empty: str  # the empty state, after "None: "
     columns: tuple  # (heading, CSV column)
+    short: str = ""  # the section's name in the summary at the top
     ident: str = "id"  # the CSV's first column: the row's id
     filtered: bool = True  # False: the program/cohort filter does not apply
 
@@ -149,6 +150,7 @@ SPECS = (
         "every completed session has notes and the outputs its template asks for.",
         (("Date", "date"), ("Pair", "pair"), ("Template", "template"), ("Missing", "missing")),
         ident="session_id",
+        short="Sessions without notes or outputs",
     ),
     Spec(
         "cadence",
@@ -165,6 +167,7 @@ SPECS = (
             ("Days without", "days_without"),
         ),
         ident="pairing_id",
+        short="Pairs off their cadence",
     ),
     Spec(
         "signals",
@@ -181,6 +184,7 @@ SPECS = (
             ("Its scale", "scale"),
         ),
         ident="signal_value_id",
+        short="Signals out of range",
     ),
     Spec(
         "plans",
@@ -197,6 +201,7 @@ SPECS = (
             ("Plan ends", "plan_ends"),
         ),
         ident="plan_id",
+        short="Plans not updated",
     ),
     Spec(
         "intake",
@@ -206,6 +211,7 @@ SPECS = (
         "every active mentor and mentee has finished their intake.",
         (("Person", "person"), ("Role", "role"), ("Cohort", "cohort"), ("Enrolled", "enrolled")),
         ident="participant_id",
+        short="Intake not finished",
     ),
     Spec(
         "outcomes",
@@ -224,6 +230,7 @@ SPECS = (
         ),
         ident="email",
         filtered=False,
+        short="Unmatched outcome e-mails",
     ),
     Spec(
         "pulse",
@@ -235,6 +242,7 @@ SPECS = (
         f"every running cohort and mentor has at least {PULSE_MIN_ANSWERS} pulse answers in "
         "the last 28 days.",
         (("Level", "level"), ("Who", "name"), ("Answers in the period", "answers")),
+        short="Too few pulse answers",
     ),
 )
 SPEC_BY_KEY = {spec.key: spec for spec in SPECS}

@@ -9,6 +9,7 @@ are only tested for being there).
 """
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
@@ -318,14 +319,15 @@ def outcomes_queryset(ctx):
 
 
 def outcomes_rows(ctx, queryset, limit=None):
-    for row in take(limit, queryset.order_by("email")):
+    # Those who are members now first: their events are missing from their own figures.
+    for row in take(limit, queryset.order_by("-member_now", "email")):
         member = "Yes: imported before they joined" if row["member_now"] else "No"
         yield row, (row["email"], row["events"], row["latest"], member)
 
 
 def outcomes_links(ctx, row):
     events = url("outcome_list", ctx.slug)
-    return links(("Its events", f"{events}?q={row['email']}" if events else None))
+    return links(("Its events", f"{events}?{urlencode({'q': row['email']})}" if events else None))
 
 
 # --- pulse answers too few to show ------------------------------------------------------------

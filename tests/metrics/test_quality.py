@@ -302,7 +302,7 @@ def test_outcome_events_of_e_mails_that_match_no_one_are_listed_for_admins(
 ):
     for event, on in (("hired", "2025-01-10"), ("left", "2026-02-01")):
         OutcomeEvent.objects.create(
-            organization=org, email="nobody@elsewhere.example", event=event, occurred_on=on
+            organization=org, email="ann.gone@elsewhere.example", event=event, occurred_on=on
         )
     OutcomeEvent.objects.create(
         organization=org, email=member.email, event="promoted", occurred_on="2026-01-01"
@@ -311,17 +311,24 @@ def test_outcome_events_of_e_mails_that_match_no_one_are_listed_for_admins(
     assert found.total == 2
     assert texts(found) == [
         "mia.member@acme.example | 1 | 2026-01-01 | Yes: imported before they joined",
-        "nobody@elsewhere.example | 2 | 2026-02-01 | No",
+        "ann.gone@elsewhere.example | 2 | 2026-02-01 | No",
     ]
+
+    assert found.rows[1].links == (
+        (
+            "Its events",
+            reverse("outcome_list", args=[org.slug]) + "?q=ann.gone%40elsewhere.example",
+        ),
+    )
 
     leader_view = as_leader.get(url(org))
     leaders = {s.key: s for s in leader_view.context["sections"]}["outcomes"]
     assert leaders.total == 2 and leaders.rows == [] and leaders.rows_hidden
-    assert b"nobody@elsewhere.example" not in leader_view.content
+    assert b"ann.gone@elsewhere.example" not in leader_view.content
     assert as_leader.get(url(org, format="csv", section="outcomes")).status_code == 404
 
     OutcomeEvent.objects.for_org(org).filter(email=member.email).update(user=member)
-    OutcomeEvent.objects.for_org(org).filter(email="nobody@elsewhere.example").update(user=admin)
+    OutcomeEvent.objects.for_org(org).filter(email="ann.gone@elsewhere.example").update(user=admin)
     assert sections(as_admin, org)["outcomes"].total == 0
 
 

@@ -227,7 +227,9 @@ def _career_behind(ctx, key):
         counted=function(group, start=start, end=end),
         caption="Participants with outcome events, and what the events say",
         period=(start, end),
-        summary=sorted(outcomes.items()),
+        summary=sorted(
+            outcomes.items(), key=lambda item: (item[0].startswith("Not counted"), item[0])
+        ),
         notes=["Participants with no outcome event are not in the records and not counted."],
     )
 

@@ -92,7 +92,14 @@ def _rows_page(request, org_slug, *, level, object_id, title, subject):
     if behind is not None:
         page = paginate(request, behind.rows)
         page.object_list = [list(zip(behind.columns, row, strict=True)) for row in page]
+    if key == "pulse":
+        ratio_label = "Sum of the answers ÷ answers"
+    elif figure is not None and figure.not_yet is not None:
+        ratio_label = "Reached ÷ counted"
+    else:
+        ratio_label = "Numerator ÷ denominator"
     context.update(
+        ratio_label=ratio_label,
         indicator=indicator,
         figure=figure,
         figure_text=figure_text(indicator, figure.value if figure else None),

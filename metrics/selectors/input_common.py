@@ -1,8 +1,10 @@
 """What the indicator readers share (metrics/selectors/inputs.py explains them): the periods,
-how a row reaches each level, and the organisation's days as aware datetimes."""
+how a row reaches each level, the organisation's days as aware datetimes, and ``Reading``:
+rows read once for every level of one computation."""
 
 from datetime import datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import F
 
 from .. import catalogue
@@ -83,3 +85,41 @@ def _bounds(organization, start, end):
     first = datetime.combine(start, time.min, tzinfo=zone)
     after = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
     return first, after
+
+
+# --- One reading for every level ------------------------------------------------------------
+
+# The keys of a row reached through a pairing, by level (the organisation's is its own id).
+LEVEL_KEYS = {PAIR: "at_pair", COHORT: "at_cohort", PROGRAM: "at_program", MENTOR: "at_mentor"}
+
+
+class Reading:
+    """The rows of one computation (``snapshots_compute``), read once for all its levels.
+
+    The organisation level is in every computation and reads every row of the organisation;
+    the other levels are subsets of those rows, grouped by another key. So a reader given a
+    ``Reading`` reads its rows once, for the whole organisation, with every level's key
+    (``at_pair``, ``at_cohort``, ``at_program``, ``at_mentor``), and each level groups them;
+    without one it reads only the level's objects, as before."""
+
+    def __init__(self):
+        self.memo = {}
+
+    def get(self, key, read):
+        if key not in self.memo:
+            self.memo[key] = read()
+        return self.memo[key]
+
+
+def level_of(record, level, organization):
+    """The object of ``level`` a record with level keys belongs to."""
+    return organization.pk if level == ORGANISATION else record[LEVEL_KEYS[level]]
+
+
+def wanted(level, object_ids):
+    """The ids a level asks for (None: every one)."""
+    return None if object_ids is None or level == ORGANISATION else set(object_ids)
+
+
+def postgresql():
+    return connection.vendor == "postgresql"

@@ -24,10 +24,9 @@ from sessions.selectors.habits import pure_habit
 
 from .. import catalogue
 from ..indicators import development, engagement, signals
-from ..indicators.base import Track
+from ..indicators.base import Track, share
 from .input_common import (
     COHORT,
-    MENTOR,
     ORGANISATION,
     PAIR,
     PROGRAM,
@@ -37,7 +36,10 @@ from .input_common import (
     _local_day,
     _rows,
     _scoped,
+    level_of,
     period,
+    postgresql,
+    wanted,
 )
 
 CADENCE_GAP_DAYS = 90
@@ -45,10 +47,32 @@ CADENCE_GAP_DAYS = 90
 # --- Indicators computed from rows of pairs ----------------------------------------------
 
 
-def _cadence(organization, level, day, object_ids):
+def _cadence(organization, level, day, object_ids, reading=None):
     """Active pairs on ``day`` (accepted by then, not ended by then) and the days of their
-    completed sessions of the last 90 days (or the longest cadence window): two queries. The
-    median gap beside the figure is of those sessions."""
+    completed sessions of the last 90 days (or the longest cadence window): two queries (with
+    a ``reading``: once for every level). The median gap beside the figure is of those
+    sessions."""
+    if reading is not None:
+        pairs = reading.get(
+            ("cadence", day), lambda: _cadence_pairs(organization, ORGANISATION, day, None)
+        )
+    else:
+        pairs = _cadence_pairs(organization, level, day, object_ids)
+    asked = wanted(level, object_ids)
+    grouped = defaultdict(list)
+    for p in pairs:
+        oid = level_of(p, level, organization)
+        if asked is None or oid in asked:
+            grouped[oid].append(p["sessions"])
+    return {
+        oid: engagement.cadence(group, as_of=day, target_days=None)
+        for oid, group in grouped.items()
+    }
+
+
+def _cadence_pairs(organization, level, day, object_ids):
+    """The active pairs of the level's objects, each with its level keys and its
+    ``engagement.PairSessions``."""
     zone = organization.zoneinfo
     _, after = _bounds(organization, day, day)
     pairings = Pairing.objects.for_org(organization).filter(
@@ -61,8 +85,13 @@ def _cadence(organization, level, day, object_ids):
         pairings = pairings.filter(**{f"{lookup}__in": list(object_ids)})
     pairs = list(
         pairings.values(
-            "pk", "accepted_at", "cohort_id", "cohort__program_id", "mentor__user_id"
-        ).annotate(target=Coalesce("cohort__cadence_days", "cohort__program__cadence_days"))
+            "accepted_at",
+            at_pair=F("pk"),
+            at_cohort=F("cohort_id"),
+            at_program=F("cohort__program_id"),
+            at_mentor=F("mentor__user_id"),
+            target=Coalesce("cohort__cadence_days", "cohort__program__cadence_days"),
+        )
     )
     # The sessions the verdicts need (the longest window) and those of the median gap: the
     # last 90 days, so the read stays bounded however long the pairs have run.
@@ -70,38 +99,37 @@ def _cadence(organization, level, day, object_ids):
         [CADENCE_GAP_DAYS] + [engagement.cadence_window(p["target"] or 14) for p in pairs]
     )
     since, _ = _bounds(organization, day - timedelta(days=longest - 1), day)
-    days = defaultdict(list)
-    for row in (
-        Session.objects.for_org(organization)
-        .filter(
-            pairing_id__in=pairings.values("pk"),
-            status=Session.Status.COMPLETED,
-            starts_at__gte=since,
-            starts_at__lt=after,
-        )
-        .values_list("pairing_id", "starts_at")
-    ):
-        days[row[0]].append(row[1].astimezone(zone).date())
-    key = {
-        ORGANISATION: lambda p: organization.pk,
-        PROGRAM: lambda p: p["cohort__program_id"],
-        COHORT: lambda p: p["cohort_id"],
-        PAIR: lambda p: p["pk"],
-        MENTOR: lambda p: p["mentor__user_id"],
-    }[level]
-    grouped = defaultdict(list)
+    sessions = Session.objects.for_org(organization).filter(
+        pairing_id__in=pairings.values("pk"),
+        status=Session.Status.COMPLETED,
+        starts_at__gte=since,
+        starts_at__lt=after,
+    )
+    days = _days_by_pairing(sessions, zone)
     for p in pairs:
-        grouped[key(p)].append(
-            engagement.PairSessions(
-                started_on=p["accepted_at"].astimezone(zone).date(),
-                completed_on=tuple(sorted(days[p["pk"]])),
-                target_days=p["target"] or 14,
-            )
+        p["sessions"] = engagement.PairSessions(
+            started_on=p["accepted_at"].astimezone(zone).date(),
+            completed_on=tuple(sorted(days.get(p["at_pair"], ()))),
+            target_days=p["target"] or 14,
         )
-    return {
-        oid: engagement.cadence(group, as_of=day, target_days=None)
-        for oid, group in grouped.items()
-    }
+    return pairs
+
+
+def _days_by_pairing(sessions, zone):
+    """{pairing: [local day of each session]}: on PostgreSQL one row per pairing (the days in
+    an array, converted by the database), elsewhere one row per session."""
+    if postgresql():
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        return dict(
+            sessions.values("pairing_id")
+            .annotate(days=ArrayAgg(TruncDate("starts_at", tzinfo=zone)))
+            .values_list("pairing_id", "days")
+        )
+    days = defaultdict(list)
+    for pairing_id, starts_at in sessions.values_list("pairing_id", "starts_at"):
+        days[pairing_id].append(starts_at.astimezone(zone).date())
+    return days
 
 
 def _actions(organization, level, day, object_ids):
@@ -175,69 +203,95 @@ def _pulse(organization, level, day, object_ids):
     }
 
 
-def _habits(organization, level, day, object_ids):
+def _habits(organization, level, day, object_ids, reading=None):
     """Habit adherence over the last 28 days: the habits, their check-ins in the window and
-    their pauses (three queries)."""
+    their pauses (three queries; with a ``reading``, once for every level). Each habit's due
+    and done days are counted once (``engagement.habit_due_done``) and summed by object, as
+    ``engagement.habit_adherence`` sums them."""
+    if reading is not None:
+        habits = reading.get(
+            ("habits", day), lambda: _habit_counts(organization, ORGANISATION, day, None)
+        )
+    else:
+        habits = _habit_counts(organization, level, day, object_ids)
+    asked = wanted(level, object_ids)
+    totals = defaultdict(lambda: [0, 0, 0])  # object -> [due, done, habits]
+    for h in habits:
+        oid = level_of(h, level, organization)
+        if asked is None or oid in asked:
+            total = totals[oid]
+            total[0] += h["due"]
+            total[1] += h["done"]
+            total[2] += 1
+    return {
+        oid: share(done, due, n=n, empty="no habit day due")
+        for oid, (due, done, n) in totals.items()
+    }
+
+
+def _habit_counts(organization, level, day, object_ids):
+    """The habits of the level's objects alive in the window, each with its level keys and
+    its due and done days."""
     first = day - timedelta(days=engagement.HABIT_WINDOW_DAYS - 1)
     base = MicroHabit.objects.for_org(organization).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=first), starts_on__lte=day
     )
-    ids = _scoped(base, "pairing", level, object_ids, organization).values("pk")
-    habits = _rows(
-        base,
-        prefix="pairing",
-        level=level,
-        organization=organization,
-        object_ids=object_ids,
-        fields=["pk", "cadence", "starts_on", "ends_on", "times_per_week"],
+    scoped = _scoped(base, "pairing", level, object_ids, organization)
+    ids = scoped.values("pk")
+    habits = list(
+        scoped.values(
+            "pk",
+            "cadence",
+            "starts_on",
+            "ends_on",
+            "times_per_week",
+            at_pair=F("pairing_id"),
+            at_cohort=F("pairing__cohort_id"),
+            at_program=F("pairing__cohort__program_id"),
+            at_mentor=F("pairing__mentor__user_id"),
+        )
     )
-    checkins = defaultdict(dict)
-    for habit_id, on, state in (
-        HabitCheckIn.objects.for_org(organization)
-        .filter(habit_id__in=ids, day__gte=first, day__lte=day)
-        .values_list("habit_id", "day", "state")
-    ):
-        checkins[habit_id][on] = state
+    checkins = HabitCheckIn.objects.for_org(organization).filter(
+        habit_id__in=ids, day__gte=first, day__lte=day
+    )
+    if postgresql():
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        states = {
+            habit_id: dict(zip(days, done, strict=True))
+            for habit_id, days, done in checkins.values("habit_id")
+            .annotate(days=ArrayAgg("day", ordering="day"), done=ArrayAgg("state", ordering="day"))
+            .values_list("habit_id", "days", "done")
+        }
+    else:
+        states = defaultdict(dict)
+        for habit_id, on, state in checkins.values_list("habit_id", "day", "state"):
+            states[habit_id][on] = state
     pauses = defaultdict(list)
     for pause in HabitPause.objects.for_org(organization).filter(habit_id__in=ids):
         pauses[pause.habit_id].append(pause)
-    grouped = defaultdict(list)
     for h in habits:
         row = SimpleNamespace(**h)  # pure_habit reads a MicroHabit's attributes
-        grouped[h["_key"]].append(
-            engagement.HabitRecord(pure_habit(row, pauses[h["pk"]]), checkins[h["pk"]])
+        record = engagement.HabitRecord(pure_habit(row, pauses[h["pk"]]), states.get(h["pk"], {}))
+        h["due"], h["done"] = engagement.habit_due_done(record, today=day)
+    return habits
+
+
+def _signals(organization, level, day, object_ids, reading=None):
+    """The trainer signals of the period (one query; with a ``reading``, once for every
+    level): readings by signal type name."""
+    if reading is not None:
+        rows = reading.get(
+            ("signals", day), lambda: _signal_readings(organization, ORGANISATION, day, None)
         )
-    return {oid: engagement.habit_adherence(records, today=day) for oid, records in grouped.items()}
-
-
-def _signals(organization, level, day, object_ids):
-    """The trainer signals of the period (one query): readings by signal type name."""
-    first, after = _bounds(organization, *period("technique_consistency", day))
-    zone = organization.zoneinfo
-    name_filter = Q()
-    for name in SIGNAL_NAMES.values():
-        name_filter |= Q(signal_type__name__istartswith=name)
-    rows = _rows(
-        SignalValue.objects.for_org(organization).filter(
-            name_filter, session__starts_at__gte=first, session__starts_at__lt=after
-        ),
-        prefix="session__pairing",
-        level=level,
-        organization=organization,
-        object_ids=object_ids,
-        fields=["subject_id", "value", "session__starts_at", "signal_type__name"],
-    )
+    else:
+        rows = _signal_readings(organization, level, day, object_ids)
+    asked = wanted(level, object_ids)
     readings = defaultdict(lambda: defaultdict(list))
     for row in rows:
-        name = row["signal_type__name"].lower()
-        key = next(k for k, prefix in SIGNAL_NAMES.items() if name.startswith(prefix))
-        readings[row["_key"]][key].append(
-            signals.SignalReading(
-                row["subject_id"],
-                row["session__starts_at"].astimezone(zone).date(),
-                float(row["value"]),
-            )
-        )
+        oid = level_of(row, level, organization)
+        if asked is None or oid in asked:
+            readings[oid][row["key"]].extend(row["readings"])
     start, end = period("technique_consistency", day)
     out = {}
     for oid, by_key in readings.items():
@@ -246,6 +300,73 @@ def _signals(organization, level, day, object_ids):
             for key in SIGNAL_NAMES
         }
     return out
+
+
+def _signal_readings(organization, level, day, object_ids):
+    """The signal readings of the period by pairing and indicator: rows with the level keys,
+    ``key`` (the indicator) and ``readings`` (``signals.SignalReading``)."""
+    first, after = _bounds(organization, *period("technique_consistency", day))
+    zone = organization.zoneinfo
+    name_filter = Q()
+    for name in SIGNAL_NAMES.values():
+        name_filter |= Q(signal_type__name__istartswith=name)
+    qs = _scoped(
+        SignalValue.objects.for_org(organization).filter(
+            name_filter, session__starts_at__gte=first, session__starts_at__lt=after
+        ),
+        "session__pairing",
+        level,
+        object_ids,
+        organization,
+    )
+    keys = {
+        "at_pair": F("session__pairing_id"),
+        "at_cohort": F("session__pairing__cohort_id"),
+        "at_program": F("session__pairing__cohort__program_id"),
+        "at_mentor": F("session__pairing__mentor__user_id"),
+    }
+    out = {}
+
+    def row_of(pair, cohort, program, mentor, name):
+        name = name.lower()
+        key = next(k for k, prefix in SIGNAL_NAMES.items() if name.startswith(prefix))
+        if (pair, key) not in out:
+            out[(pair, key)] = {
+                "at_pair": pair,
+                "at_cohort": cohort,
+                "at_program": program,
+                "at_mentor": mentor,
+                "key": key,
+                "readings": [],
+            }
+        return out[(pair, key)]["readings"]
+
+    fields = ("at_pair", "at_cohort", "at_program", "at_mentor", "signal_type__name")
+    if postgresql():
+        # one row per pairing, subject and signal type: the days and values in arrays
+        from django.contrib.postgres.aggregates import ArrayAgg
+
+        grouped = (
+            qs.values("signal_type__name", "subject_id", **keys)
+            .annotate(
+                days=ArrayAgg(TruncDate("session__starts_at", tzinfo=zone)),
+                values=ArrayAgg("value"),
+            )
+            .values_list(*fields, "subject_id", "days", "values")
+        )
+        for pair, cohort, program, mentor, name, subject, days, values in grouped:
+            row_of(pair, cohort, program, mentor, name).extend(
+                signals.SignalReading(subject, on, float(value))
+                for on, value in zip(days, values, strict=True)
+            )
+    else:
+        for pair, cohort, program, mentor, name, subject, starts_at, value in qs.values_list(
+            *keys.values(), "signal_type__name", "subject_id", "session__starts_at", "value"
+        ):
+            row_of(pair, cohort, program, mentor, name).append(
+                signals.SignalReading(subject, starts_at.astimezone(zone).date(), float(value))
+            )
+    return list(out.values())
 
 
 def _competence(organization, level, day, object_ids):

@@ -71,10 +71,53 @@ def _time_to_match(organization, level, day, object_ids):
     return {oid: development.time_to_match(group) for oid, group in tracks.items()}
 
 
-def _careers(organization, level, day, object_ids):
+def _careers(organization, level, day, object_ids, reading=None):
     """Retention, promotion rate, internal mobility (the last 365 days) and promotion
     velocity (from the cohort's start) of the participants, from their outcome events
-    (two queries: the participants, their events)."""
+    (three queries: the participants, their departments, their events; with a ``reading``,
+    once for every level)."""
+    if reading is not None:
+        rows, career_of = reading.get(
+            ("careers", day), lambda: _career_rows(organization, ORGANISATION, day, None)
+        )
+    else:
+        rows, career_of = _career_rows(organization, level, day, object_ids)
+    asked = None if object_ids is None or level == ORGANISATION else set(object_ids)
+    key = _level_key(level, organization)
+    people = defaultdict(dict)  # object -> user -> earliest cohort start
+    for row in rows:
+        if row["user_id"] not in career_of:
+            continue  # no outcome event: not in the records, not counted
+        oid = key(row)
+        if asked is not None and oid not in asked:
+            continue
+        group = people[oid]
+        start = row["cohort__starts_on"]
+        group[row["user_id"]] = min(start, group.get(row["user_id"], start))
+    start, end = period("retention", day)
+    out = {}
+    for oid, group in people.items():
+        group_careers = [career_of[u] for u in group]
+        tracks = [
+            track
+            for user_id, cohort_start in group.items()
+            if cohort_start <= day
+            for track in careers.promotion_tracks(
+                [career_of[user_id]], start=cohort_start, as_of=day
+            )
+        ]
+        out[oid] = {
+            "retention": careers.retention(group_careers, start=start, end=end),
+            "promotion_rate": careers.promotion_rate(group_careers, start=start, end=end),
+            "internal_mobility": careers.internal_mobility(group_careers, start=start, end=end),
+            "promotion_velocity": careers.promotion_velocity(tracks),
+        }
+    return out
+
+
+def _career_rows(organization, level, day, object_ids):
+    """The participants of the level's objects and ``{user: careers.Career}`` of those with
+    outcome events by ``day``."""
     participants = _participants(organization, level, day, object_ids)
     rows = list(
         participants.values(
@@ -100,33 +143,7 @@ def _careers(organization, level, day, object_ids):
         for user_id in {r["user_id"] for r in rows}
         if events[user_id]
     }
-    key = _level_key(level, organization)
-    people = defaultdict(dict)  # object -> user -> earliest cohort start
-    for row in rows:
-        if row["user_id"] not in career_of:
-            continue  # no outcome event: not in the records, not counted
-        group = people[key(row)]
-        start = row["cohort__starts_on"]
-        group[row["user_id"]] = min(start, group.get(row["user_id"], start))
-    start, end = period("retention", day)
-    out = {}
-    for oid, group in people.items():
-        group_careers = [career_of[u] for u in group]
-        tracks = [
-            track
-            for user_id, cohort_start in group.items()
-            if cohort_start <= day
-            for track in careers.promotion_tracks(
-                [career_of[user_id]], start=cohort_start, as_of=day
-            )
-        ]
-        out[oid] = {
-            "retention": careers.retention(group_careers, start=start, end=end),
-            "promotion_rate": careers.promotion_rate(group_careers, start=start, end=end),
-            "internal_mobility": careers.internal_mobility(group_careers, start=start, end=end),
-            "promotion_velocity": careers.promotion_velocity(tracks),
-        }
-    return out
+    return rows, career_of
 
 
 def _certification(organization, level, day, object_ids):
@@ -166,54 +183,36 @@ def _certification(organization, level, day, object_ids):
 # --- Mentors --------------------------------------------------------------------------------
 
 
-def _mentors(organization, level, day, object_ids):
+def _mentors(organization, level, day, object_ids, reading=None):
     """Mentor load and recognition (the last 28 days): per mentor of the level, their active
     mentees, their completed sessions of the period, kudos received and time-bank credits
-    (four queries; kudos and credits counted by the database)."""
-    zone = organization.zoneinfo
-    first, after = _bounds(organization, *period("mentor_load", day))
-    pairings = Pairing.objects.for_org(organization).filter(accepted_at__lt=after)
-    if level != ORGANISATION and object_ids is not None:
-        lookup = "cohort__program_id" if level == PROGRAM else "mentor__user_id"
-        pairings = pairings.filter(**{f"{lookup}__in": list(object_ids)})
-    group_of = "cohort__program_id" if level == PROGRAM else "mentor__user_id"
+    (four queries, kudos and credits counted by the database; with a ``reading``, once for
+    every level)."""
+    if reading is not None:
+        rows = reading.get(
+            ("mentors", day), lambda: _mentor_rows(organization, ORGANISATION, day, None)
+        )
+    else:
+        rows = _mentor_rows(organization, level, day, object_ids)
+    asked = None if object_ids is None or level == ORGANISATION else set(object_ids)
+    group_of = "program" if level == PROGRAM else "mentor"
+
+    def oid_of(row):
+        return organization.pk if level == ORGANISATION else row[group_of]
+
     members = defaultdict(set)  # object -> mentor users
     mentees = defaultdict(int)  # (object, mentor) -> active mentees on the day
-    for row in pairings.values(group_of, "mentor__user_id", "ended_at"):
-        oid = organization.pk if level == ORGANISATION else row[group_of]
-        members[oid].add(row["mentor__user_id"])
-        if row["ended_at"] is None or row["ended_at"] >= after:
-            mentees[(oid, row["mentor__user_id"])] += 1
-    users = pairings.values("mentor__user_id")
+    for row in rows["pairings"]:
+        oid = oid_of(row)
+        if asked is not None and oid not in asked:
+            continue
+        members[oid].add(row["mentor"])
+        if row["active"]:
+            mentees[(oid, row["mentor"])] += 1
     delivered = defaultdict(list)  # (object, mentor) -> (day, minutes)
-    for program_id, user_id, starts_at, minutes in (
-        Session.objects.for_org(organization)
-        .filter(
-            status=Session.Status.COMPLETED,
-            starts_at__gte=first,
-            starts_at__lt=after,
-            pairing_id__in=pairings.values("pk"),
-        )
-        .values_list(
-            "pairing__cohort__program_id", "pairing__mentor__user_id", "starts_at", "minutes"
-        )
-    ):
-        oid = {ORGANISATION: organization.pk, PROGRAM: program_id}.get(level, user_id)
-        delivered[(oid, user_id)].append((starts_at.astimezone(zone).date(), minutes))
-    kudos = dict(
-        Kudos.objects.for_org(organization)
-        .filter(recipient_id__in=users, created_at__gte=first, created_at__lt=after)
-        .values("recipient_id")
-        .annotate(count=Count("pk"))
-        .values_list("recipient_id", "count")
-    )
-    credits = dict(
-        TimeCredit.objects.for_org(organization)
-        .filter(mentor_id__in=users, created_at__gte=first, created_at__lt=after)
-        .values("mentor_id")
-        .annotate(minutes=Sum("minutes"))
-        .values_list("mentor_id", "minutes")
-    )
+    for row in rows["sessions"]:
+        delivered[(oid_of(row), row["mentor"])].append((row["day"], row["minutes"]))
+    kudos, credits = rows["kudos"], rows["credits"]
     start, end = period("mentor_load", day)
     out = {}
     for oid, group in members.items():
@@ -234,3 +233,61 @@ def _mentors(organization, level, day, object_ids):
             "mentor_recognition": mentors.mentor_recognition(recognition),
         }
     return out
+
+
+def _mentor_rows(organization, level, day, object_ids):
+    """The pairings accepted by ``day`` of the level's objects (program, mentor, active on the
+    day), their completed sessions of the period (program, mentor, local day, minutes) and
+    their mentors' kudos and credits of the period."""
+    zone = organization.zoneinfo
+    first, after = _bounds(organization, *period("mentor_load", day))
+    pairings = Pairing.objects.for_org(organization).filter(accepted_at__lt=after)
+    if level != ORGANISATION and object_ids is not None:
+        lookup = "cohort__program_id" if level == PROGRAM else "mentor__user_id"
+        pairings = pairings.filter(**{f"{lookup}__in": list(object_ids)})
+    rows = [
+        {
+            "program": program,
+            "mentor": mentor,
+            "active": ended_at is None or ended_at >= after,
+        }
+        for program, mentor, ended_at in pairings.values_list(
+            "cohort__program_id", "mentor__user_id", "ended_at"
+        )
+    ]
+    users = pairings.values("mentor__user_id")
+    sessions = [
+        {
+            "program": program,
+            "mentor": mentor,
+            "day": starts_at.astimezone(zone).date(),
+            "minutes": minutes,
+        }
+        for program, mentor, starts_at, minutes in (
+            Session.objects.for_org(organization)
+            .filter(
+                status=Session.Status.COMPLETED,
+                starts_at__gte=first,
+                starts_at__lt=after,
+                pairing_id__in=pairings.values("pk"),
+            )
+            .values_list(
+                "pairing__cohort__program_id", "pairing__mentor__user_id", "starts_at", "minutes"
+            )
+        )
+    ]
+    kudos = dict(
+        Kudos.objects.for_org(organization)
+        .filter(recipient_id__in=users, created_at__gte=first, created_at__lt=after)
+        .values("recipient_id")
+        .annotate(count=Count("pk"))
+        .values_list("recipient_id", "count")
+    )
+    credits = dict(
+        TimeCredit.objects.for_org(organization)
+        .filter(mentor_id__in=users, created_at__gte=first, created_at__lt=after)
+        .values("mentor_id")
+        .annotate(minutes=Sum("minutes"))
+        .values_list("mentor_id", "minutes")
+    )
+    return {"pairings": rows, "sessions": sessions, "kudos": kudos, "credits": credits}

@@ -35,7 +35,7 @@ from programs.models import Cohort, Program
 from .. import catalogue
 from ..indicators import engagement
 from ..indicators.base import IndicatorValue
-from .input_common import COHORT, ORGANISATION, PAIR, PROGRAM, _bounds, period
+from .input_common import COHORT, ORGANISATION, PAIR, PROGRAM, Reading, _bounds, period
 from .input_pairs import (
     _actions,
     _cadence,
@@ -47,7 +47,7 @@ from .input_pairs import (
 )
 from .input_people import _careers, _certification, _mentors, _time_to_match
 
-__all__ = ["level_objects", "level_values", "period"]
+__all__ = ["Reading", "level_objects", "level_values", "period"]
 
 # --- The objects of a level --------------------------------------------------------------
 
@@ -89,10 +89,17 @@ GROUP_READERS = (
 MENTOR_READERS = ((None, _mentors, ("mentor_load", "mentor_recognition")),)
 
 
-def level_values(*, organization, level, day, object_ids=None):
+# Readers that take a ``Reading`` (rows read once for every level of a computation).
+SHARED_READERS = {_cadence, _habits, _signals, _mentors, _careers}
+
+
+def level_values(*, organization, level, day, object_ids=None, reading=None):
     """``{object_id: {indicator_key: IndicatorValue}}`` of every indicator computed at
     ``level`` on ``day`` for the level's objects (``object_ids``: only those). An object
-    with no rows for an indicator gets the indicator's empty figure (None, with the note)."""
+    with no rows for an indicator gets the indicator's empty figure (None, with the note).
+    ``reading``: an ``input_common.Reading`` shared by the levels of one computation, so the
+    readers of rows (cadence, habits, signals, mentors, careers) read them once for all
+    levels."""
     if object_ids is None:
         object_ids_all = level_objects(organization=organization, level=level, day=day)
     else:
@@ -102,7 +109,8 @@ def level_values(*, organization, level, day, object_ids=None):
     for key, reader, gives in PAIR_READERS + GROUP_READERS + MENTOR_READERS:
         if not set(gives) & set(keys):
             continue  # nothing of this reader is computed at this level
-        for oid, value in reader(organization, level, day, object_ids).items():
+        shared = {"reading": reading} if reading is not None and reader in SHARED_READERS else {}
+        for oid, value in reader(organization, level, day, object_ids, **shared).items():
             if key is None:
                 found[oid].update(value)
             else:

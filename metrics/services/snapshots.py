@@ -9,9 +9,14 @@ on the snapshot's unique key): the nightly task and the event-driven one write t
 Events (a session completed, a habit checked in, an action done, a pulse answered, outcome
 events imported) call ``recompute_request(...)`` inside their own transaction: it stores a
 ``RecomputeRequest`` (one per scope, so a burst of events shares it) and queues
-``metrics.recompute_requested`` after commit, a few seconds later (the debounce). If the
-broker is down, the row stays and the sweep (every few seconds) queues it: stored before
-queued, as the nudges do.
+``metrics.recompute_requested`` after commit, a quarter of a second later (the debounce).
+If the broker is down, the row stays and the sweep (every few seconds) queues it: stored
+before queued, as the nudges do.
+
+All the levels of one computation share one ``inputs.Reading``: the rows of pairs (sessions,
+habits and check-ins, signals, mentors' sessions) are read once, for the organisation, and
+each level groups them; a scoped computation reads them too (the organisation's level needs
+them all), then computes only the touched objects of the other levels.
 """
 
 import logging
@@ -30,7 +35,9 @@ from .outcomes import organization_today
 
 logger = logging.getLogger(__name__)
 
-DEBOUNCE_SECONDS = 1
+# A burst of events within this shares one recomputation (their request row); short, so an
+# event shows within 2 s (the scoped recomputation takes most of it: bench/indicators.py).
+DEBOUNCE_SECONDS = 0.25
 ORGANISATION, PROGRAM, COHORT, PAIR, MENTOR = catalogue.LEVELS
 FIELDS = ["value", "numerator", "denominator", "n", "not_yet", "extra", "note", "computed_at"]
 
@@ -119,11 +126,16 @@ def snapshots_compute(*, organization, day=None, scope=None, scopes=None):
         touched = scopes_objects(organization=organization, scopes=scopes)
     else:
         touched = scope_objects(organization=organization, scope=scope)
+    reading = inputs.Reading()  # the rows read once for every level
     for level, object_ids in touched.items():
         if object_ids is not None and not object_ids and level != ORGANISATION:
             continue
         values = inputs.level_values(
-            organization=organization, level=level, day=day, object_ids=object_ids
+            organization=organization,
+            level=level,
+            day=day,
+            object_ids=object_ids,
+            reading=reading,
         )
         now = timezone.now()
         rows = [

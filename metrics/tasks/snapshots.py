@@ -1,8 +1,8 @@
 """Indicator snapshots in the background (B5).
 
 - ``metrics.recompute_requested(organization_id)``: run the organisation's pending
-  recompute requests (queued after the commit of every event that stores one, a few seconds
-  later: the debounce);
+  recompute requests (queued after the commit of every event that stores one, a quarter of
+  a second later: the debounce);
 - ``metrics.sweep_recompute_requests``: every 5 s (``settings.CELERY_BEAT_SCHEDULE``), queue
   it for every organisation with a request past due, so a broker outage or a lost task ends
   within a sweep;

@@ -32,7 +32,7 @@ from tests.utils import require_service
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-WITHIN_SECONDS = 5  # the debounce (1 s) and the recomputation of the pairing's levels
+WITHIN_SECONDS = 2  # the debounce (0.25 s) and the recomputation of the pairing's levels
 
 
 def _broker_reachable():

@@ -12,6 +12,8 @@ chart only draws them. Pure: text in, escaped SVG text out (a ``SafeString``); n
 The drawing is sized by its viewBox and scales to its container (``.chart`` in app.css).
 """
 
+import math
+
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -37,11 +39,26 @@ def _with_unit(value, unit, decimals):
 
 
 def _day(day):
-    return day.isoformat() if hasattr(day, "isoformat") else str(day)
+    """A day as the pages write it ("2 Jun 2026")."""
+    if hasattr(day, "strftime"):
+        return f"{day.day} {day:%b %Y}"
+    return str(day)
+
+
+def _nice(value):
+    """The smallest of 1, 2, 2.5, 5 × 10^k at or above ``value`` (an axis's top)."""
+    if value <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if step * power >= value - 1e-9:
+            return step * power
+    return 10 * power
 
 
 def _bounds(values, target):
-    """The y axis: from 0 (or the lowest value, when below 0) to a bit above the highest."""
+    """The y axis: from 0 (or the lowest value, when below 0) to a round number at or above
+    the highest."""
     known = [v for v in values if v is not None]
     if target is not None:
         known.append(target)
@@ -51,7 +68,7 @@ def _bounds(values, target):
     high = max(known)
     if high <= low:
         high = low + 1.0
-    return low, high + (high - low) * 0.05
+    return low, _nice(high)
 
 
 def _svg(label, body, width=WIDTH, height=HEIGHT, css="chart"):

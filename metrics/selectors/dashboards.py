@@ -25,23 +25,32 @@ from .. import catalogue, charts
 from ..models import ProgramIndicator, Snapshot
 from . import snapshots
 
-# The figures a drill-down table shows per row (the CSV has them all), in this order, those
-# computed at the table's level.
-HEADLINE = (
-    "cadence",
-    "action_completion",
-    "habit_adherence",
-    "pulse",
-    "no_show_rate",
-    "mentor_load",
-    "retention",
-)
+# The figures a drill-down table shows per row (the CSV has them all), by level: leading and
+# lagging ones together where the level has both.
+HEADLINE = {
+    catalogue.PROGRAM: ("cadence", "action_completion", "habit_adherence", "pulse", "retention"),
+    catalogue.COHORT: ("cadence", "action_completion", "habit_adherence", "pulse", "retention"),
+    catalogue.PAIR: (
+        "cadence",
+        "action_completion",
+        "habit_adherence",
+        "no_show_rate",
+        "time_to_competence",
+    ),
+    catalogue.MENTOR: (
+        "cadence",
+        "action_completion",
+        "pulse",
+        "mentor_load",
+        "mentor_recognition",
+    ),
+}
 SHOWN_PAIRINGS = (Pairing.Status.ACTIVE, Pairing.Status.CONCLUDED)
 
 
 def headline(level):
     keys = {i.key for i in catalogue.at_level(level)}
-    return [catalogue.get(key) for key in HEADLINE if key in keys][:5]
+    return [catalogue.get(key) for key in HEADLINE[level] if key in keys]
 
 
 def shown_day(*, organization, until=None):
@@ -96,6 +105,10 @@ class FigureRow:
     @property
     def target_text(self):
         return "" if self.target is None else figure_text(self.indicator, float(self.target))
+
+    @property
+    def has_values(self):
+        return any(shown is not None for _, shown in self.points)
 
     @property
     def table_points(self):

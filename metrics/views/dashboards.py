@@ -30,9 +30,12 @@ from ..selectors import snapshots
 DATES = ("since", "until")
 
 
-def _form(request, fields, **kwargs):
+def _form(request, fields, data=None, **kwargs):
     return DashboardFilterForm(
-        request.GET, organization=request.organization, fields=fields, **kwargs
+        request.GET if data is None else data,
+        organization=request.organization,
+        fields=fields,
+        **kwargs,
     )
 
 
@@ -448,18 +451,23 @@ def dashboard_mentor(request, org_slug, user_id):
 def dashboard_compare(request, org_slug, program_id):
     organization = request.organization
     program = access_dashboard_program_by_id(membership=request.membership, program_id=program_id)
-    form = _form(
-        request, ("until", "cohorts", "indicator"), level=catalogue.COHORT, program=program
-    )
+    fields = ("until", "cohorts", "indicator")
+    form = _form(request, fields, level=catalogue.COHORT, program=program)
     _, until, day = _window(request, form)
     every = list(form.fields["cohorts"].queryset.select_related("program"))
-    chosen_ids = {c.pk for c in form.value("cohorts", [])} if "cohorts" in request.GET else None
-    if chosen_ids is None:
+    # the form sends its menu always, its boxes only when ticked: none ticked is a choice
+    asked = "cohorts" in request.GET or "indicator" in request.GET
+    if asked:
+        chosen_ids = {c.pk for c in form.value("cohorts", [])}
+    else:  # by default every cohort with figures that day, ticked as such
         chosen_ids = set(
             reads.cohorts_with_figures(organization=organization, cohorts=every, day=day)
         )
+        data = request.GET.copy()
+        data.setlist("cohorts", [str(pk) for pk in sorted(chosen_ids)])
+        form = _form(request, fields, data=data, level=catalogue.COHORT, program=program)
     chosen = [c for c in every if c.pk in chosen_ids]
-    if "cohorts" in request.GET and form.is_valid() and len(chosen) < 2:
+    if asked and form.is_valid() and len(chosen) < 2:
         form.add_error("cohorts", "Choose at least two cohorts to compare.")
     rows = reads.compare_rows(organization=organization, program=program, cohorts=chosen, day=day)
     compare = catalogue.get(form.value("indicator", "cadence"))

@@ -64,14 +64,14 @@ def test_target_line_is_drawn_and_said():
     assert float(targets[0].get("y1")) < min(y for _, y in _points(svg))
     label = root.get("aria-label")
     assert label == (
-        "Cadence: from 40 % on 2026-01-01 to 60 % on 2026-02-01, 2 values; target at least 75 %"
+        "Cadence: from 40 % on 1 Jan 2026 to 60 % on 1 Feb 2026, 2 values; target at least 75 %"
     )
     assert root.find(f"{NS}title").text == label
 
 
 def test_lower_is_better_target_is_at_most():
     label = trend_label([(date(2026, 1, 1), 12)], target=10, unit=" days", better=LOWER)
-    assert label == "12 days on 2026-01-01; target at most 10 days"
+    assert label == "12 days on 1 Jan 2026; target at most 10 days"
 
 
 def test_no_script_and_text_is_escaped():
@@ -100,3 +100,10 @@ def test_bars_empty_and_target():
     svg = bars_svg([("A", 3.25), ("B", 4.0)], target=4, decimals=1, better=LOWER)
     assert [el for el in _parse(svg).iter(f"{NS}line") if el.get("class") == "chart-target"]
     assert _parse(svg).get("aria-label") == "A 3.2; B 4; target at most 4"
+
+
+def test_axis_top_is_a_round_number_at_or_above_the_highest_value():
+    svg = str(trend_svg([(date(2026, 1, 1), 77), (date(2026, 1, 8), 96)]))
+    assert ">100</text>" in svg
+    assert ">4.4</text>" not in str(trend_svg([(date(2026, 1, 1), 4.2)], decimals=1))
+    assert ">5</text>" in str(trend_svg([(date(2026, 1, 1), 4.2)], decimals=1))

@@ -436,3 +436,14 @@ def test_dashboard_mentor_query_budget(world, org, as_leader):
 
     url = reverse("dashboard_mentor", args=[org.slug, mentor.user_id])
     assert_flat_queries(as_leader, url, grow, n=18)
+
+
+def test_compare_ticks_its_default_cohorts_and_refuses_none_ticked(world, org, as_leader):
+    other = make_active_cohort(org, program=world.program, name="Second wave")
+    snapshots_compute(organization=org)
+    url = reverse("dashboard_compare", args=[org.slug, world.program_id])
+    page = as_leader.get(url)
+    assert page.text.count('name="cohorts"') == 2 and page.text.count("checked") >= 2
+    assert {c.pk for c, _ in page.context["chosen"]} == {world.pk, other.pk}
+    none = as_leader.get(url, {"indicator": "cadence"})
+    assert none.status_code == 400 and "Choose at least two cohorts" in none.text

@@ -178,6 +178,10 @@ class IndicatorReview:
         return "No target" if self.target is None else text(self.indicator, float(self.target))
 
     @property
+    def has_values(self):
+        return any(figure.value is not None for figure in self.points)
+
+    @property
     def series(self):
         """``[(day, shown), ...]``: the trend's points as the chart takes them."""
         return [(figure.day, figure.shown) for figure in self.points]

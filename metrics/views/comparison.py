@@ -53,7 +53,6 @@ class ComparisonForm(forms.Form):
         required=False,
         empty_label="Every program",
         label="Program",
-        help_text="Participants of this program's cohorts only; the others are the same.",
     )
 
     def __init__(self, *args, organization, today, **kwargs):
@@ -108,7 +107,8 @@ class ComparisonForm(forms.Form):
 
 # --- The chart: each share as a bar with its 95 % interval ---------------------------------
 
-WIDTH, LABEL_W, VALUE_W, BAR_H, GAP, TOP = 600, 110, 150, 22, 14, 10
+WIDTH, SIDE, BAR_H, LINE_H, TOP = 400, 8, 18, 20, 4
+COLOURS = ("#3b3aa8", "#13a38a")  # the brand and accent colours of app.css
 
 
 def _percent(value):
@@ -116,9 +116,10 @@ def _percent(value):
 
 
 def intervals_svg(measure, *, title):
-    """Two horizontal bars (participants, others) on a 0–100 % scale, each with a line from
-    the low to the high end of its 95 % interval; drawn like metrics.charts (role="img",
-    aria-label and <title> in words), coloured without the stylesheet's help."""
+    """Each group's share as a bar on a 0–100 % scale, its name and figure written above it,
+    and a line from the low to the high end of its 95 % interval. Drawn like metrics.charts
+    (role="img", aria-label and <title> in words; the page has the table too), coloured
+    without the stylesheet's help, and narrow enough to read on a phone."""
     rows = (("Participants", measure.participants), ("Others", measure.others))
     words = "; ".join(
         f"{name} {_percent(group.value)} (95 % interval {_percent(group.interval.low)} to "
@@ -126,46 +127,49 @@ def intervals_svg(measure, *, title):
         for name, group in rows
     )
     label = escape(f"{title}: {words}")
-    plot_w = WIDTH - LABEL_W - VALUE_W
-    height = TOP + len(rows) * (BAR_H + GAP) + 24
+    plot_w = WIDTH - 2 * SIDE
+    row_h = LINE_H + BAR_H + 10
+    height = TOP + len(rows) * row_h + 22
 
     def x(share):
-        return round(LABEL_W + plot_w * share, 1)
+        return round(SIDE + plot_w * share, 1)
 
     parts = []
+    bottom = TOP + len(rows) * row_h
     for tick in (0, 0.25, 0.5, 0.75, 1):
+        anchor = {0: "start", 1: "end"}.get(tick, "middle")
         parts.append(
-            f'<line class="chart-grid" x1="{x(tick)}" y1="{TOP - 4}" x2="{x(tick)}" '
-            f'y2="{height - 20}" style="stroke:#e4e6ef" />'
-            f'<text class="chart-tick" x="{x(tick)}" y="{height - 6}" text-anchor="middle" '
-            f'style="fill:#5b6075;font-size:12px">{tick * 100:.0f} %</text>'
+            f'<line class="chart-grid" x1="{x(tick)}" y1="{TOP + LINE_H - 2}" x2="{x(tick)}" '
+            f'y2="{bottom}" style="stroke:#e4e6ef" />'
+            f'<text class="chart-tick" x="{x(tick)}" y="{height - 6}" text-anchor="{anchor}" '
+            f'style="fill:#5b6075;font-size:13px">{tick * 100:.0f} %</text>'
         )
     for i, (name, group) in enumerate(rows):
-        top = TOP + i * (BAR_H + GAP)
-        middle = top + BAR_H / 2
-        colour = "#3b3aa8" if i == 0 else "#13a38a"
+        top = TOP + i * row_h
+        bar_top = top + LINE_H
+        middle = bar_top + BAR_H / 2
         low, high = x(group.interval.low), x(group.interval.high)
+        figure = (
+            f"{_percent(group.value)} (95 %: {_percent(group.interval.low)} to "
+            f"{_percent(group.interval.high)})"
+        )
         parts.append(
-            f'<text class="chart-tick" x="{LABEL_W - 8}" y="{middle}" text-anchor="end" '
-            f'dominant-baseline="middle" style="fill:#1b1d2a;font-size:13px">{name}</text>'
-            f'<rect class="chart-bar" x="{LABEL_W}" y="{top}" width="{x(group.value) - LABEL_W}" '
-            f'height="{BAR_H}" rx="3" style="fill:{colour};fill-opacity:.75">'
-            f"<title>{name}: {_percent(group.value)}</title></rect>"
+            f'<text x="{SIDE}" y="{top + 14}" style="fill:#1b1d2a;font-size:14px">'
+            f'<tspan style="font-weight:700">{name}</tspan> {figure}</text>'
+            f'<rect class="chart-bar" x="{SIDE}" y="{bar_top}" width="{x(group.value) - SIDE}" '
+            f'height="{BAR_H}" rx="3" style="fill:{COLOURS[i]};fill-opacity:.8">'
+            f"<title>{name}: {figure}</title></rect>"
             f'<line class="chart-interval" x1="{low}" y1="{middle}" x2="{high}" y2="{middle}" '
             f'style="stroke:#1b1d2a;stroke-width:2" />'
-            f'<line x1="{low}" y1="{top + 4}" x2="{low}" y2="{top + BAR_H - 4}" '
+            f'<line x1="{low}" y1="{bar_top + 3}" x2="{low}" y2="{bar_top + BAR_H - 3}" '
             f'style="stroke:#1b1d2a;stroke-width:2" />'
-            f'<line x1="{high}" y1="{top + 4}" x2="{high}" y2="{top + BAR_H - 4}" '
+            f'<line x1="{high}" y1="{bar_top + 3}" x2="{high}" y2="{bar_top + BAR_H - 3}" '
             f'style="stroke:#1b1d2a;stroke-width:2" />'
-            f'<text class="chart-value" x="{WIDTH - VALUE_W + 8}" y="{middle}" '
-            f'dominant-baseline="middle" style="fill:#1b1d2a;font-size:13px">'
-            f"{_percent(group.value)} ({_percent(group.interval.low)}–"
-            f"{_percent(group.interval.high)})</text>"
         )
     return mark_safe(
         f'<svg class="chart" role="img" aria-label="{label}" viewBox="0 0 {WIDTH} {height}" '
         f'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet" '
-        f'focusable="false" style="width:100%;height:auto;max-width:{WIDTH}px">'
+        f'focusable="false" style="display:block;width:100%;height:auto;max-width:480px">'
         f"<title>{label}</title>{''.join(parts)}</svg>"
     )
 
@@ -183,19 +187,27 @@ def _points(value):
     return "0" if points == 0 else f"{points:+d}".replace("-", "\u2212")
 
 
+def _points_words(value):
+    text = _points(value)
+    return f"{text} point" if text in ("+1", "\u22121") else f"{text} points"
+
+
 def _reading(measure):
     """What the difference's interval says, in one sentence."""
     low, high = measure.difference_interval.low, measure.difference_interval.high
-    name = MEASURES[measure.key]["name"].lower()
+
+    def pts(value):
+        return f"{value * 100:.0f}" if value * 100 >= 1 else f"{value * 100:.1f}"
+
     if low > 0:
         return (
-            f"Participants' {name} is higher than the others' by {low * 100:.0f} to "
-            f"{high * 100:.0f} points (95 % interval)."
+            f"The participants' share is higher than the others' by {pts(low)} to "
+            f"{pts(high)} points (95 % interval)."
         )
     if high < 0:
         return (
-            f"Participants' {name} is lower than the others' by {-high * 100:.0f} to "
-            f"{-low * 100:.0f} points (95 % interval)."
+            f"The participants' share is lower than the others' by {pts(-high)} to "
+            f"{pts(-low)} points (95 % interval)."
         )
     return (
         "The interval of the difference includes no difference at all: these numbers cannot "
@@ -226,7 +238,7 @@ def _rows(groups, measures):
                 )
             ]
             interval = measure.difference_interval
-            row["difference"] = f"{_points(measure.difference)} points"
+            row["difference"] = _points_words(measure.difference)
             row["difference_interval"] = (
                 f"{_points(interval.low)} to {_points(interval.high)} points"
             )

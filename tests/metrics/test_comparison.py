@@ -245,7 +245,7 @@ def test_ten_in_each_group_shows_shares_intervals_and_the_difference(org, as_lea
     assert "+8 points" in text  # 75 % − 67 %
     assert text.count('role="img"') == 2 and "aria-label=" in text
     assert "cannot tell the two groups apart" in text
-    assert "<caption>" in text and 'scope="row"' in text
+    assert "<caption" in text and 'scope="col"' in text
 
 
 def test_the_page_names_how_it_is_computed_and_when(org, as_leader, old_cohort):

@@ -447,3 +447,9 @@ def test_compare_ticks_its_default_cohorts_and_refuses_none_ticked(world, org, a
     assert {c.pk for c, _ in page.context["chosen"]} == {world.pk, other.pk}
     none = as_leader.get(url, {"indicator": "cadence"})
     assert none.status_code == 400 and "Choose at least two cohorts" in none.text
+
+
+def test_a_mentor_finds_their_figures_from_my_mentoring(world, org):
+    first, _ = _pairs(world)
+    page = _client(first.mentor.user).get(reverse("my_mentoring", args=[org.slug]))
+    assert reverse("dashboard_mentor", args=[org.slug, first.mentor.user_id]) in page.text

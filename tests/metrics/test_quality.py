@@ -487,3 +487,21 @@ def test_data_quality_query_budget(as_admin, org, cohort):
         k: s.total for k, s in found.items()
     }
     assert Pairing.objects.for_org(org).count() == 4
+
+
+def test_each_section_says_how_it_is_counted_and_when(as_leader, org):
+    content = as_leader.get(url(org)).content.decode()
+    for spec in quality.SPECS:
+        assert spec.title in content and spec.rule.replace("'", "&#x27;") in content
+    assert "Counted from the rows as they are now" in content
+
+
+def test_the_filter_swaps_the_results_in_place_with_htmx(as_leader, org, cohort):
+    response = as_leader.get(
+        url(org, program=cohort.program_id),
+        headers={"HX-Request": "true", "HX-Target": "quality-results"},
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1>" not in content and 'id="quality-intake"' in content
+    assert f'<option value="{cohort.program_id}" selected>' in content

@@ -12,7 +12,6 @@ register_nav(
     also_active=("outcome_import",),
 )
 register_nav("Insights", "Participants vs others", "participants_comparison", role=Role.LEADER)
-register_nav("Insights", "Data quality", "data_quality", role=Role.LEADER)
 register_nav(
     "Insights",
     "Dashboards",
@@ -27,3 +26,4 @@ register_nav(
         "dashboard_compare",
     ),
 )
+register_nav("Insights", "Data quality", "data_quality", role=Role.LEADER)

@@ -32,8 +32,8 @@ MEASURES = {
     comparison.PROMOTION: {
         "name": "Promotion",
         "formula": "Of the people employed at the period's start, the share promoted at "
-        "least once in the period (a person promoted twice counts once; a person who left "
-        "counts as not promoted after they left).",
+        "least once in the period (a person promoted twice counts once; people who left during "
+        "the period stay in the count).",
         "counted": "Promoted",
     },
 }
@@ -83,7 +83,13 @@ class ComparisonForm(forms.Form):
         end = data.get("until") or self.default_end
         if "from" in self.errors or "until" in self.errors:
             return data
-        if end > self.today:
+        if start > self.today:
+            self.add_error(
+                "from",
+                f"The period cannot start after today ({_day(self.today)}): what has not "
+                "happened yet is not known.",
+            )
+        elif end > self.today:
             self.add_error(
                 "until",
                 f"The period cannot end after today ({_day(self.today)}): what has not "

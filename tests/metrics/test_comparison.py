@@ -287,7 +287,10 @@ def test_a_period_in_the_future_is_refused(org, as_leader):
     assert "cannot end after today" in response.context["form"].errors["until"][0]
     later = (today + timedelta(days=30)).isoformat()
     response = as_leader.get(url(org, **{"from": tomorrow, "until": later}))
-    assert response.status_code == 400 and "until" in response.context["form"].errors
+    assert response.status_code == 400
+    assert "cannot start after today" in response.context["form"].errors["from"][0]
+    response = as_leader.get(url(org, **{"from": tomorrow}))  # until: today by default
+    assert list(response.context["form"].errors) == ["from"]
 
 
 def test_a_date_that_is_not_a_date_is_refused(org, as_leader):

@@ -307,3 +307,20 @@ def test_quarterly_review_query_budget(as_leader, org, program, reviewed, quarte
         grow,
         n=10,
     )
+
+
+# --- print ---------------------------------------------------------------------------------------
+
+
+def test_the_print_css_asks_for_a4_a_section_a_page_and_no_split_rows():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "print.css").read_text()
+    printed = css[css.index("@media print") :]
+    assert "@page { size: A4; margin: 15mm; }" in printed
+    assert ".review-section + .review-section { break-before: page;" in printed
+    assert "break-inside: avoid" in printed
+    assert ".sidebar" in printed and ".topbar" in printed and "button" in printed
+    assert "a[href]::after { content: none" in printed

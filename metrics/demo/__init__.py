@@ -77,21 +77,27 @@ def _outcomes(context):
     today = organization_today(organization)
     rows = []
     memberships = Membership.objects.for_org(organization).select_related("user")
-    # The variant cohorts' people: their promotions come after their cohort began.
-    cohort_start = {}
+    # The variant cohorts' people: four mentees in five and one mentor in three promoted
+    # after their cohort began (so each cohort's promotion velocity has a median).
+    promoted_since = {}
     for cohort in (context.extra.get("variant_cohorts") or {}).values():
-        for user_id in cohort.participants.values_list("user_id", flat=True):
-            cohort_start[user_id] = cohort.starts_on
+        people = cohort.participants.order_by("pk").values_list("user_id", "role")
+        seen = {"mentee": 0, "mentor": 0}
+        for user_id, role in people:
+            index = seen.setdefault(role, 0)
+            seen[role] += 1
+            promoted = index != 1 if role == "mentee" else index == 0
+            promoted_since[user_id] = (cohort.starts_on, promoted)
     for membership in memberships:
-        since = cohort_start.get(membership.user_id)
+        since, promoted = promoted_since.get(membership.user_id, (None, None))
         rows += _history(
             rng,
             membership.user.email.lower(),
             today,
             membership.department or rng.choice(DEPARTMENTS),
             leave_rate=0.05,
-            promote_rate=0.65 if since else 0.35,
-            since=since,
+            promote_rate=0.35 if promoted is None else float(promoted),
+            since=since if promoted else None,
         )
     domain = context.email_domain
     for i in range(COMPARISON_SIZE):

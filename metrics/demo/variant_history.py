@@ -97,7 +97,12 @@ MENTEE_COMMENTS = [
     "",
 ]
 MENTOR_COMMENTS = ["Good energy; the plan is moving.", "We should keep the agenda tighter.", ""]
-KUDOS = "Thank you for the straight answers on delegation: it changed how I plan my week."
+KUDOS = [
+    "Thank you for the straight answers on delegation: it changed how I plan my week.",
+    "The practice run before my leadership-team slot made all the difference.",
+    "You made the hard conversation feel possible. It went well.",
+    "Thanks for sharing your own first-year mistakes; it took the pressure off.",
+]
 CANCEL_REASON = "A client complaint needed me on the floor all afternoon."
 NO_SHOW_NOTE = "Did not arrive; no message. Rebooked for next week."
 
@@ -262,7 +267,8 @@ class _Pair:
             ),
         ]
         if number % 8 == 4:
-            planned.kudos.append((self.mentee, self.mentor, KUDOS))
+            kudos = self.planner.pick(KUDOS, self.story.index + number // 8)
+            planned.kudos.append((self.mentee, self.mentor, kudos))
         self.completed.append(planned)
 
     def _score(self, mean):

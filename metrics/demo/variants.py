@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from matching.models import Pairing
 from programs.demo.people import _acknowledge, _Enroller, _intakes, _score
-from programs.models import Cohort, Participant
+from programs.models import Cohort, MenteeIntake, MentorIntake, Participant
 from programs.services import cohorts as cohort_services
 from sessions.demo.plans import _dated_plan
 from sessions.models import PlanEvent
@@ -110,7 +110,30 @@ def _people(context, enroller, cohort, spec):
         _score(context, mentor)
     for stage in (Cohort.Status.MATCHING, Cohort.Status.ACTIVE):
         cohort_services._cohort_move(cohort, stage, context.admin)
+    _dated_enrolment(context, cohort, mentors + mentees)
     return mentors, mentees
+
+
+def _dated_enrolment(context, cohort, participants):
+    """Set back to when it happened: the cohort made five weeks before its start, its people
+    enrolled in the three weeks before it, their intakes done two days after enrolling (time
+    to match counts from the enrolment)."""
+    organization = context.organization
+    zone = organization.zoneinfo
+    Cohort.objects.for_org(organization).filter(pk=cohort.pk).update(
+        created_at=datetime.combine(cohort.starts_on - timedelta(days=35), time(9, 0), zone)
+    )
+    for index, participant in enumerate(participants):
+        enrolled = datetime.combine(
+            cohort.starts_on - timedelta(days=21 - 2 * index), time(10, 0), zone
+        )
+        Participant.objects.for_org(organization).filter(pk=participant.pk).update(
+            enrolled_at=enrolled
+        )
+        for model in (MenteeIntake, MentorIntake):
+            model.objects.for_org(organization).filter(
+                participant=participant, completed_at__isnull=False
+            ).update(completed_at=enrolled + timedelta(days=2))
 
 
 def _pairings(context, cohort, mentors, mentees):

@@ -155,9 +155,12 @@ def cadence_overview(*, organization, cohort=None, now=None):
             row.reminded = (key, row.period) in reminded
     counts = dict.fromkeys(STATUS_ORDER, 0)
     programs = {}
+    own = {}  # cohorts with a target cadence of their own (a variant): their rule too
     for row in rows:
         counts[row.status] += 1
         programs.setdefault(row.pairing.cohort.program_id, row.pairing.cohort.program)
+        if row.pairing.cohort.cadence_days:
+            own.setdefault(row.pairing.cohort_id, row.pairing.cohort)
     rules = []
     for program in sorted(programs.values(), key=lambda p: p.name):
         margin, threshold = _margin_and_threshold(program)
@@ -168,6 +171,19 @@ def cadence_overview(*, organization, cohort=None, now=None):
                     cadence_days=program.cadence_days,
                     margin_days=margin,
                     check_in_after_days=threshold,
+                ),
+            )
+        )
+    for cohort in sorted(own.values(), key=lambda c: c.name):
+        margin, threshold = _margin_and_threshold(cohort.program, cohort)
+        rules.append(
+            (
+                cohort,
+                cadence_rule_text(
+                    cadence_days=cohort.cadence_days,
+                    margin_days=margin,
+                    check_in_after_days=threshold,
+                    whose="cohort's",
                 ),
             )
         )

@@ -56,12 +56,15 @@ def cadence_status(
     return ON_TRACK
 
 
-def cadence_rule_text(*, cadence_days: int, margin_days: int, check_in_after_days: int) -> str:
-    """The rule in words, with the program's figures."""
+def cadence_rule_text(
+    *, cadence_days: int, margin_days: int, check_in_after_days: int, whose: str = "program's"
+) -> str:
+    """The rule in words, with the program's figures (``whose``: "cohort's" for a cohort
+    with a target cadence of its own)."""
     margin = "1 day's" if margin_days == 1 else f"{margin_days} days'"
     return (
         f"A pair needs a check-in when it has had no session for {check_in_after_days} "
-        f"days: the program's {cadence_days}-day cadence plus {margin} margin."
+        f"days: the {whose} {cadence_days}-day cadence plus {margin} margin."
     )
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.selectors.cadence import pairs_with_cadence
+from matching.selectors.cadence import cadence_overview, pairs_with_cadence
 from matching.services.cadence import NEEDS_CHECK_IN, ON_TRACK, cadence_nudges
 from metrics.selectors.inputs import level_values
 from metrics.services.outcomes import organization_today
@@ -179,3 +179,15 @@ def test_the_cadence_reminder_reads_the_cohorts_target(org, quiet_pair):
     assert (row.status, row.check_in_after_days) == (ON_TRACK, 37)  # 30 + 7
     assert cadence_nudges(organization=org, now=timezone.now()) == 0
     assert cadence_nudges(organization=org, now=timezone.now() + timedelta(days=12)) == 1
+
+
+def test_the_calibration_page_states_the_cohorts_own_rule(org, quiet_pair):
+    cohort, _pairing = quiet_pair
+    Cohort.objects.for_org(org).filter(pk=cohort.pk).update(cadence_days=30)
+    rules = dict(cadence_overview(organization=org).rules)
+    cohort.refresh_from_db()
+    assert rules[cohort] == (
+        "A pair needs a check-in when it has had no session for 37 days: the cohort's "
+        "30-day cadence plus 7 days' margin."
+    )
+    assert "the program's 14-day cadence" in rules[cohort.program]

@@ -68,7 +68,10 @@ def org(demo, db):
 
 
 def live_core(org):
-    return Pairing.objects.for_org(org).filter(kind=Pairing.Kind.CORE, status=Pairing.Status.ACTIVE)
+    """The trainers' active cohort's live core pairs (not the metrics demo's variant cohorts)."""
+    return Pairing.objects.for_org(org).filter(
+        kind=Pairing.Kind.CORE, status=Pairing.Status.ACTIVE, cohort__variant=""
+    )
 
 
 def test_every_issue_10_model_has_a_demo_row(org):

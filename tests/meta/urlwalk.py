@@ -185,7 +185,7 @@ class Placeholder:
 
 def first_row(model, organization, other=None):
     """The organisation's first row of ``model`` by pk (for people: the first who is a
-    member of ``organization`` and not of ``other``), or None."""
+    member of ``organization`` and not of ``other``, a mentor there if any), or None."""
     if model is Organization:
         return organization
     if has_organization(model):
@@ -194,7 +194,11 @@ def first_row(model, organization, other=None):
         people = model._base_manager.filter(memberships__organization=organization)
         if other is not None:
             people = people.exclude(memberships__organization=other)
-        return people.order_by("pk").first()
+        # a mentor first: a mentor's pages (dashboards/mentors/<user_id>/) exist only for one
+        mentors = people.filter(
+            participations__organization=organization, participations__role="mentor"
+        )
+        return mentors.order_by("pk").first() or people.order_by("pk").first()
     return None
 
 

@@ -181,10 +181,12 @@ def trend_svg(points, *, target=None, unit="", title="", better=HIGHER, decimals
                 f'<text class="chart-tick" x="{WIDTH - PAD_RIGHT}" y="{HEIGHT - 8}" '
                 f'text-anchor="end">{escape(_day(points[-1][0]))}</text>'
             )
-    return _svg(label, "".join(parts))
+    return _svg(label, "".join(parts), css="chart chart-trend")
 
 
-BAR_H, BAR_GAP, LABEL_W, VALUE_W = 22, 10, 170, 80
+# A bar's row: its name on a line of its own above the bar (long names fit on a phone)
+BAR_H, BAR_GAP, NAME_H, VALUE_W = 22, 14, 22, 90
+BAR_LEFT = 8
 
 
 def bars_label(bars, *, target=None, unit="", title="", better=HIGHER, decimals=0):
@@ -195,7 +197,7 @@ def bars_label(bars, *, target=None, unit="", title="", better=HIGHER, decimals=
     return f"{title}: {words}" if title else words
 
 
-def _short(text, limit=24):
+def _short(text, limit=60):
     text = str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -206,11 +208,12 @@ def bars_svg(bars, *, target=None, unit="", title="", better=HIGHER, decimals=0)
         bars, target=target, unit=unit, title=title, better=better, decimals=decimals
     )
     rows = max(len(bars), 1)
-    height = PAD_TOP + rows * (BAR_H + BAR_GAP) + 8
+    row_h = NAME_H + BAR_H + BAR_GAP
+    height = PAD_TOP + rows * row_h
     low, high = _bounds([value for _, value in bars], target)
     low = min(low, 0.0)
-    plot_x = LABEL_W
-    plot_w = WIDTH - LABEL_W - VALUE_W
+    plot_x = BAR_LEFT
+    plot_w = WIDTH - BAR_LEFT - VALUE_W
 
     def x(value):
         return plot_x + plot_w * (value - low) / (high - low)
@@ -223,11 +226,11 @@ def bars_svg(bars, *, target=None, unit="", title="", better=HIGHER, decimals=0)
             f'text-anchor="middle">Nothing to compare</text>'
         )
     for i, (name, value) in enumerate(bars):
-        top = PAD_TOP + i * (BAR_H + BAR_GAP)
+        top = PAD_TOP + i * row_h + NAME_H
         middle = top + BAR_H / 2
         parts.append(
-            f'<text class="chart-tick" x="{LABEL_W - 8}" y="{middle}" text-anchor="end" '
-            f'dominant-baseline="middle">{escape(_short(name))}</text>'
+            f'<text class="chart-tick chart-name" x="{BAR_LEFT}" y="{top - 6}">'
+            f"{escape(_short(name))}</text>"
         )
         if value is None:
             parts.append(
@@ -247,11 +250,11 @@ def bars_svg(bars, *, target=None, unit="", title="", better=HIGHER, decimals=0)
     if target is not None:
         tx = round(x(target), 1)
         parts.append(
-            f'<line class="chart-target" x1="{tx}" y1="{PAD_TOP - 6}" x2="{tx}" '
-            f'y2="{height - 4}" stroke-dasharray="6 4" />'
+            f'<line class="chart-target" x1="{tx}" y1="{PAD_TOP}" x2="{tx}" '
+            f'y2="{height}" stroke-dasharray="6 4" />'
         )
     parts.insert(
         0,
-        f'<line class="chart-axis" x1="{zero}" y1="{PAD_TOP - 6}" x2="{zero}" y2="{height - 4}" />',
+        f'<line class="chart-axis" x1="{zero}" y1="{PAD_TOP}" x2="{zero}" y2="{height}" />',
     )
-    return _svg(label, "".join(parts), height=height)
+    return _svg(label, "".join(parts), height=height, css="chart chart-bars")

@@ -241,26 +241,22 @@ class TableRow:
     sub: str = ""
 
 
-def _table(*, organization, org_slug, level, objects, day, link):
+def table(*, organization, org_slug, level, objects, day, link):
+    """One row per object with its figures of ``day`` (one query for them all)."""
     ids = [obj.pk for obj in objects]
     found = snapshots.figures(organization=organization, level=level, object_ids=ids, day=day)
     shown = headline(level)
-    return [
-        TableRow(
-            obj,
-            [
-                Cell(
-                    indicator,
-                    found[obj.pk].get(indicator.key),
-                    _rows_url(org_slug, level, obj.pk, indicator.key),
-                )
-                for indicator in shown
-            ],
-            found[obj.pk],
-            link(obj),
-        )
-        for obj in objects
-    ]
+    out = []
+    for obj in objects:
+        # the level's rows page of the object, once a row: a reversal per cell was most of a
+        # long table's time (metrics.links.rows_url puts the indicator in the query string)
+        base = _rows_url(org_slug, level, obj.pk, None)
+        cells = [
+            Cell(indicator, found[obj.pk].get(indicator.key), f"{base}?indicator={indicator.key}")
+            for indicator in shown
+        ]
+        out.append(TableRow(obj, cells, found[obj.pk], link(obj)))
+    return out
 
 
 def program_rows(*, organization, org_slug, day, program=None, link):
@@ -269,7 +265,7 @@ def program_rows(*, organization, org_slug, day, program=None, link):
     if program is not None:
         programs = programs.filter(pk=program.pk)
     objects = list(programs.order_by("name"))
-    return _table(
+    return table(
         organization=organization,
         org_slug=org_slug,
         level=catalogue.PROGRAM,
@@ -290,7 +286,7 @@ def cohort_rows(*, organization, org_slug, program, day, cohort=None, link):
     cohorts = cohorts.annotate(
         pair_count=Count("pairings", filter=Q(pairings__status__in=SHOWN_PAIRINGS))
     )
-    return _table(
+    return table(
         organization=organization,
         org_slug=org_slug,
         level=catalogue.COHORT,
@@ -308,9 +304,9 @@ def _pairings(organization):
     )
 
 
-def pair_rows(*, organization, org_slug, day, link, cohort=None, mentor_id=None, department=""):
+def pairs_queryset(*, organization, cohort=None, mentor_id=None, department=""):
     """Pairs of ``cohort`` (or of the mentor ``mentor_id``), of mentees in ``department``
-    when given."""
+    when given, by mentee (the page takes a page of them, the CSV all)."""
     pairings = _pairings(organization)
     if cohort is not None:
         pairings = pairings.filter(cohort=cohort)
@@ -318,18 +314,10 @@ def pair_rows(*, organization, org_slug, day, link, cohort=None, mentor_id=None,
         pairings = pairings.filter(mentor__user_id=mentor_id)
     if department:
         pairings = pairings.filter(mentee__department=department)
-    objects = list(pairings.order_by("mentee__user__name", "mentee__user__email", "pk"))
-    return _table(
-        organization=organization,
-        org_slug=org_slug,
-        level=catalogue.PAIR,
-        objects=objects,
-        day=day,
-        link=link,
-    )
+    return pairings.order_by("mentee__user__name", "mentee__user__email", "pk")
 
 
-def mentor_rows(*, organization, org_slug, cohort, day, link, department=""):
+def mentors_queryset(*, organization, cohort, department=""):
     """The mentors of the cohort's pairs (of mentees in ``department`` when given); their
     figures are of all their pairs in the organisation."""
     pairings = Pairing.objects.for_org(organization).filter(
@@ -337,18 +325,10 @@ def mentor_rows(*, organization, org_slug, cohort, day, link, department=""):
     )
     if department:
         pairings = pairings.filter(mentee__department=department)
-    mentors = (
+    return (
         User.objects.members_of(organization)
         .filter(pk__in=pairings.values("mentor__user_id"))
-        .order_by("name", "email")
-    )
-    return _table(
-        organization=organization,
-        org_slug=org_slug,
-        level=catalogue.MENTOR,
-        objects=list(mentors),
-        day=day,
-        link=link,
+        .order_by("name", "email", "pk")
     )
 
 

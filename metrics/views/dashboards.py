@@ -7,12 +7,14 @@ pages (``metrics.access``)."""
 
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
 from mentorship.tenancy.access import leader_required, role_required
 from mentorship.tenancy.models import Role
+from mentorship.tenancy.pagination import PAGE_SIZE
 
 from .. import catalogue
 from ..access import (
@@ -45,10 +47,32 @@ def _window(request, form):
     return since, until, day
 
 
+def _paged(request, queryset, param):
+    """A page of ``queryset`` by the query parameter ``param`` (two tables on one page page
+    on their own), with the links ``includes/pagination.html`` shows."""
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
+    query = request.GET.copy()
+    query.pop(param, None)
+    prefix = f"?{query.urlencode()}&" if query else "?"
+    page.previous_link = (
+        f"{prefix}{param}={page.previous_page_number()}" if page.has_previous() else ""
+    )
+    page.next_link = f"{prefix}{param}={page.next_page_number()}" if page.has_next() else ""
+    return page
+
+
 def _csv_href(request, key):
     query = request.GET.copy()
     query["format"], query["table"] = "csv", key
     return f"?{query.urlencode()}"
+
+
+def _pair_link(org_slug):
+    return lambda pairing: reverse("dashboard_pair", args=[org_slug, pairing.pk])
+
+
+def _mentor_link(org_slug):
+    return lambda user: reverse("dashboard_mentor", args=[org_slug, user.pk])
 
 
 def _name(pairing):
@@ -292,32 +316,41 @@ def dashboard_cohort(request, org_slug, cohort_id):
         since=since,
         until=until,
     )
-    pairs = reads.pair_rows(
-        organization=organization,
-        org_slug=org_slug,
-        day=day,
-        cohort=cohort,
-        department=department,
-        link=lambda p: reverse("dashboard_pair", args=[org_slug, p.pk]),
+    pairs_all = reads.pairs_queryset(
+        organization=organization, cohort=cohort, department=department
     )
-    for row in pairs:
-        row.name, row.sub = _name(row.obj), _pair_words(row.obj)
-    mentors = reads.mentor_rows(
-        organization=organization,
-        org_slug=org_slug,
-        cohort=cohort,
-        day=day,
-        department=department,
-        link=lambda u: reverse("dashboard_mentor", args=[org_slug, u.pk]),
+    mentors_all = reads.mentors_queryset(
+        organization=organization, cohort=cohort, department=department
     )
-    for row in mentors:
-        row.name = row.obj.name or row.obj.email
+
+    def rows(level, objects, link):
+        return reads.table(
+            organization=organization,
+            org_slug=org_slug,
+            level=level,
+            objects=objects,
+            day=day,
+            link=link,
+        )
+
+    def pair_table(objects):
+        table = rows(catalogue.PAIR, objects, _pair_link(org_slug))
+        for row in table:
+            row.name, row.sub = _name(row.obj), _pair_words(row.obj)
+        return table
+
+    def mentor_table(objects):
+        table = rows(catalogue.MENTOR, objects, _mentor_link(org_slug))
+        for row in table:
+            row.name = row.obj.name or row.obj.email
+        return table
+
     tables = {
         "figures": lambda: _figures_csv(panel),
         "trend": lambda: _trend_csv(panel),
         "pairs": lambda: _table_csv(
             catalogue.PAIR,
-            pairs,
+            pair_table(list(pairs_all)),
             ["mentee", "mentor", "mentee_department", "status"],
             lambda r: [
                 _name(r.obj),
@@ -326,12 +359,20 @@ def dashboard_cohort(request, org_slug, cohort_id):
                 r.obj.get_status_display(),
             ],
         ),
-        "mentors": lambda: _table_csv(catalogue.MENTOR, mentors, ["mentor"], lambda r: [r.name]),
+        "mentors": lambda: _table_csv(
+            catalogue.MENTOR, mentor_table(list(mentors_all)), ["mentor"], lambda r: [r.name]
+        ),
     }
     csv = _answer_csv(request, tables, f"cohort-{cohort.pk}")
     if csv is not None and not form.errors:
         return csv
+    pairs_page = _paged(request, pairs_all, "pairs_page")
+    mentors_page = _paged(request, mentors_all, "mentors_page")
+    pairs = pair_table(list(pairs_page.object_list))
+    mentors = mentor_table(list(mentors_page.object_list))
     context = {
+        "pairs_page": pairs_page,
+        "mentors_page": mentors_page,
         "program": cohort.program,
         "cohort": cohort,
         "variant": reads.variant_words(cohort),
@@ -403,23 +444,30 @@ def dashboard_mentor(request, org_slug, user_id):
         since=since,
         until=until,
     )
-    pairs = reads.pair_rows(
-        organization=organization,
-        org_slug=org_slug,
-        day=day,
-        mentor_id=mentor.pk,
-        department=department,
-        link=lambda p: reverse("dashboard_pair", args=[org_slug, p.pk]),
+    pairs_all = reads.pairs_queryset(
+        organization=organization, mentor_id=mentor.pk, department=department
     )
-    for row in pairs:
-        row.name = _name(row.obj)
-        row.sub = f"{row.obj.cohort.name} · {row.obj.get_status_display()}"
+
+    def pair_table(objects):
+        table = reads.table(
+            organization=organization,
+            org_slug=org_slug,
+            level=catalogue.PAIR,
+            objects=objects,
+            day=day,
+            link=_pair_link(org_slug),
+        )
+        for row in table:
+            row.name = _name(row.obj)
+            row.sub = f"{row.obj.cohort.name} · {row.obj.get_status_display()}"
+        return table
+
     tables = {
         "figures": lambda: _figures_csv(panel),
         "trend": lambda: _trend_csv(panel),
         "pairs": lambda: _table_csv(
             catalogue.PAIR,
-            pairs,
+            pair_table(list(pairs_all)),
             ["mentee", "cohort", "mentee_department", "status"],
             lambda r: [
                 _name(r.obj),
@@ -432,7 +480,10 @@ def dashboard_mentor(request, org_slug, user_id):
     csv = _answer_csv(request, tables, f"mentor-{mentor.pk}")
     if csv is not None and not form.errors:
         return csv
+    pairs_page = _paged(request, pairs_all, "pairs_page")
+    pairs = pair_table(list(pairs_page.object_list))
     context = {
+        "pairs_page": pairs_page,
         "mentor": mentor,
         "own": mentor.pk == request.user.pk,
         "panel": panel,

@@ -453,3 +453,24 @@ def test_a_mentor_finds_their_figures_from_my_mentoring(world, org):
     first, _ = _pairs(world)
     page = _client(first.mentor.user).get(reverse("my_mentoring", args=[org.slug]))
     assert reverse("dashboard_mentor", args=[org.slug, first.mentor.user_id]) in page.text
+
+
+def test_long_tables_of_pairs_and_mentors_are_paged_and_their_csv_has_every_row(
+    world, org, as_leader
+):
+    from mentorship.tenancy.pagination import PAGE_SIZE
+
+    for _ in range(PAGE_SIZE):
+        mentor = enrol(world, role=Participant.Role.MENTOR)
+        pair(enrol(world), mentor, days_ago=30)
+    total = PAGE_SIZE + 2
+    url = reverse("dashboard_cohort", args=[org.slug, world.pk])
+    first = as_leader.get(url)
+    assert len(first.context["pairs"]) == PAGE_SIZE == len(first.context["mentors"])
+    assert f"{total} in all" in first.text and "pairs_page=2" in first.text
+    second = as_leader.get(url, {"pairs_page": 2})
+    assert len(second.context["pairs"]) == 2 and len(second.context["mentors"]) == PAGE_SIZE
+    rows = _csv(as_leader.get(url, {"format": "csv", "table": "pairs"}))
+    assert len(rows) == 1 + total
+    rows = _csv(as_leader.get(url, {"format": "csv", "table": "mentors"}))
+    assert len(rows) == 1 + total

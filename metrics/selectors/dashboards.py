@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Max, Q
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from matching.models import Pairing
 from mentorship.accounts.models import User
@@ -111,8 +113,24 @@ class FigureRow:
         return any(shown is not None for _, shown in self.points)
 
     @property
+    def table_rows_html(self):
+        """The rows of the table under the chart (``<tr>``s), written here: a template loop
+        over every day of every indicator was most of a page's time."""
+        return mark_safe(
+            "".join(
+                f'<tr><th scope="row" class="nowrap">{escape(day)}</th><td>{escape(text)}</td></tr>'
+                for day, text in self.table_points
+            )
+        )
+
+    @property
     def table_points(self):
-        return [(day, figure_text(self.indicator, shown)) for day, shown in self.points]
+        """The trend as the table under its chart shows it: (day as "2 Jun 2026", figure),
+        written here once rather than by a date filter per cell."""
+        return [
+            (f"{day.day} {day:%b %Y}", figure_text(self.indicator, shown))
+            for day, shown in self.points
+        ]
 
     @property
     def extras(self):

@@ -4,7 +4,7 @@ the cells and the result, how a row reaches a level's object, people's names."""
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 
 from .. import catalogue
 from ..indicators.base import IndicatorValue
@@ -35,6 +35,7 @@ def cell(value, url=""):
     if isinstance(value, Cell):
         return value
     if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
         return Cell(dateformat.format(value, "j M Y"), url, raw=value.date())
     if isinstance(value, date):
         return Cell(dateformat.format(value, "j M Y"), url, raw=value)

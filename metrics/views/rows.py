@@ -8,6 +8,7 @@ for pairs and mentors."""
 from django.http import Http404
 from django.shortcuts import render
 
+from mentorship.core.views import list_template
 from mentorship.tenancy.access import leader_required, role_required
 from mentorship.tenancy.models import Role
 from mentorship.tenancy.pagination import paginate
@@ -111,7 +112,8 @@ def _rows_page(request, org_slug, *, level, object_id, title, subject):
         csv_url=rows_url(org_slug, level, object_id, key, format="csv"),
         index_url=rows_url(org_slug, level, object_id),
     )
-    return render(request, "metrics/rows/rows_detail.html", context)
+    template = list_template(request, "metrics/rows/rows_detail.html", "rows-results")
+    return render(request, template, context)
 
 
 @leader_required

@@ -320,3 +320,21 @@ def test_mentor_rows_budget(org, world, as_leader):
     pairing = first_pairing(world).first()
     url = reverse("dashboard_mentor_rows", args=[org.slug, pairing.mentor.user_id])
     assert_flat_queries(as_leader, url + "?indicator=cadence", grower(org, world), n=13)
+
+
+def test_a_page_of_rows_answers_htmx_with_the_rows_alone(org, as_leader):
+    cohort = build_pairs(org, pairs=1, with_rows=False)
+    pairing = first_pairing(cohort).first()
+    for day in range(1, 28):
+        make_session(pairing, starts_at=at(org, -day), status=Session.Status.COMPLETED)
+    url = rows_url(org.slug, "cohort", cohort.pk, "no_show_rate") + "&page=2"
+    response = as_leader.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="rows-results")
+    page = response.content.decode()
+    assert "<table" in page and "<h1" not in page and "Page 2 of 2" in page
+
+
+def test_a_level_with_nothing_to_count_says_so(org, as_leader):
+    cohort = build_pairs(org, pairs=0)
+    snapshots_compute(organization=org)
+    page = as_leader.get(rows_url(org.slug, "cohort", cohort.pk, "cadence")).content.decode()
+    assert "No rows behind this figure" in page and "no figure" in page

@@ -45,6 +45,8 @@ class Snapshot(TenantModel):
             models.Index(
                 fields=["organization", "level", "indicator", "day"], name="metrics_snapshot_ind"
             ),
+            # the latest day of an organisation (every dashboard reads it first)
+            models.Index(fields=["organization", "day"], name="metrics_snapshot_day"),
         ]
 
     def __str__(self):

@@ -260,7 +260,7 @@ def _habit_counts(organization, level, day, object_ids):
         states = {
             habit_id: dict(zip(days, done, strict=True))
             for habit_id, days, done in checkins.values("habit_id")
-            .annotate(days=ArrayAgg("day", ordering="day"), done=ArrayAgg("state", ordering="day"))
+            .annotate(days=ArrayAgg("day", order_by="day"), done=ArrayAgg("state", order_by="day"))
             .values_list("habit_id", "days", "done")
         }
     else:

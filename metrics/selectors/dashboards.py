@@ -371,6 +371,7 @@ def cohorts_with_figures(*, organization, cohorts, day):
     return list(
         Snapshot.objects.for_org(organization)
         .filter(level=catalogue.COHORT, object_id__in=[c.pk for c in cohorts], day=day)
+        .order_by()
         .values_list("object_id", flat=True)
         .distinct()
     )

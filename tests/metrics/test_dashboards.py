@@ -474,3 +474,15 @@ def test_long_tables_of_pairs_and_mentors_are_paged_and_their_csv_has_every_row(
     assert len(rows) == 1 + total
     rows = _csv(as_leader.get(url, {"format": "csv", "table": "mentors"}))
     assert len(rows) == 1 + total
+
+
+def test_program_filter_and_compare_by_on_the_organisation_page(world, org, as_leader):
+    other = build_pairs(org, pairs=1)
+    snapshots_compute(organization=org)
+    url = reverse("dashboard", args=[org.slug])
+    assert len(as_leader.get(url).context["programs"]) == 2
+    narrowed = as_leader.get(url, {"program": other.program_id, "indicator": "no_show_rate"})
+    assert [row.obj.pk for row in narrowed.context["programs"]] == [other.program_id]
+    assert narrowed.context["compare"].key == "no_show_rate"
+    assert "No-show rate by program" in narrowed.text
+    assert as_leader.get(url, {"indicator": "nope"}).status_code == 400

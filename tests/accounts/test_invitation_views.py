@@ -205,7 +205,10 @@ def test_a_newcomer_signs_up_through_the_link_without_a_verification_mail(org, i
     )
     # The link proved the address: no verification mail, signed in, back to the invitation.
     assert signup.status_code == 302
-    assert signup.url == accept_url(invitation)
+    # (Its token may be signed a second later than ours: compare what it carries.)
+    prefix, token = signup.url.rstrip("/").rsplit("/", 1)
+    assert prefix == accept_url(invitation).rstrip("/").rsplit("/", 1)[0]
+    assert invitation_payload(token) == (invitation.pk, invitation.nonce)
     assert mail.outbox == []
     person = User.objects.get(email="nina.new@example.org")
     assert EmailAddress.objects.get(user=person).verified

@@ -6,7 +6,8 @@ with a clear message and nothing half-imported.
   good row of the same file included: the OutcomeEvent count is unchanged).
 * An e-mail of another organisation: see the test's docstring (it is stored as a person who
   never took part, linked to no one, so a file cannot learn who is a member elsewhere).
-* A dashboard date filter that ends before it starts: 400, the error next to "Until".
+* A dashboard date filter (or the participants comparison's period) that ends before it
+  starts: 400, the error next to "Until".
 * A dashboard, rows, compare or review page (or its CSV) of a program or a cohort of another
   organisation: 404, like a missing one; another organisation's cohort ticked to compare: 400.
 """
@@ -123,6 +124,20 @@ def test_an_e_mail_of_another_organisation_is_no_one_here(
 # --- Dashboard filters --------------------------------------------------------------------
 
 
+def _error_next_to(body, field_id, label, message):
+    """``message`` is in the field group of the input ``field_id`` (its label ``label``),
+    and the input says it is invalid."""
+    group = re.search(
+        rf'<div class="field field-invalid[^"]*">\s*<label for="{field_id}">{label}</label>'
+        r"(.*?)</div>",
+        body,
+        re.S,
+    )
+    assert group, body
+    assert f'id="{field_id}"' in group.group(1) and 'aria-invalid="true"' in group.group(1)
+    assert message in group.group(1), group.group(1)
+
+
 def test_a_date_range_that_ends_before_it_starts_is_an_error_next_to_until(org, as_leader):
     cohort = build_pairs(org, pairs=1)
     snapshots_compute(organization=org)
@@ -135,22 +150,26 @@ def test_a_date_range_that_ends_before_it_starts_is_an_error_next_to_until(org, 
     ):
         response = as_leader.get(url, {"since": since, "until": until})
         assert response.status_code == 400, url
-        body = response.content.decode()
-        # the message is in the "Until" field's own group, tied to its input
-        group = re.search(
-            r'<div class="field field-invalid[^"]*">\s*<label for="id_dash_until">Until</label>'
-            r"(.*?)</div>",
-            body,
-            re.S,
+        _error_next_to(
+            response.content.decode(),
+            "id_dash_until",
+            "Until",
+            "The end of the range is before its start",
         )
-        assert group, url
-        assert 'aria-invalid="true"' in group.group(1)
-        assert "The end of the range is before its start" in group.group(1)
         # its CSV is refused too
         csv = as_leader.get(
             url, {"since": since, "until": until, "format": "csv", "table": "figures"}
         )
         assert csv.status_code == 400, url
+
+
+def test_a_comparison_period_that_ends_before_it_starts_is_an_error_next_to_until(org, as_leader):
+    today = organization_today(org)
+    start, end = today - timedelta(days=10), today - timedelta(days=20)
+    url = reverse("participants_comparison", args=[org.slug])
+    response = as_leader.get(url, {"from": start.isoformat(), "until": end.isoformat()})
+    assert response.status_code == 400
+    _error_next_to(response.content.decode(), "id_until", "Until", "before it starts")
 
 
 # --- Another organisation's program or cohort ---------------------------------------------

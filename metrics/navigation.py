@@ -24,6 +24,12 @@ register_nav(
         "dashboard_pair",
         "dashboard_mentor",
         "dashboard_compare",
+        "dashboard_rows",
+        "dashboard_program_rows",
+        "dashboard_cohort_rows",
+        "dashboard_pair_rows",
+        "dashboard_mentor_rows",
+        "quarterly_review",
     ),
 )
 register_nav("Insights", "Data quality", "data_quality", role=Role.LEADER)

@@ -24,6 +24,7 @@ from mentorship.accounts.models import User
 from programs.models import Cohort, Participant, Program
 
 from .. import catalogue, charts
+from ..links import rows_url
 from ..models import ProgramIndicator, Snapshot
 from . import snapshots
 
@@ -66,8 +67,6 @@ def shown_day(*, organization, until=None):
 
 
 def _rows_url(org_slug, level, object_id, indicator):
-    from ..links import rows_url  # the rows-behind part's link (metrics/links.py)
-
     return rows_url(org_slug, level, object_id, indicator)
 
 

@@ -486,3 +486,32 @@ def test_program_filter_and_compare_by_on_the_organisation_page(world, org, as_l
     assert narrowed.context["compare"].key == "no_show_rate"
     assert "No-show rate by program" in narrowed.text
     assert as_leader.get(url, {"indicator": "nope"}).status_code == 400
+
+
+def test_censored_figures_say_how_many_are_not_there_yet(world, org, as_leader):
+    response = as_leader.get(reverse("dashboard_cohort", args=[org.slug, world.pk]))
+    rows = {row.indicator.key: row for row in response.context["panel"].rows}
+    match = rows["time_to_match"].figure
+    stored = _stored(org, "cohort", world.pk, "time_to_match")
+    assert match.not_yet == stored.not_yet is not None
+    assert f"not yet there: {stored.not_yet}" in response.text
+
+
+def test_mentor_page_department_filter_narrows_their_pairs(world, org, as_leader):
+    first, _ = _pairs(world)
+    mentor = first.mentor
+    other = enrol(world, role=Participant.Role.MENTEE, department="Sales")
+    Pairing.objects.create(
+        organization=org,
+        cohort=world,
+        mentee=other,
+        mentor=mentor,
+        kind=Pairing.Kind.TOPIC,
+        status=Pairing.Status.ACTIVE,
+        accepted_at=first.accepted_at,
+    )
+    url = reverse("dashboard_mentor", args=[org.slug, mentor.user_id])
+    assert len(as_leader.get(url).context["pairs"]) == 2
+    narrowed = as_leader.get(url, {"department": "Sales"})
+    assert [row.obj.mentee_id for row in narrowed.context["pairs"]] == [other.pk]
+    assert "Only pairs whose mentee is in “Sales”" in narrowed.text

@@ -104,9 +104,9 @@ INDICATORS = [
         HIGHER,
         LEADING,
         "Active pairs whose completed sessions in the last 28 days (or the target gap, when "
-        "longer) number at least the window ÷ the program's target gap, rounded down, ÷ active "
-        "pairs old enough to tell. Beside it: the median gap in days between completed sessions "
-        "of the last 90 days.",
+        "longer) number at least the window ÷ the target gap (the cohort's own, else the "
+        "program's), rounded down, ÷ active pairs old enough to tell. Beside it: the median gap "
+        "in days between completed sessions of the last 90 days.",
         engagement.cadence,
     ),
     Indicator(

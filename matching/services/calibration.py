@@ -63,7 +63,7 @@ def calibration_due(*, pairing, reference, now, matching):
                 user=side.user,
                 context={"other": other, "days": matching.calibration_day, "link": link},
             )
-    cadence = pairing.cohort.program.cadence_days * 2
+    cadence = pairing.cohort.target_cadence_days * 2
     flagged = False
     if not check.flagged and not check.resolved_at and reference <= now - timedelta(days=cadence):
         check.flagged = True

@@ -21,6 +21,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mentorship.tenancy.models import register_audit_actions
@@ -73,7 +74,7 @@ _DUE_FIELDS = {
     "warn_days": F(f"{_SETTINGS}idle_warn_days"),
     "conclude_days": F(f"{_SETTINGS}idle_conclude_days"),
     "calibration_day": F(f"{_SETTINGS}calibration_day"),
-    "cadence_days": F("cohort__program__cadence_days"),
+    "cadence_days": Coalesce("cohort__cadence_days", "cohort__program__cadence_days"),
     "check_id": F("calibration__id"),
     "check_flagged": F("calibration__flagged"),
     "check_resolved_at": F("calibration__resolved_at"),

@@ -12,7 +12,8 @@ facts read here:
 * habit adherence over 14 days: the mean, over the pairing's live habits (not ended) that were
   due in the window, of each habit's adherence (``sessions.habits.adherence``); None when no
   habit was due;
-* the program's target cadence (``Program.cadence_days``).
+* the pair's target cadence: its cohort's own, else its program's
+  (``Cohort.target_cadence_days``).
 """
 
 from collections import defaultdict
@@ -174,7 +175,7 @@ def plan_facts_many(*, organization, plans, today, zones=None, habits=None):
             overdue_milestones=sum(1 for d in overdue_milestones[plan.pk] if d < today),
             overdue_actions=sum(1 for d in overdue_actions[plan.pairing_id] if d < today),
             days_since_session=gap,
-            cadence_days=plan.pairing.cohort.program.cadence_days,
+            cadence_days=plan.pairing.cohort.target_cadence_days,
             adherence_14=sum(shares) / len(shares) if shares else None,
         )
     return facts

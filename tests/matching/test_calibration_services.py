@@ -63,3 +63,17 @@ def test_missed_cadence_flags_the_pair(org, admin):
     responsiveness.pairings_check(organization=org, now=now)
     check = CalibrationCheck.objects.for_org(org).get(pairing=pairing)
     assert check.flagged and "Missed cadence" in check.flag_reason
+
+
+def test_missed_cadence_is_judged_by_the_cohorts_own_cadence(org, admin):
+    """A cohort meeting weekly under a fortnightly program: twice its own 7 days."""
+    cohort, mentors, mentees, _ = cohort_with_people(org, mentors=1, mentees=1)
+    now = timezone.now()
+    cohort.program.cadence_days = 14
+    cohort.program.save()
+    cohort.cadence_days = 7
+    cohort.save()
+    pairing = pair(mentees[0], mentors[0], days_ago=31, last_activity_at=now - timedelta(days=15))
+    responsiveness.pairings_check(organization=org, now=now)
+    check = CalibrationCheck.objects.for_org(org).get(pairing=pairing)
+    assert check.flagged and "14 days" in check.flag_reason

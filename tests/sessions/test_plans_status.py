@@ -193,3 +193,12 @@ def test_the_days_since_the_last_session_are_counted_in_the_mentees_zone(org, pl
     client.force_login(pairing.mentor.user)
     content = client.get(reverse("plan_detail", args=[org.slug, pairing.pk])).content.decode()
     assert "no session for 2 days" in content and "no session for 3 days" not in content
+
+
+def test_the_cadence_a_plan_is_judged_by_is_its_cohorts_own_when_it_sets_one(org, plan, pairing):
+    cohort = pairing.cohort
+    assert plan_facts(plan=plan, today=_today(org)).cadence_days == cohort.program.cadence_days
+    cohort.cadence_days = cohort.program.cadence_days + 5
+    cohort.save()
+    plan.refresh_from_db()
+    assert plan_facts(plan=plan, today=_today(org)).cadence_days == cohort.cadence_days

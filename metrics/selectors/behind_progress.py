@@ -6,13 +6,14 @@ from collections import defaultdict
 
 from django.db.models import Q
 
-from sessions.models import Objective, ObjectiveRating, SignalValue
+from sessions.models import Objective, SignalValue
 
 from .. import catalogue
 from ..indicators import development, signals
 from ..indicators.base import Track, durations
 from .behind_common import NOT_YET, Behind, Cell, cell, pair_cells, pair_fields, scoped
 from .input_common import SIGNAL_NAMES, _bounds, _local_day, period
+from .input_pairs import competence_readings
 
 # --- Trainer signals -------------------------------------------------------------------------
 
@@ -139,26 +140,9 @@ def _competence(ctx):
             *pair_fields("plan__pairing"),
         ).order_by("plan__pairing__mentee__user__name", "plan__pairing_id", "pk")
     )
-    ratings = defaultdict(list)
-    for objective_id, on, rating in (
-        ObjectiveRating.objects.for_org(organization)
-        .filter(objective_id__in=scoped_objectives.values("pk"))
-        .values_list("objective_id", "review__submitted_at", "rating")
-    ):
-        ratings[objective_id].append(development.LevelReading(on.astimezone(zone).date(), rating))
-    signalled = defaultdict(list)
-    for subject, competency, on, value in (
-        SignalValue.objects.for_org(organization)
-        .filter(
-            signal_type__competency_id__in=scoped_objectives.values("competency_id"),
-            subject_id__in=scoped_objectives.values("plan__pairing__mentee__user_id"),
-            signal_type__kind="rubric",
-        )
-        .values_list("subject_id", "signal_type__competency_id", "session__starts_at", "value")
-    ):
-        signalled[(subject, competency)].append(
-            development.LevelReading(on.astimezone(zone).date(), float(value))
-        )
+    ratings, signalled = competence_readings(
+        organization=organization, objectives=scoped_objectives, zone=zone
+    )
     found = []
     for o in objectives:
         start = o["plan__pairing__accepted_at"].astimezone(zone).date()

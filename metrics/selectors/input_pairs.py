@@ -369,6 +369,34 @@ def _signal_readings(organization, level, day, object_ids):
     return list(out.values())
 
 
+def competence_readings(*, organization, objectives, zone):
+    """The level readings behind time to competence and ramp time, for ``objectives`` (a
+    queryset of plan objectives): ``({objective_id: [LevelReading]}`` of the reviews' ratings,
+    ``{(mentee user id, competency id): [LevelReading]}`` of the rubric signals about the
+    mentee), each on its day in ``zone``. Two queries; the rows pages read the same."""
+    ratings = defaultdict(list)
+    for objective_id, on, rating in (
+        ObjectiveRating.objects.for_org(organization)
+        .filter(objective_id__in=objectives.values("pk"))
+        .values_list("objective_id", "review__submitted_at", "rating")
+    ):
+        ratings[objective_id].append(development.LevelReading(on.astimezone(zone).date(), rating))
+    signalled = defaultdict(list)
+    for subject, competency, on, value in (
+        SignalValue.objects.for_org(organization)
+        .filter(
+            signal_type__competency_id__in=objectives.values("competency_id"),
+            subject_id__in=objectives.values("plan__pairing__mentee__user_id"),
+            signal_type__kind="rubric",
+        )
+        .values_list("subject_id", "signal_type__competency_id", "session__starts_at", "value")
+    ):
+        signalled[(subject, competency)].append(
+            development.LevelReading(on.astimezone(zone).date(), float(value))
+        )
+    return ratings, signalled
+
+
 def _competence(organization, level, day, object_ids):
     """Time to competence (one track per mentee and objective with a target level) and ramp
     time (one per pairing with objectives): objectives, their review ratings and the
@@ -394,26 +422,9 @@ def _competence(organization, level, day, object_ids):
             "plan__pairing__mentee__user_id",
         ],
     )
-    ratings = defaultdict(list)
-    for objective_id, on, rating in (
-        ObjectiveRating.objects.for_org(organization)
-        .filter(objective_id__in=scoped.values("pk"))
-        .values_list("objective_id", "review__submitted_at", "rating")
-    ):
-        ratings[objective_id].append(development.LevelReading(on.astimezone(zone).date(), rating))
-    signalled = defaultdict(list)
-    for subject, competency, on, value in (
-        SignalValue.objects.for_org(organization)
-        .filter(
-            signal_type__competency_id__in=scoped.values("competency_id"),
-            subject_id__in=scoped.values("plan__pairing__mentee__user_id"),
-            signal_type__kind="rubric",
-        )
-        .values_list("subject_id", "signal_type__competency_id", "session__starts_at", "value")
-    ):
-        signalled[(subject, competency)].append(
-            development.LevelReading(on.astimezone(zone).date(), float(value))
-        )
+    ratings, signalled = competence_readings(
+        organization=organization, objectives=scoped, zone=zone
+    )
     tracks = defaultdict(list)
     by_pairing = defaultdict(list)  # pairing -> (key, start, seen, [reached])
     for o in objectives:

@@ -27,6 +27,8 @@ What it does, in order:
    times; prints the median from the call (the service's own transaction and receivers
    included), the median from its commit (``after_commit_s``: the debounce, the worker, the
    recomputation) and the worst;
+   Before it (a fresh build only), six earlier days are computed (7 to 84 days back), so
+   the trend charts have a history (``history_s``), and the snapshots are vacuumed;
 4. ``dashboard_p95_ms`` and ``queries`` for the organisation, program and cohort dashboards
    (URL names ``dashboard``, ``dashboard_program``, ``dashboard_cohort``) served in this
    process by Django's handler to a signed-in leader, ``--requests`` each; where a page does

@@ -4,13 +4,13 @@ metrics/selectors/behind.py, and input_people.py for the figures they agree with
 
 from collections import defaultdict
 
-from django.db.models import Count, Min, Sum
+from django.db.models import Min
 from django.utils import dateformat
 
-from matching.models import Pairing, TimeCredit
+from matching.models import Pairing
 from mentorship.tenancy.models import Membership
 from programs.models import Assessment, Participant
-from sessions.models import Kudos, Session
+from sessions.models import Session
 
 from ..indicators import careers, development, mentors
 from ..indicators.base import MONTH_DAYS, IndicatorValue, Track, durations
@@ -27,6 +27,7 @@ from .behind_common import (
     person,
 )
 from .input_common import MISSING_HOURS, _bounds, _local_day, period
+from .input_people import recognition_counts
 
 
 def _participants(ctx, *, role=None):
@@ -368,19 +369,8 @@ def _mentor_rows(ctx):
         .values_list("pairing__mentor__user_id", "starts_at", "minutes")
     ):
         delivered[user_id].append((starts_at.astimezone(zone).date(), minutes))
-    kudos = dict(
-        Kudos.objects.for_org(organization)
-        .filter(recipient_id__in=users, created_at__gte=first, created_at__lt=after)
-        .values("recipient_id")
-        .annotate(count=Count("pk"))
-        .values_list("recipient_id", "count")
-    )
-    credits = dict(
-        TimeCredit.objects.for_org(organization)
-        .filter(mentor_id__in=users, created_at__gte=first, created_at__lt=after)
-        .values("mentor_id")
-        .annotate(minutes=Sum("minutes"))
-        .values_list("mentor_id", "minutes")
+    kudos, credits = recognition_counts(
+        organization=organization, users=users, first=first, after=after
     )
     return [
         (

@@ -235,6 +235,27 @@ def _mentors(organization, level, day, object_ids, reading=None):
     return out
 
 
+def recognition_counts(*, organization, users, first, after):
+    """``({mentor user id: kudos received}, {mentor user id: credit minutes})`` from
+    ``first`` to before ``after``: two queries, read by the snapshots and by the rows
+    behind them."""
+    kudos = dict(
+        Kudos.objects.for_org(organization)
+        .filter(recipient_id__in=users, created_at__gte=first, created_at__lt=after)
+        .values("recipient_id")
+        .annotate(count=Count("pk"))
+        .values_list("recipient_id", "count")
+    )
+    credits = dict(
+        TimeCredit.objects.for_org(organization)
+        .filter(mentor_id__in=users, created_at__gte=first, created_at__lt=after)
+        .values("mentor_id")
+        .annotate(minutes=Sum("minutes"))
+        .values_list("mentor_id", "minutes")
+    )
+    return kudos, credits
+
+
 def _mentor_rows(organization, level, day, object_ids):
     """The pairings accepted by ``day`` of the level's objects (program, mentor, active on the
     day), their completed sessions of the period (program, mentor, local day, minutes) and
@@ -276,18 +297,7 @@ def _mentor_rows(organization, level, day, object_ids):
             )
         )
     ]
-    kudos = dict(
-        Kudos.objects.for_org(organization)
-        .filter(recipient_id__in=users, created_at__gte=first, created_at__lt=after)
-        .values("recipient_id")
-        .annotate(count=Count("pk"))
-        .values_list("recipient_id", "count")
-    )
-    credits = dict(
-        TimeCredit.objects.for_org(organization)
-        .filter(mentor_id__in=users, created_at__gte=first, created_at__lt=after)
-        .values("mentor_id")
-        .annotate(minutes=Sum("minutes"))
-        .values_list("mentor_id", "minutes")
+    kudos, credits = recognition_counts(
+        organization=organization, users=users, first=first, after=after
     )
     return {"pairings": rows, "sessions": sessions, "kudos": kudos, "credits": credits}

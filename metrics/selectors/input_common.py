@@ -5,7 +5,7 @@ rows read once for every level of one computation."""
 from datetime import datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import Count, F
 
 from .. import catalogue
 
@@ -58,8 +58,15 @@ def _scoped(qs, prefix, level, object_ids, organization):
     return qs
 
 
-def _grouped(qs, *, prefix, level, organization, object_ids, **aggregates):
-    """{object_id: {name: value}} of ``aggregates`` per object of the level (one query)."""
+def _grouped(qs, *, prefix, level, organization, object_ids, reading=None, name=None, **aggregates):
+    """{object_id: {name: value}} of ``aggregates`` per object of the level (one query).
+
+    With a ``reading`` (and the ``name`` of the rows in it): the aggregates are read once per
+    pairing for the whole organisation, with the level keys, and summed by object (they are
+    counts and sums, so the sum of the pairings' is the level's)."""
+    if reading is not None:
+        rows = reading.get(name, lambda: _per_pairing(qs, prefix, organization, aggregates))
+        return _summed(rows, level, organization, object_ids, aggregates)
     qs = _scoped(qs, prefix, level, object_ids, organization)
     if level == ORGANISATION:
         return {organization.pk: qs.aggregate(**aggregates)}
@@ -123,3 +130,37 @@ def wanted(level, object_ids):
 
 def postgresql():
     return connection.vendor == "postgresql"
+
+
+def _per_pairing(qs, prefix, organization, aggregates):
+    """``aggregates`` per pairing of the organisation, each row with its level keys."""
+    keys = {
+        LEVEL_KEYS[PAIR]: F(f"{prefix}_id"),
+        LEVEL_KEYS[COHORT]: F(f"{prefix}__cohort_id"),
+        LEVEL_KEYS[PROGRAM]: F(f"{prefix}__cohort__program_id"),
+        LEVEL_KEYS[MENTOR]: F(f"{prefix}__mentor__user_id"),
+    }
+    qs = _scoped(qs, prefix, ORGANISATION, None, organization)
+    return list(qs.values(**keys).annotate(**aggregates))
+
+
+def _summed(rows, level, organization, object_ids, aggregates):
+    """The per-pairing ``rows`` summed by object of ``level`` (as one GROUP BY would: the
+    organisation always has its row, an empty Count 0 and an empty Sum None)."""
+    asked = wanted(level, object_ids)
+    out = {}
+    for row in rows:
+        oid = level_of(row, level, organization)
+        if asked is not None and oid not in asked:
+            continue
+        total = out.setdefault(oid, dict.fromkeys(aggregates))
+        for key in aggregates:
+            value = row[key]
+            if value is not None:
+                total[key] = value if total[key] is None else total[key] + value
+    if level == ORGANISATION and organization.pk not in out:
+        out[organization.pk] = {
+            key: 0 if isinstance(aggregate, Count) else None
+            for key, aggregate in aggregates.items()
+        }
+    return out

@@ -132,7 +132,7 @@ def _days_by_pairing(sessions, zone):
     return days
 
 
-def _actions(organization, level, day, object_ids):
+def _actions(organization, level, day, object_ids, reading=None):
     start, end = period("action_completion", day)
     done_day = TruncDate("done_at", tzinfo=organization.zoneinfo)
     qs = (
@@ -146,6 +146,8 @@ def _actions(organization, level, day, object_ids):
         level=level,
         organization=organization,
         object_ids=object_ids,
+        reading=reading,
+        name=("actions", day),
         due=Count("pk"),
         on_time=Count("pk", filter=Q(done_day__lte=F("due_on"))),
         overdue=Count("pk", filter=Q(done_at__isnull=True) | Q(done_day__gt=end)),
@@ -154,7 +156,7 @@ def _actions(organization, level, day, object_ids):
     return {oid: engagement.action_completion_counts(**row) for oid, row in counts.items()}
 
 
-def _sessions(organization, level, day, object_ids):
+def _sessions(organization, level, day, object_ids, reading=None):
     """No-show and late-cancel rates from the sessions that started in the period."""
     first, after = _bounds(organization, *period("no_show_rate", day))
     status = Session.Status
@@ -165,6 +167,8 @@ def _sessions(organization, level, day, object_ids):
         level=level,
         organization=organization,
         object_ids=object_ids,
+        reading=reading,
+        name=("sessions", day),
         held=Count("pk", filter=Q(status__in=[status.COMPLETED, status.NO_SHOW])),
         no_shows=Count("pk", filter=Q(status=status.NO_SHOW)),
         booked=Count(
@@ -183,7 +187,7 @@ def _sessions(organization, level, day, object_ids):
     }
 
 
-def _pulse(organization, level, day, object_ids):
+def _pulse(organization, level, day, object_ids, reading=None):
     first, after = _bounds(organization, *period("pulse", day))
     qs = PulseAnswer.objects.for_org(organization).filter(
         answered_at__gte=first, answered_at__lt=after, score__isnull=False
@@ -194,6 +198,8 @@ def _pulse(organization, level, day, object_ids):
         level=level,
         organization=organization,
         object_ids=object_ids,
+        reading=reading,
+        name=("pulse", day),
         total=Sum("score"),
         count=Count("pk"),
     )

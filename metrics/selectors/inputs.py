@@ -90,7 +90,7 @@ MENTOR_READERS = ((None, _mentors, ("mentor_load", "mentor_recognition")),)
 
 
 # Readers that take a ``Reading`` (rows read once for every level of a computation).
-SHARED_READERS = {_cadence, _habits, _signals, _mentors, _careers}
+SHARED_READERS = {_actions, _sessions, _pulse, _cadence, _habits, _signals, _mentors, _careers}
 
 
 def level_values(*, organization, level, day, object_ids=None, reading=None):
@@ -98,8 +98,8 @@ def level_values(*, organization, level, day, object_ids=None, reading=None):
     ``level`` on ``day`` for the level's objects (``object_ids``: only those). An object
     with no rows for an indicator gets the indicator's empty figure (None, with the note).
     ``reading``: an ``input_common.Reading`` shared by the levels of one computation, so the
-    readers of rows (cadence, habits, signals, mentors, careers) read them once for all
-    levels."""
+    readers of rows (actions, sessions, pulse, cadence, habits, signals, mentors, careers)
+    read them once for all levels."""
     if object_ids is None:
         object_ids_all = level_objects(organization=organization, level=level, day=day)
     else:

@@ -3,10 +3,11 @@ trainer signals, time to competence and ramp time (see metrics/selectors/inputs.
 
 from collections import defaultdict
 from datetime import timedelta
+from itertools import repeat
 from types import SimpleNamespace
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, F, FloatField, Q, Sum
+from django.db.models.functions import Cast, Coalesce, TruncDate
 
 from matching.models import Pairing
 from sessions.models import (
@@ -18,6 +19,7 @@ from sessions.models import (
     ObjectiveRating,
     PulseAnswer,
     Session,
+    SignalType,
     SignalValue,
 )
 from sessions.selectors.habits import pure_habit
@@ -347,23 +349,28 @@ def _signal_readings(organization, level, day, object_ids):
             }
         return out[(pair, key)]["readings"]
 
-    fields = ("at_pair", "at_cohort", "at_program", "at_mentor", "signal_type__name")
     if postgresql():
-        # one row per pairing, subject and signal type: the days and values in arrays
+        # one row per pairing, subject and signal type (grouped by ids, the names read apart):
+        # the days and values in arrays, the values as floats
         from django.contrib.postgres.aggregates import ArrayAgg
 
+        type_filter = Q()
+        for name in SIGNAL_NAMES.values():
+            type_filter |= Q(name__istartswith=name)
+        names = dict(
+            SignalType.objects.for_org(organization).filter(type_filter).values_list("pk", "name")
+        )
         grouped = (
-            qs.values("signal_type__name", "subject_id", **keys)
+            qs.values("signal_type_id", "subject_id", **keys)
             .annotate(
                 days=ArrayAgg(TruncDate("session__starts_at", tzinfo=zone)),
-                values=ArrayAgg("value"),
+                values=ArrayAgg(Cast("value", FloatField())),
             )
-            .values_list(*fields, "subject_id", "days", "values")
+            .values_list(*keys, "signal_type_id", "subject_id", "days", "values")
         )
-        for pair, cohort, program, mentor, name, subject, days, values in grouped:
-            row_of(pair, cohort, program, mentor, name).extend(
-                signals.SignalReading(subject, on, float(value))
-                for on, value in zip(days, values, strict=True)
+        for pair, cohort, program, mentor, type_id, subject, days, values in grouped:
+            row_of(pair, cohort, program, mentor, names[type_id]).extend(
+                map(signals.SignalReading, repeat(subject), days, values)
             )
     else:
         for pair, cohort, program, mentor, name, subject, starts_at, value in qs.values_list(

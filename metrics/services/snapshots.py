@@ -248,6 +248,29 @@ def snapshots_compute_history(*, organization, days, every=7):
     return written
 
 
+# --- Retention ---------------------------------------------------------------------------
+
+KEEP_DAILY_DAYS = 90
+THINNED_LEVELS = (PAIR, MENTOR)  # most of the rows; the groups' trends keep every day
+
+
+def snapshots_prune(*, organization, today=None, keep_daily_days=KEEP_DAILY_DAYS):
+    """Thin the pair and mentor snapshots older than ``keep_daily_days`` to one day a week
+    (the latest day of each ISO week that has snapshots); the organisation's, programs' and
+    cohorts' rows stay every day. Two queries (the days, one delete); returns the rows
+    deleted. Run after the nightly recompute."""
+    today = today or organization_today(organization)
+    cutoff = today - timedelta(days=keep_daily_days)
+    old = Snapshot.objects.for_org(organization).filter(level__in=THINNED_LEVELS, day__lt=cutoff)
+    latest_of_week = {}
+    for day in old.values_list("day", flat=True).distinct():
+        week = day.isocalendar()[:2]
+        latest_of_week[week] = max(day, latest_of_week.get(week, day))
+    kept = set(latest_of_week.values())
+    deleted, _ = old.exclude(day__in=kept).delete()
+    return deleted
+
+
 # --- Requests left by events --------------------------------------------------------------
 
 

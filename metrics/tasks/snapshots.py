@@ -7,7 +7,9 @@
   it for every organisation with a request past due, so a broker outage or a lost task ends
   within a sweep;
 - ``metrics.sweep_nightly``: every night, ``metrics.recompute_organization`` per
-  organisation: every indicator of every level, the same rows the events write.
+  organisation: every indicator of every level, the same rows the events write; then the
+  pair and mentor snapshots older than 90 days are thinned to one day a week
+  (``snapshots_prune``).
 """
 
 from celery import shared_task
@@ -29,7 +31,11 @@ def sweep_recompute_requests():
 
 @shared_task(base=OrganizationTask, bind=True, name="metrics.recompute_organization")
 def recompute_organization(self, organization):
-    return snapshots.snapshots_compute(organization=organization)
+    written = snapshots.snapshots_compute(organization=organization)
+    snapshots.snapshots_prune(
+        organization=organization
+    )  # pair and mentor rows: weekly past 90 days
+    return written
 
 
 @shared_task(name="metrics.sweep_nightly")

@@ -331,3 +331,63 @@ def test_a_burst_over_several_pairings_computes_the_levels_above_once(org):
     assert sorted(levels) == sorted(LEVELS)  # each level once for the two pairings
     pair_call = next(c for c in computed.call_args_list if c.kwargs["level"] == "pair")
     assert pair_call.kwargs["object_ids"] == sorted(p.pk for p in pairings[:2])
+
+
+def test_pair_and_mentor_snapshots_past_90_days_are_thinned_to_one_day_a_week(org):
+    """Retention: the latest day of each ISO week is kept for pairs and mentors older than
+    90 days; every day is kept for the groups, and for everyone within 90 days."""
+    today = organization_today(org)
+    now = timezone.now()
+    days = [today - timedelta(days=back) for back in range(0, 200)]
+    Snapshot.objects.bulk_create(
+        [
+            Snapshot(
+                organization=org,
+                level=level,
+                object_id=7,
+                indicator="cadence",
+                day=day,
+                n=0,
+                computed_at=now,
+            )
+            for level in ("pair", "mentor", "cohort", "organisation")
+            for day in days
+        ]
+    )
+    cutoff = today - timedelta(days=90)
+    deleted = service.snapshots_prune(organization=org)
+    kept = {
+        level: sorted(
+            Snapshot.objects.for_org(org).filter(level=level).values_list("day", flat=True)
+        )
+        for level in ("pair", "mentor", "cohort", "organisation")
+    }
+    assert kept["cohort"] == kept["organisation"] == sorted(days)  # the groups: every day
+    old_days = [d for d in days if d < cutoff]
+    weeks = {d.isocalendar()[:2] for d in old_days}
+    for level in ("pair", "mentor"):
+        assert [d for d in kept[level] if d >= cutoff] == sorted(d for d in days if d >= cutoff)
+        thinned = [d for d in kept[level] if d < cutoff]
+        assert len(thinned) == len(weeks)  # one a week
+        for day in thinned:  # the latest of its week
+            assert day == max(d for d in old_days if d.isocalendar()[:2] == day.isocalendar()[:2])
+    assert deleted == 2 * (len(old_days) - len(weeks))
+    assert service.snapshots_prune(organization=org) == 0  # again: nothing more
+
+
+def test_the_nightly_recompute_thins_old_pair_snapshots(org):
+    cohort = build_pairs(org, pairs=1, with_rows=False)
+    pairing = cohort.pairings.get()
+    old = organization_today(org) - timedelta(days=120)
+    for back in range(7):
+        service.snapshots_compute(
+            organization=org, day=old - timedelta(days=back), scope=f"pairing:{pairing.pk}"
+        )
+    tasks.recompute_organization.run(org)
+    old_days = set(
+        Snapshot.objects.for_org(org)
+        .filter(level="pair", day__lte=old)
+        .values_list("day", flat=True)
+    )
+    assert 1 <= len(old_days) <= 2  # seven days of at most two ISO weeks, one day each
+    assert Snapshot.objects.for_org(org).filter(level="cohort", day__lte=old).count() > 7

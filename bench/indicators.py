@@ -734,7 +734,8 @@ def main(argv=None):
             redis = RedisServer(free_port(), work_dir / "redis.log").start()
             broker = redis.url
         print(
-            f"setup: pairings={args.pairings} days={args.days} programs={PROGRAMS} "
+            f"setup: pairings={'reused' if args.reuse else args.pairings} "
+            f"days={'reused' if args.reuse else args.days} programs={PROGRAMS} "
             f"cohorts={COHORTS} cpus={os.cpu_count()}",
             flush=True,
         )

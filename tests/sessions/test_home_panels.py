@@ -386,8 +386,9 @@ def test_an_action_due_today_says_today(org, pairing, mentee_user):
 
 
 def test_the_home_page_reads_the_mentees_habits_once_for_my_day_and_its_plan(org, member):
-    """"My day" shows the live habits and the plan progress counts their adherence: one read
-    of the habits (with their check-ins and pauses) serves both. (The person also mentors:
+    """The mentee's "My day" shows the live habits and the plan progress counts their
+    adherence: one read of the habits (with their check-ins and pauses) serves both. (The
+    person also mentors:
     the other read is of their mentees' habits, for the mentor panel's plan progress.)"""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

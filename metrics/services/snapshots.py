@@ -39,7 +39,15 @@ logger = logging.getLogger(__name__)
 # A burst of events within this shares one recomputation (their request row); short, so an
 # event shows within 2 s (the scoped recomputation takes most of it: bench/indicators.py).
 DEBOUNCE_SECONDS = 0.25
+# An event's pair, mentor and cohort are recomputed first, from their own rows
+# (``snapshots_compute_near``); its program and the organisation, which read every row of the
+# organisation, follow as a request of their own ("above:<program>"), queued this much later
+# on a task of their own, so a burst of events (and the near recomputations meanwhile) share
+# one run of the levels above.
+ABOVE_SECONDS = 0.5
+NEAR_KINDS = ("pairing", "cohort")
 ORGANISATION, PROGRAM, COHORT, PAIR, MENTOR = catalogue.LEVELS
+NEAR_LEVELS = (PAIR, MENTOR, COHORT)
 FIELDS = ["value", "numerator", "denominator", "n", "not_yet", "extra", "note", "computed_at"]
 
 
@@ -54,6 +62,10 @@ def scope_objects(*, organization, scope):
     kind, object_id = _parse(scope)
     touched = {ORGANISATION: None}
     if kind == "organisation":
+        return touched
+    if kind == "above":  # the program and organisation levels over a near recomputation
+        if Program.objects.for_org(organization).filter(pk=object_id).exists():
+            touched[PROGRAM] = [object_id]
         return touched
     pairings = Pairing.objects.for_org(organization)
     if kind == "pairing":
@@ -131,22 +143,40 @@ def snapshots_compute(*, organization, day=None, scope=None, scopes=None):
     for level, object_ids in touched.items():
         if object_ids is not None and not object_ids and level != ORGANISATION:
             continue
-        values = inputs.level_values(
-            organization=organization,
-            level=level,
-            day=day,
-            object_ids=object_ids,
-            reading=reading,
-        )
-        rows = [
-            (object_id, key, value)
-            for object_id, by_key in values.items()
-            for key, value in by_key.items()
-        ]
-        with transaction.atomic():
-            _upsert(organization, level, day, rows, timezone.now())
-        written += len(rows)
+        written += _compute_level(organization, level, day, object_ids, reading)
     return written
+
+
+def _compute_level(organization, level, day, object_ids, reading):
+    """Compute and store one level's snapshots (one transaction); returns the rows written."""
+    values = inputs.level_values(
+        organization=organization,
+        level=level,
+        day=day,
+        object_ids=object_ids,
+        reading=reading,
+    )
+    rows = [
+        (object_id, key, value)
+        for object_id, by_key in values.items()
+        for key, value in by_key.items()
+    ]
+    with transaction.atomic():
+        _upsert(organization, level, day, rows, timezone.now())
+    return len(rows)
+
+
+def snapshots_compute_near(*, organization, scopes, day=None):
+    """The pair, mentor and cohort levels of ``scopes`` (pairings and cohorts), each read
+    from its own objects' rows only, not the organisation's: what an event's own pages show,
+    in a fraction of the time the levels above take at scale (their figures need every row).
+    Returns the programs whose levels above are now due (``above:<program>``)."""
+    day = day or organization_today(organization)
+    touched = scopes_objects(organization=organization, scopes=scopes)
+    for level in NEAR_LEVELS:
+        if touched.get(level):
+            _compute_level(organization, level, day, touched[level], None)
+    return touched.get(PROGRAM) or []
 
 
 COLUMNS = (
@@ -276,15 +306,17 @@ def snapshots_prune(*, organization, today=None, keep_daily_days=KEEP_DAILY_DAYS
 
 def recompute_request(*, organization_id, kind, object_id=None):
     """Ask for the recomputation of ``kind`` ("organisation", "program", "cohort",
-    "pairing") in the caller's transaction; queue it after commit, debounced."""
+    "pairing"; "above" for a program's levels over a near recomputation) in the caller's
+    transaction; queue it after commit, debounced."""
     now = timezone.now()
+    delay = ABOVE_SECONDS if kind == "above" else DEBOUNCE_SECONDS
     RecomputeRequest.objects.for_org(organization_id).bulk_create(
         [
             RecomputeRequest(
                 organization_id=organization_id,
                 scope=scope_key(kind, object_id),
                 requested_at=now,
-                due_at=now + timedelta(seconds=DEBOUNCE_SECONDS),
+                due_at=now + timedelta(seconds=delay),
             )
         ],
         # A pending request of the same scope keeps its due time (the debounce) and learns
@@ -294,26 +326,41 @@ def recompute_request(*, organization_id, kind, object_id=None):
         unique_fields=["organization", "scope"],
         update_fields=["requested_at"],
     )
-    _queue_on_commit(organization_id)
+    _queue_on_commit(organization_id, above=kind == "above", delay=delay)
 
 
-def _queue_on_commit(organization_id):
-    from ..tasks.snapshots import recompute_requested
+def _queue_on_commit(organization_id, *, above=False, delay=DEBOUNCE_SECONDS):
+    from ..tasks.snapshots import recompute_above, recompute_requested
+
+    task = recompute_above if above else recompute_requested
 
     def _send():
         try:
-            recompute_requested.apply_async((organization_id,), countdown=DEBOUNCE_SECONDS)
+            task.apply_async((organization_id,), countdown=delay)
         except Exception:  # the broker is down: the sweep picks the request up
             logger.warning("Could not queue the recomputation for %s.", organization_id)
 
     transaction.on_commit(_send)
 
 
-def recompute_requests_run(*, organization, now=None):
+def _is_above(scope):
+    return scope.startswith("above:")
+
+
+def recompute_requests_run(*, organization, now=None, above=False):
     """Run the organisation's pending requests (all of them: the task comes after the
     debounce; the sweep only queues organisations whose requests are due) and delete those
-    not asked for again meanwhile. Returns the scopes computed."""
-    requests = list(RecomputeRequest.objects.for_org(organization).order_by("pk"))
+    not asked for again meanwhile. Returns the scopes computed.
+
+    ``above=False`` (``metrics.recompute_requested``): every request but the levels above;
+    a pairing's or cohort's computes its near levels and asks for its program's levels
+    above. ``above=True`` (``metrics.recompute_above``): only those, the program and the
+    organisation levels, one run for the burst."""
+    requests = [
+        r
+        for r in RecomputeRequest.objects.for_org(organization).order_by("pk")
+        if _is_above(r.scope) == above
+    ]
     if not requests:
         return []
     scopes = [r.scope for r in requests]
@@ -321,9 +368,19 @@ def recompute_requests_run(*, organization, now=None):
         # The organisation's own level is in every scope; an organisation-wide event (an
         # outcome import) needs the groups too: every level.
         snapshots_compute(organization=organization)
-    else:
-        # every level once for the whole burst
+    elif above:
         snapshots_compute(organization=organization, scopes=scopes)
+    else:
+        near = [s for s in scopes if s.partition(":")[0] in NEAR_KINDS]
+        rest = [s for s in scopes if s not in near]
+        if rest:  # a program's, or a scope no code writes any more (dropped)
+            snapshots_compute(organization=organization, scopes=rest)
+        if near:
+            for program_id in snapshots_compute_near(organization=organization, scopes=near):
+                with transaction.atomic():
+                    recompute_request(
+                        organization_id=organization.pk, kind="above", object_id=program_id
+                    )
     for r in requests:
         RecomputeRequest.objects.for_org(organization).filter(
             pk=r.pk, requested_at=r.requested_at
@@ -331,12 +388,13 @@ def recompute_requests_run(*, organization, now=None):
     return scopes
 
 
-def organizations_with_due_requests(*, now=None):
-    """Ids of organisations with a request past its due time (cross-tenant on purpose: the
-    sweep queues one scoped task per organisation)."""
+def organizations_with_due_requests(*, now=None, above=False):
+    """Ids of organisations with a request past its due time, of the levels above
+    (``above``) or of the others (cross-tenant on purpose: the sweep queues one scoped task
+    per organisation)."""
     now = now or timezone.now()
-    return set(
-        RecomputeRequest.objects.unscoped()
-        .filter(due_at__lte=now)
-        .values_list("organization_id", flat=True)
+    due = RecomputeRequest.objects.unscoped().filter(due_at__lte=now)
+    due = (
+        due.filter(scope__startswith="above:") if above else due.exclude(scope__startswith="above:")
     )
+    return set(due.values_list("organization_id", flat=True))

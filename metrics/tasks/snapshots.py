@@ -3,6 +3,9 @@
 - ``metrics.recompute_requested(organization_id)``: run the organisation's pending
   recompute requests (queued after the commit of every event that stores one, a quarter of
   a second later: the debounce);
+- ``metrics.recompute_above(organization_id)``: the program and organisation levels over
+  those (``above:<program>`` requests, asked for by the near recomputation, half a second
+  later): every row of the organisation, so on a task of its own;
 - ``metrics.sweep_recompute_requests``: every 5 s (``settings.CELERY_BEAT_SCHEDULE``), queue
   it for every organisation with a request past due, so a broker outage or a lost task ends
   within a sweep;
@@ -24,9 +27,18 @@ def recompute_requested(self, organization):
     return snapshots.recompute_requests_run(organization=organization)
 
 
+@shared_task(base=OrganizationTask, bind=True, name="metrics.recompute_above")
+def recompute_above(self, organization):
+    return snapshots.recompute_requests_run(organization=organization, above=True)
+
+
 @shared_task(name="metrics.sweep_recompute_requests")
 def sweep_recompute_requests():
-    return queue_per_organization(recompute_requested, snapshots.organizations_with_due_requests())
+    queued = queue_per_organization(
+        recompute_requested, snapshots.organizations_with_due_requests()
+    )
+    queue_per_organization(recompute_above, snapshots.organizations_with_due_requests(above=True))
+    return queued
 
 
 @shared_task(base=OrganizationTask, bind=True, name="metrics.recompute_organization")

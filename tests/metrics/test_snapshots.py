@@ -242,20 +242,26 @@ def test_running_the_requests_computes_and_deletes_them_unless_asked_again(org):
     pairing = cohort.pairings.order_by("pk").first()
     RecomputeRequest.objects.for_org(org).delete()
     service.recompute_request(organization_id=org.pk, kind="pairing", object_id=pairing.pk)
-    real = service.snapshots_compute
+    real = service.snapshots_compute_near
+    above = f"above:{cohort.program_id}"
 
     def compute_while_an_event_arrives(**kwargs):
         result = real(**kwargs)
         service.recompute_request(organization_id=org.pk, kind="pairing", object_id=pairing.pk)
         return result
 
-    with mock.patch.object(service, "snapshots_compute", compute_while_an_event_arrives):
+    with mock.patch.object(service, "snapshots_compute_near", compute_while_an_event_arrives):
         assert tasks.recompute_requested.run(org) == [f"pairing:{pairing.pk}"]
-    assert _requests(org) == {f"pairing:{pairing.pk}"}  # asked again meanwhile: kept
+    # asked again meanwhile: kept; and the levels above asked for
+    assert _requests(org) == {f"pairing:{pairing.pk}", above}
     assert Snapshot.objects.for_org(org).filter(level="pair", object_id=pairing.pk).exists()
     assert tasks.recompute_requested.run(org) == [f"pairing:{pairing.pk}"]
+    assert _requests(org) == {above}  # the levels above are the other task's
+    assert tasks.recompute_above.run(org) == [above]
+    assert Snapshot.objects.for_org(org).filter(level="program", object_id=cohort.program_id)
     assert not _requests(org)
     assert tasks.recompute_requested.run(org) == []  # nothing left: nothing done
+    assert tasks.recompute_above.run(org) == []
 
 
 def test_the_nightly_result_equals_the_event_driven_one(org):
@@ -283,6 +289,11 @@ def test_the_nightly_result_equals_the_event_driven_one(org):
     )
     before = _values(org)
     assert tasks.recompute_requested.run(org) == [f"pairing:{pairing.pk}"]
+    # the pair, its mentor and cohort first, from their own rows; the levels above next
+    near = _values(org)
+    assert near != before
+    assert all(near[key] == before[key] for key in before if key[0] in ("program", "organisation"))
+    assert tasks.recompute_above.run(org) == [f"above:{cohort.program_id}"]
     event_driven = _values(org)
     assert event_driven != before  # the events changed figures
     assert event_driven[("pair", pairing.pk, "cadence", organization_today(org))][3] == 1
@@ -327,6 +338,10 @@ def test_a_burst_over_several_pairings_computes_the_levels_above_once(org):
         service.inputs, "level_values", wraps=service.inputs.level_values
     ) as computed:
         tasks.recompute_requested.run(org)
+        near = [c.kwargs["level"] for c in computed.call_args_list]
+        assert sorted(near) == ["cohort", "mentor", "pair"]  # each once, from their own rows
+        assert all(c.kwargs["reading"] is None for c in computed.call_args_list)
+        tasks.recompute_above.run(org)
     levels = [c.kwargs["level"] for c in computed.call_args_list]
     assert sorted(levels) == sorted(LEVELS)  # each level once for the two pairings
     pair_call = next(c for c in computed.call_args_list if c.kwargs["level"] == "pair")
@@ -391,3 +406,26 @@ def test_the_nightly_recompute_thins_old_pair_snapshots(org):
     )
     assert 1 <= len(old_days) <= 2  # seven days of at most two ISO weeks, one day each
     assert Snapshot.objects.for_org(org).filter(level="cohort", day__lte=old).count() > 7
+
+
+def test_the_levels_above_are_asked_for_after_the_near_ones_and_swept_on_their_own(
+    org, django_capture_on_commit_callbacks
+):
+    cohort = build_pairs(org, pairs=1, with_rows=False)
+    pairing = cohort.pairings.get()
+    RecomputeRequest.objects.for_org(org).delete()
+    service.recompute_request(organization_id=org.pk, kind="pairing", object_id=pairing.pk)
+    queue = mock.patch.object(tasks.recompute_above, "apply_async")
+    with queue as queued, django_capture_on_commit_callbacks(execute=True):
+        assert tasks.recompute_requested.run(org) == [f"pairing:{pairing.pk}"]
+    queued.assert_called_once_with((org.pk,), countdown=service.ABOVE_SECONDS)
+    above = RecomputeRequest.objects.for_org(org).get()
+    assert above.scope == f"above:{cohort.program_id}"
+    RecomputeRequest.objects.for_org(org).update(due_at=timezone.now() - timedelta(seconds=1))
+    with (
+        mock.patch.object(tasks.recompute_requested, "delay") as near,
+        mock.patch.object(tasks.recompute_above, "delay") as far,
+    ):
+        assert tasks.sweep_recompute_requests() == 0  # nothing near is due
+    assert not near.called
+    far.assert_called_once_with(org.pk)

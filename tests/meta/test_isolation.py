@@ -326,14 +326,18 @@ def form_values(forms_, beta=None, alpha=None):
 
 
 def beta_ids(tenants):
-    """``<model_name>`` and ``<model_name>_id`` = beta's pk, for every tenant model and people."""
-    data = {}
-    for model in [*tenant_models(), get_user_model()]:
-        row = first_row(model, tenants.beta, tenants.alpha)
-        if row is not None:
-            data[model._meta.model_name] = row.pk
-            data[f"{model._meta.model_name}_id"] = row.pk
-    return data
+    """``<model_name>`` and ``<model_name>_id`` = beta's pk, for every tenant model and people.
+    Read once per module: no test changes beta (each asserts it), and each test's own writes
+    are rolled back."""
+    if "_beta_ids" not in tenants.__dict__:
+        data = {}
+        for model in [*tenant_models(), get_user_model()]:
+            row = first_row(model, tenants.beta, tenants.alpha)
+            if row is not None:
+                data[model._meta.model_name] = row.pk
+                data[f"{model._meta.model_name}_id"] = row.pk
+        tenants.__dict__["_beta_ids"] = data
+    return dict(tenants.__dict__["_beta_ids"])
 
 
 def _takes_post(pattern):

@@ -262,7 +262,7 @@ def test_an_admin_imports_outcomes_a_bad_file_then_a_good_one_and_compares(
     retention = page.get_by_role("table", name=re.compile(r"^Retention, .*95 % interval"))
     for group in ("Participants", "Others"):
         row = retention.locator("tbody tr").filter(
-            has=page.locator("td[data-label=Group] strong", has_text=re.compile(f"^{group}$"))
+            has=page.get_by_role("rowheader", name=re.compile(f"^{group}$"))
         )
         n = row.locator("td[data-label='People employed at the start']").inner_text()
         assert int(n) >= 10, (group, n)  # shown only with ten people a group

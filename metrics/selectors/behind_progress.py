@@ -12,8 +12,8 @@ from .. import catalogue
 from ..indicators import development, signals
 from ..indicators.base import Track, durations
 from .behind_common import NOT_YET, Behind, Cell, cell, pair_cells, pair_fields, scoped
-from .input_common import SIGNAL_NAMES, _bounds, _local_day, period
-from .input_pairs import competence_readings
+from .input_common import SIGNAL_NAMES, _bounds, period
+from .input_pairs import competence_reached, competence_readings
 
 # --- Trainer signals -------------------------------------------------------------------------
 
@@ -143,22 +143,7 @@ def _competence(ctx):
     ratings, signalled = competence_readings(
         organization=organization, objectives=scoped_objectives, zone=zone
     )
-    found = []
-    for o in objectives:
-        start = o["plan__pairing__accepted_at"].astimezone(zone).date()
-        if start > day:
-            continue
-        ended = _local_day(o["plan__pairing__ended_at"], zone)
-        seen = min(day, ended) if ended else day
-        readings = [
-            r
-            for r in ratings[o["pk"]]
-            + signalled[(o["plan__pairing__mentee__user_id"], o["competency_id"])]
-            if r.on <= seen
-        ]
-        reached = development.first_reached(readings, target_level=o["target_level"], since=start)
-        found.append((o, start, seen, reached))
-    return found
+    return competence_reached(objectives, ratings, signalled, day, zone)
 
 
 def days_cell(track):

@@ -382,6 +382,29 @@ def _signal_readings(organization, level, day, object_ids):
     return list(out.values())
 
 
+def competence_reached(objectives, ratings, signalled, day, zone):
+    """``(objective row, start, seen until, day its target level was first reached or
+    None)`` of each objective whose pairing had started by ``day``, from the readings of
+    :func:`competence_readings`: the one rule of time to competence and ramp time, for the
+    snapshots and for the rows behind them."""
+    found = []
+    for o in objectives:
+        start = o["plan__pairing__accepted_at"].astimezone(zone).date()
+        if start > day:
+            continue
+        ended = _local_day(o["plan__pairing__ended_at"], zone)
+        seen = min(day, ended) if ended else day
+        readings = [
+            r
+            for r in ratings[o["pk"]]
+            + signalled[(o["plan__pairing__mentee__user_id"], o["competency_id"])]
+            if r.on <= seen
+        ]
+        reached = development.first_reached(readings, target_level=o["target_level"], since=start)
+        found.append((o, start, seen, reached))
+    return found
+
+
 def competence_readings(*, organization, objectives, zone):
     """The level readings behind time to competence and ramp time, for ``objectives`` (a
     queryset of plan objectives): ``({objective_id: [LevelReading]}`` of the reviews' ratings,
@@ -440,19 +463,7 @@ def _competence(organization, level, day, object_ids):
     )
     tracks = defaultdict(list)
     by_pairing = defaultdict(list)  # pairing -> (key, start, seen, [reached])
-    for o in objectives:
-        start = o["plan__pairing__accepted_at"].astimezone(zone).date()
-        if start > day:
-            continue
-        ended = _local_day(o["plan__pairing__ended_at"], zone)
-        seen = min(day, ended) if ended else day
-        readings = [
-            r
-            for r in ratings[o["pk"]]
-            + signalled[(o["plan__pairing__mentee__user_id"], o["competency_id"])]
-            if r.on <= seen
-        ]
-        reached = development.first_reached(readings, target_level=o["target_level"], since=start)
+    for o, start, seen, reached in competence_reached(objectives, ratings, signalled, day, zone):
         tracks[o["_key"]].append(Track(start, reached, seen))
         entry = by_pairing.setdefault(o["plan__pairing_id"], [o["_key"], start, seen, []])
         entry[3].append(reached)

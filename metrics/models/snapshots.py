@@ -30,6 +30,18 @@ class Snapshot(TenantModel):
     note = models.CharField(max_length=200, blank=True)
     computed_at = models.DateTimeField()
 
+    # What a computation writes of a row, beside its key (the upsert's columns, the reads').
+    FIGURE_FIELDS = (
+        "value",
+        "numerator",
+        "denominator",
+        "n",
+        "not_yet",
+        "extra",
+        "note",
+        "computed_at",
+    )
+
     class Meta:
         ordering = ["level", "object_id", "indicator", "-day"]
         constraints = [

@@ -40,19 +40,7 @@ class Figure:
         return self.indicator.display(self.value)
 
 
-FIELDS = (
-    "object_id",
-    "indicator",
-    "day",
-    "value",
-    "numerator",
-    "denominator",
-    "n",
-    "not_yet",
-    "extra",
-    "note",
-    "computed_at",
-)
+FIELDS = ("object_id", "indicator", "day", *Snapshot.FIGURE_FIELDS)
 
 
 def _figure(row):

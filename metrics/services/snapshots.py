@@ -48,7 +48,7 @@ ABOVE_SECONDS = 0.5
 NEAR_KINDS = ("pairing", "cohort")
 ORGANISATION, PROGRAM, COHORT, PAIR, MENTOR = catalogue.LEVELS
 NEAR_LEVELS = (PAIR, MENTOR, COHORT)
-FIELDS = ["value", "numerator", "denominator", "n", "not_yet", "extra", "note", "computed_at"]
+FIELDS = list(Snapshot.FIGURE_FIELDS)
 
 
 def scope_objects(*, organization, scope):
@@ -179,21 +179,7 @@ def snapshots_compute_near(*, organization, scopes, day=None):
     return touched.get(PROGRAM) or []
 
 
-COLUMNS = (
-    "organization_id",
-    "level",
-    "object_id",
-    "indicator",
-    "day",
-    "value",
-    "numerator",
-    "denominator",
-    "n",
-    "not_yet",
-    "extra",
-    "note",
-    "computed_at",
-)
+COLUMNS = ("organization_id", "level", "object_id", "indicator", "day", *Snapshot.FIGURE_FIELDS)
 KEY = ("organization_id", "level", "object_id", "indicator", "day")
 
 

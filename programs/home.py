@@ -2,6 +2,7 @@
 
 from mentorship.tenancy.home import register_home_panel
 
+from .models import Cohort, Participant
 from .selectors.people import my_participations
 
 
@@ -12,7 +13,7 @@ def home_participations(request):
     mentee has no mentee panel to read)."""
     if not hasattr(request, "_home_participations"):
         request._home_participations = my_participations(
-            organization=request.organization, user=request.user
+            organization=request.organization, user=request.user, facilitates=True
         )
     return request._home_participations
 
@@ -20,6 +21,24 @@ def home_participations(request):
 def home_participants(request, role=None):
     """The person's participants here, of ``role`` when given (from :func:`home_participations`)."""
     return [p for p, _ in home_participations(request) if role is None or p.role == role]
+
+
+def home_facilitates(request):
+    """Whether the person facilitates a cohort here that is not completed, as far as their
+    participations read once for the page tell (:func:`home_participations`): True or False
+    when they take part in some cohort (enrolled as its active facilitator, or named the
+    facilitator of any cohort: the rows' ``facilitates_cohort``), None when they take part in
+    none (only the facilitator panel's own read can tell then). A person who facilitates
+    nothing, most people, has no facilitator panel to read."""
+    rows = home_participations(request)
+    if not rows:
+        return None
+    return rows[0][0].facilitates_cohort or any(
+        p.role == Participant.Role.FACILITATOR
+        and p.status == Participant.Status.ACTIVE
+        and p.cohort.status != Cohort.Status.COMPLETED
+        for p, _ in rows
+    )
 
 
 def my_programs_panel(request):

@@ -5,13 +5,14 @@ no part as that role, and shows an empty state that says what to do next otherwi
 
 What several panels need is read once for the page: the person's participations (from the
 programs panel's read, :func:`programs.home.home_participants`: a person who is nobody's
-mentee or mentor here skips those panels without a query) and the time zones of the people
+mentee or mentor here skips those panels without a query, and one who facilitates nothing
+the facilitator's, :func:`programs.home.home_facilitates`) and the time zones of the people
 shown (the viewer's first)."""
 
 from matching.home import home_mentoring
 from matching.models import Pairing
 from mentorship.tenancy.home import register_home_panel
-from programs.home import home_participants
+from programs.home import home_facilitates, home_participants
 from programs.models import Participant
 
 from .selectors.habits import habits_today, live_habits
@@ -79,6 +80,8 @@ def mentor_panel(request):
 
 
 def facilitator_panel(request):
+    if home_facilitates(request) is False:
+        return None  # their participations say they facilitate no live cohort: no read
     home = facilitator_home(
         organization=request.organization, user=request.user, zone=lambda: _zone(request)
     )

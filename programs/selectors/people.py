@@ -26,6 +26,7 @@ from mentorship.notifications.models import Nudge
 
 from ..emails import INTAKE_REMINDER
 from ..models import (
+    Cohort,
     MenteeGoal,
     MenteeIntake,
     MentorIntake,
@@ -231,14 +232,27 @@ def next_steps(participant):
     return steps
 
 
-def my_participations(*, organization, user):
+def my_participations(*, organization, user, facilitates=False):
     """The person's participations in the organisation, latest cohort first, each with its
-    :func:`next_steps`: [(participant, steps)]. One query, whatever the number of rows."""
+    :func:`next_steps`: [(participant, steps)]. One query, whatever the number of rows.
+
+    ``facilitates``: each row also says whether the person is named the facilitator of a
+    cohort here that is not completed, any cohort (``facilitates_cohort``, the same on every
+    row: PostgreSQL computes the uncorrelated subquery once), so that the home page knows
+    without a query of its own whether they have a facilitator's panel."""
     participations = (
         participants_with_state(organization=organization, people=False)
         .filter(user=user)
         .order_by("-cohort__starts_on", "cohort__name")
     )
+    if facilitates:
+        participations = participations.annotate(
+            facilitates_cohort=Exists(
+                Cohort.objects.for_org(organization)
+                .filter(facilitator=user)
+                .exclude(status=Cohort.Status.COMPLETED)
+            )
+        )
     rows = []
     for participant in participations:
         participant.user = user  # theirs: not joined into every row

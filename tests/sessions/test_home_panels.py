@@ -406,3 +406,34 @@ def test_the_home_page_reads_the_mentees_habits_once_for_my_day_and_its_plan(org
     ]
     assert len(habit_reads) == 2
     assert sum(f'"mentee_id" = {member.pk}' in q["sql"] for q in habit_reads) == 1
+
+
+def test_the_facilitators_cohorts_are_read_only_for_someone_who_may_facilitate_one(org, member):
+    """The participations the home page reads once say whether the person facilitates a
+    live cohort (enrolled as its active facilitator, or named on any cohort): a mentee who
+    facilitates nothing reads no facilitator's cohorts; one named on a cohort gets the panel."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def cohort_reads():
+        _home(client, org)
+        with CaptureQueriesContext(connection) as queries:
+            keys = _keys(_home(client, org))
+        sql = [q["sql"] for q in queries.captured_queries]
+        return [q for q in sql if q.startswith('SELECT DISTINCT "programs_cohort"')], keys
+
+    mentee_cohort, mentors, _, _ = cohort_with_people(org, mentors=1, mentees=0)
+    pair(enrol(mentee_cohort, user=member), mentors[0], days_ago=3)
+    client = _client(member)
+    reads, keys = cohort_reads()
+    assert reads == [] and "my-day" in keys and "my-cohorts" not in keys
+
+    enrol(make_cohort(org, status="completed"), user=member, role="facilitator")
+    enrol(make_cohort(org, status="active"), user=member, role="facilitator", status="withdrawn")
+    make_cohort(org, status="completed", facilitator=member)
+    reads, keys = cohort_reads()
+    assert reads == [] and "my-cohorts" not in keys
+
+    make_cohort(org, status="active", facilitator=member)  # named, not enrolled
+    reads, keys = cohort_reads()
+    assert len(reads) == 1 and "my-cohorts" in keys

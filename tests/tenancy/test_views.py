@@ -295,14 +295,14 @@ def test_org_home_query_budget(org, admin, as_admin):
     # panel), their pairings (read once for My mentoring and the mentee's day) and the
     # sessions panels (the mentee's day and the mentor's mentees:
     # tests/sessions/test_home_panels.py).
-    assert_flat_queries(as_admin, reverse("org_home", args=[org.slug]), grow, n=24)
+    assert_flat_queries(as_admin, reverse("org_home", args=[org.slug]), grow, n=21)
 
 
 def test_org_home_query_budget_for_a_member_with_programs_and_pairings(org, member, as_member):
     def grow():
         _grow_participations(org, member)
 
-    assert_flat_queries(as_member, reverse("org_home", args=[org.slug]), grow, n=21)
+    assert_flat_queries(as_member, reverse("org_home", args=[org.slug]), grow, n=18)
     response = as_member.get(reverse("org_home", args=[org.slug]))
     assert [p.key for p in response.context["home_panels"]] == [
         "my-day",

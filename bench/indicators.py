@@ -216,7 +216,7 @@ def event_to_snapshot(args, broker, work_dir):
                     fresh = {
                         level: (
                             Snapshot.objects.for_org(org)
-                            .filter(level=level, object_id=oid, day=day)
+                            .filter(level=level, object_id=oid, day=day, **_changed(level))
                             .aggregate(at=Min("computed_at"))["at"]
                         )
                         for level, oid in levels.items()
@@ -241,6 +241,16 @@ def event_to_snapshot(args, broker, work_dir):
         finally:
             process.stop()
     return times
+
+
+def _changed(level):
+    """The figures of ``level`` an event recomputes: all of them, but at the program and
+    organisation levels, where the people's figures (time to match, careers, certification:
+    no pair's event changes them) stay the full computation's while today's parts are
+    stored (metrics/services/snapshots.py)."""
+    from metrics.selectors.inputs import PART_KEYS
+
+    return {"indicator__in": PART_KEYS} if level in ("program", "organisation") else {}
 
 
 def _db_now():

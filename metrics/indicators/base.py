@@ -86,6 +86,24 @@ def median_or_none(values):
     return float(_median(values)) if values else None
 
 
+def median_of_counts(counts):
+    """The median (as ``median_or_none``) of the values ``{value: how many times}``."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    middle = [(total - 1) // 2, total // 2]  # the positions of the middle one or two
+    found, seen = [], 0
+    for value in sorted(counts):
+        n = counts[value]
+        while middle and middle[0] < seen + n:
+            found.append(value)
+            middle.pop(0)
+        seen += n
+        if not middle:
+            break
+    return float((found[0] + found[1]) / 2)
+
+
 def durations(tracks: Iterable[Track]):
     """(days, reached) of each track: days until the event, or until last seen when not yet.
     A track seen before it started counts 0 days, not yet."""
@@ -144,7 +162,13 @@ def plain_censored_median(pairs):
 def censored_median(tracks: Iterable[Track], *, scale=1.0, unit="days", extra=None):
     """The IndicatorValue of a censored measure: Kaplan–Meier median (in days ÷ ``scale``),
     ``numerator`` = reached, ``denominator`` = n, ``not_yet`` = not reached yet."""
-    pairs = durations(tracks)
+    return censored_median_of(durations(tracks), scale=scale, extra=extra)
+
+
+def censored_median_of(pairs, *, scale=1.0, extra=None):
+    """:func:`censored_median` from the tracks' ``durations`` ((days, reached) pairs: what
+    the tracks of several groups add up to)."""
+    pairs = list(pairs)
     n = len(pairs)
     reached = sum(1 for _, done in pairs if done)
     extra = dict(extra or {})

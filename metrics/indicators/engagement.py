@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sessions import habits as habit_maths
 
-from .base import IndicatorValue, median_or_none, share
+from .base import IndicatorValue, median_of_counts, share
 
 CADENCE_WINDOW_DAYS = 28
 HABIT_WINDOW_DAYS = 28
@@ -60,25 +60,41 @@ def cadence(pairs, *, as_of, target_days=None):
     ``target_days`` when it has one, else on ``target_days``); ``extra``: the median gap in
     days between consecutive completed sessions (of the sessions up to ``as_of``), and how
     many pairs are too early to tell (not counted)."""
-    pairs = list(pairs)
-    targets = [pair.target_days or target_days for pair in pairs]
-    if (target_days is not None and target_days < 1) or any(
-        target is None or target < 1 for target in targets
-    ):
+    if target_days is not None and target_days < 1:
         raise ValueError("target_days must be at least 1")
-    verdicts = [
-        pair_meets_cadence(pair, as_of=as_of, target_days=target)
-        for pair, target in zip(pairs, targets, strict=True)
-    ]
-    all_gaps = [
-        gap for pair in pairs for gap in gaps(day for day in pair.completed_on if day <= as_of)
-    ]
+    return cadence_of([cadence_part(pair, as_of=as_of, target_days=target_days) for pair in pairs])
+
+
+def cadence_part(pair, *, as_of, target_days=None):
+    """``(verdict, gaps)`` of one active pair: whether it meets its cadence (None: too
+    early to tell) and the gaps in days between its completed sessions up to ``as_of``; what
+    :func:`cadence_of` computes the figure of any group of pairs from."""
+    target = pair.target_days or target_days
+    if target is None or target < 1:
+        raise ValueError("target_days must be at least 1")
+    verdict = pair_meets_cadence(pair, as_of=as_of, target_days=target)
+    return verdict, gaps(day for day in pair.completed_on if day <= as_of)
+
+
+def cadence_of(parts):
+    """:func:`cadence` from the pairs' ``(verdict, gaps)``."""
+    verdicts, counts = [], {}
+    for verdict, pair_gaps in parts:
+        verdicts.append(verdict)
+        for gap in pair_gaps:
+            counts[gap] = counts.get(gap, 0) + 1
+    return cadence_of_counts(verdicts, counts)
+
+
+def cadence_of_counts(verdicts, gap_counts):
+    """:func:`cadence` from the pairs' verdicts and ``{gap in days: how many}`` of all their
+    gaps."""
     counted = [v for v in verdicts if v is not None]
     return share(
         sum(1 for v in counted if v),
         len(counted),
         extra={
-            "median_gap_days": median_or_none(all_gaps),
+            "median_gap_days": median_of_counts(gap_counts),
             "too_early": len(verdicts) - len(counted),
         },
         empty="no pair old enough to judge yet",

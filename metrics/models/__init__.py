@@ -1,5 +1,5 @@
 from .outcomes import OutcomeEvent
-from .snapshots import RecomputeRequest, Snapshot
+from .snapshots import IndicatorPart, RecomputeRequest, Snapshot
 from .targets import ProgramIndicator
 
-__all__ = ["OutcomeEvent", "ProgramIndicator", "RecomputeRequest", "Snapshot"]
+__all__ = ["IndicatorPart", "OutcomeEvent", "ProgramIndicator", "RecomputeRequest", "Snapshot"]

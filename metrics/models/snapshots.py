@@ -90,3 +90,33 @@ class RecomputeRequest(TenantModel):
 
     def __str__(self):
         return f"recompute {self.scope} after {self.due_at}"
+
+
+class IndicatorPart(TenantModel):
+    """A pair's (or a mentor's) part of the day's figures (``metrics.indicators.parts``),
+    kept so that an event recomputes the levels above its pair from the other pairs' parts,
+    not from every row of the organisation (``metrics.services.parts``).
+
+    Written for the organisation's today only: by every full computation (every pair's,
+    with the organisation's own row, kind "organisation", saying when they were read), and
+    by each event's computation (its pairs' and mentors'). The rows of earlier days are
+    deleted by the next full computation."""
+
+    PAIR, MENTOR, ORGANISATION = "pair", "mentor", "organisation"
+    KIND_CHOICES = [(PAIR, "Pair"), (MENTOR, "Mentor"), (ORGANISATION, "Organisation")]
+
+    day = models.DateField()
+    kind = models.CharField(max_length=12, choices=KIND_CHOICES)
+    object_id = models.PositiveBigIntegerField()
+    data = models.JSONField(default=dict)
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "day", "kind", "object_id"], name="metrics_part_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id} on {self.day}"

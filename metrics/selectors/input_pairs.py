@@ -24,9 +24,7 @@ from sessions.models import (
 )
 from sessions.selectors.habits import pure_habit
 
-from .. import catalogue
 from ..indicators import development, engagement, signals
-from ..indicators.base import Track, share
 from .input_common import (
     COHORT,
     ORGANISATION,
@@ -34,42 +32,15 @@ from .input_common import (
     PROGRAM,
     SIGNAL_NAMES,
     _bounds,
-    _grouped,
     _local_day,
-    _rows,
     _scoped,
-    level_of,
     period,
     postgresql,
-    wanted,
 )
 
 CADENCE_GAP_DAYS = 90
 
 # --- Indicators computed from rows of pairs ----------------------------------------------
-
-
-def _cadence(organization, level, day, object_ids, reading=None):
-    """Active pairs on ``day`` (accepted by then, not ended by then) and the days of their
-    completed sessions of the last 90 days (or the longest cadence window): two queries (with
-    a ``reading``: once for every level). The median gap beside the figure is of those
-    sessions."""
-    if reading is not None:
-        pairs = reading.get(
-            ("cadence", day), lambda: _cadence_pairs(organization, ORGANISATION, day, None)
-        )
-    else:
-        pairs = _cadence_pairs(organization, level, day, object_ids)
-    asked = wanted(level, object_ids)
-    grouped = defaultdict(list)
-    for p in pairs:
-        oid = level_of(p, level, organization)
-        if asked is None or oid in asked:
-            grouped[oid].append(p["sessions"])
-    return {
-        oid: engagement.cadence(group, as_of=day, target_days=None)
-        for oid, group in grouped.items()
-    }
 
 
 def _cadence_pairs(organization, level, day, object_ids):
@@ -134,7 +105,21 @@ def _days_by_pairing(sessions, zone):
     return days
 
 
-def _actions(organization, level, day, object_ids, reading=None):
+def _counts(qs, prefix, level, object_ids, organization, aggregates):
+    """``aggregates`` per pairing of the level's objects, each row with the pairing's level
+    keys (one query)."""
+    keys = {
+        "at_pair": F(f"{prefix}_id"),
+        "at_cohort": F(f"{prefix}__cohort_id"),
+        "at_program": F(f"{prefix}__cohort__program_id"),
+        "at_mentor": F(f"{prefix}__mentor__user_id"),
+    }
+    qs = _scoped(qs, prefix, level, object_ids, organization)
+    return list(qs.values(**keys).annotate(**aggregates))
+
+
+def action_counts(organization, level, day, object_ids):
+    """Per pairing, the actions due in the period: due, done on time, overdue, late."""
     start, end = period("action_completion", day)
     done_day = TruncDate("done_at", tzinfo=organization.zoneinfo)
     qs = (
@@ -142,99 +127,58 @@ def _actions(organization, level, day, object_ids, reading=None):
         .filter(due_on__gte=start, due_on__lte=end)
         .annotate(done_day=done_day)
     )
-    counts = _grouped(
+    return _counts(
         qs,
-        prefix="pairing",
-        level=level,
-        organization=organization,
-        object_ids=object_ids,
-        reading=reading,
-        name=("actions", day),
-        due=Count("pk"),
-        on_time=Count("pk", filter=Q(done_day__lte=F("due_on"))),
-        overdue=Count("pk", filter=Q(done_at__isnull=True) | Q(done_day__gt=end)),
-        late=Count("pk", filter=Q(done_day__gt=F("due_on"), done_day__lte=end)),
+        "pairing",
+        level,
+        object_ids,
+        organization,
+        {
+            "due": Count("pk"),
+            "on_time": Count("pk", filter=Q(done_day__lte=F("due_on"))),
+            "overdue": Count("pk", filter=Q(done_at__isnull=True) | Q(done_day__gt=end)),
+            "late": Count("pk", filter=Q(done_day__gt=F("due_on"), done_day__lte=end)),
+        },
     )
-    return {oid: engagement.action_completion_counts(**row) for oid, row in counts.items()}
 
 
-def _sessions(organization, level, day, object_ids, reading=None):
-    """No-show and late-cancel rates from the sessions that started in the period."""
+def session_counts(organization, level, day, object_ids):
+    """Per pairing, the sessions that started in the period: held (completed or missed),
+    no-shows, booked (held or cancelled), cancelled late."""
     first, after = _bounds(organization, *period("no_show_rate", day))
     status = Session.Status
     qs = Session.objects.for_org(organization).filter(starts_at__gte=first, starts_at__lt=after)
-    counts = _grouped(
+    return _counts(
         qs,
-        prefix="pairing",
-        level=level,
-        organization=organization,
-        object_ids=object_ids,
-        reading=reading,
-        name=("sessions", day),
-        held=Count("pk", filter=Q(status__in=[status.COMPLETED, status.NO_SHOW])),
-        no_shows=Count("pk", filter=Q(status=status.NO_SHOW)),
-        booked=Count(
-            "pk", filter=Q(status__in=[status.COMPLETED, status.NO_SHOW, status.CANCELLED])
-        ),
-        late=Count("pk", filter=Q(status=status.CANCELLED, cancelled_late=True)),
-    )
-    return {
-        oid: {
-            "no_show_rate": engagement.no_show_counts(held=row["held"], no_shows=row["no_shows"]),
-            "late_cancel_rate": engagement.late_cancel_counts(
-                booked=row["booked"], late=row["late"]
+        "pairing",
+        level,
+        object_ids,
+        organization,
+        {
+            "held": Count("pk", filter=Q(status__in=[status.COMPLETED, status.NO_SHOW])),
+            "no_shows": Count("pk", filter=Q(status=status.NO_SHOW)),
+            "booked": Count(
+                "pk", filter=Q(status__in=[status.COMPLETED, status.NO_SHOW, status.CANCELLED])
             ),
-        }
-        for oid, row in counts.items()
-    }
+            "late": Count("pk", filter=Q(status=status.CANCELLED, cancelled_late=True)),
+        },
+    )
 
 
-def _pulse(organization, level, day, object_ids, reading=None):
+def pulse_totals(organization, level, day, object_ids):
+    """Per pairing, the sum and the number of the pulse answers of the period."""
     first, after = _bounds(organization, *period("pulse", day))
     qs = PulseAnswer.objects.for_org(organization).filter(
         answered_at__gte=first, answered_at__lt=after, score__isnull=False
     )
-    totals = _grouped(
+    return _counts(
         qs,
-        prefix="session__pairing",
-        level=level,
-        organization=organization,
-        object_ids=object_ids,
-        reading=reading,
-        name=("pulse", day),
-        total=Sum("score"),
-        count=Count("pk"),
+        "session__pairing",
+        level,
+        object_ids,
+        organization,
+        {"total": Sum("score"), "count": Count("pk")},
     )
-    return {
-        oid: engagement.pulse_score_totals(total=row["total"] or 0, count=row["count"])
-        for oid, row in totals.items()
-    }
-
-
-def _habits(organization, level, day, object_ids, reading=None):
-    """Habit adherence over the last 28 days: the habits, their check-ins in the window and
-    their pauses (three queries; with a ``reading``, once for every level). Each habit's due
-    and done days are counted once (``engagement.habit_due_done``) and summed by object, as
-    ``engagement.habit_adherence`` sums them."""
-    if reading is not None:
-        habits = reading.get(
-            ("habits", day), lambda: _habit_counts(organization, ORGANISATION, day, None)
-        )
-    else:
-        habits = _habit_counts(organization, level, day, object_ids)
-    asked = wanted(level, object_ids)
-    totals = defaultdict(lambda: [0, 0, 0])  # object -> [due, done, habits]
-    for h in habits:
-        oid = level_of(h, level, organization)
-        if asked is None or oid in asked:
-            total = totals[oid]
-            total[0] += h["due"]
-            total[1] += h["done"]
-            total[2] += 1
-    return {
-        oid: share(done, due, n=n, empty="no habit day due")
-        for oid, (due, done, n) in totals.items()
-    }
 
 
 def _habit_counts(organization, level, day, object_ids):
@@ -283,31 +227,6 @@ def _habit_counts(organization, level, day, object_ids):
         record = engagement.HabitRecord(pure_habit(row, pauses[h["pk"]]), states.get(h["pk"], {}))
         h["due"], h["done"] = engagement.habit_due_done(record, today=day)
     return habits
-
-
-def _signals(organization, level, day, object_ids, reading=None):
-    """The trainer signals of the period (one query; with a ``reading``, once for every
-    level): readings by signal type name."""
-    if reading is not None:
-        rows = reading.get(
-            ("signals", day), lambda: _signal_readings(organization, ORGANISATION, day, None)
-        )
-    else:
-        rows = _signal_readings(organization, level, day, object_ids)
-    asked = wanted(level, object_ids)
-    readings = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        oid = level_of(row, level, organization)
-        if asked is None or oid in asked:
-            readings[oid][row["key"]].extend(row["readings"])
-    start, end = period("technique_consistency", day)
-    out = {}
-    for oid, by_key in readings.items():
-        out[oid] = {
-            key: catalogue.get(key).function(by_key.get(key, []), start=start, end=end)
-            for key in SIGNAL_NAMES
-        }
-    return out
 
 
 def _signal_readings(organization, level, day, object_ids):
@@ -433,22 +352,17 @@ def competence_readings(*, organization, objectives, zone):
     return ratings, signalled
 
 
-def _competence(organization, level, day, object_ids):
-    """Time to competence (one track per mentee and objective with a target level) and ramp
-    time (one per pairing with objectives): objectives, their review ratings and the
-    competency signals about the mentee (three queries)."""
+def competence_objectives(organization, level, day, object_ids):
+    """The objectives with a target level of the level's pairs, each with its pairing's
+    level keys, and the readings behind them: ``competence_reached`` of each (three
+    queries)."""
     zone = organization.zoneinfo
     base = Objective.objects.for_org(organization).filter(
         target_level__isnull=False, plan__pairing__accepted_at__isnull=False
     )
     scoped = _scoped(base, "plan__pairing", level, object_ids, organization)
-    objectives = _rows(
-        base,
-        prefix="plan__pairing",
-        level=level,
-        organization=organization,
-        object_ids=object_ids,
-        fields=[
+    objectives = list(
+        scoped.values(
             "pk",
             "competency_id",
             "target_level",
@@ -456,23 +370,13 @@ def _competence(organization, level, day, object_ids):
             "plan__pairing__accepted_at",
             "plan__pairing__ended_at",
             "plan__pairing__mentee__user_id",
-        ],
+            at_pair=F("plan__pairing_id"),
+            at_cohort=F("plan__pairing__cohort_id"),
+            at_program=F("plan__pairing__cohort__program_id"),
+            at_mentor=F("plan__pairing__mentor__user_id"),
+        )
     )
     ratings, signalled = competence_readings(
         organization=organization, objectives=scoped, zone=zone
     )
-    tracks = defaultdict(list)
-    by_pairing = defaultdict(list)  # pairing -> (key, start, seen, [reached])
-    for o, start, seen, reached in competence_reached(objectives, ratings, signalled, day, zone):
-        tracks[o["_key"]].append(Track(start, reached, seen))
-        entry = by_pairing.setdefault(o["plan__pairing_id"], [o["_key"], start, seen, []])
-        entry[3].append(reached)
-    ramp = defaultdict(list)
-    for key, start, seen, reached in by_pairing.values():
-        ramp[key].append(Track(start, development.ramp_reached(reached), seen))
-    out = defaultdict(dict)
-    for oid, group in tracks.items():
-        out[oid]["time_to_competence"] = development.time_to_competence(group)
-    for oid, group in ramp.items():
-        out[oid]["ramp_time"] = development.ramp_time(group)
-    return out
+    return competence_reached(objectives, ratings, signalled, day, zone)

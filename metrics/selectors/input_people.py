@@ -5,20 +5,18 @@ from collections import defaultdict
 
 from django.db.models import Count, Min, Sum
 
-from matching.models import Pairing, TimeCredit
+from matching.models import TimeCredit
 from mentorship.tenancy.models import Membership
 from programs.models import Assessment, Participant
 from sessions.models import (
     Kudos,
-    Session,
 )
 
-from ..indicators import careers, development, mentors
-from ..indicators.base import IndicatorValue, Track
+from ..indicators import careers, development
+from ..indicators.base import Track
 from ..models import OutcomeEvent
 from .input_common import (
     COHORT,
-    MISSING_HOURS,
     ORGANISATION,
     PROGRAM,
     _bounds,
@@ -183,58 +181,6 @@ def _certification(organization, level, day, object_ids):
 # --- Mentors --------------------------------------------------------------------------------
 
 
-def _mentors(organization, level, day, object_ids, reading=None):
-    """Mentor load and recognition (the last 28 days): per mentor of the level, their active
-    mentees, their completed sessions of the period, kudos received and time-bank credits
-    (four queries, kudos and credits counted by the database; with a ``reading``, once for
-    every level)."""
-    if reading is not None:
-        rows = reading.get(
-            ("mentors", day), lambda: _mentor_rows(organization, ORGANISATION, day, None)
-        )
-    else:
-        rows = _mentor_rows(organization, level, day, object_ids)
-    asked = None if object_ids is None or level == ORGANISATION else set(object_ids)
-    group_of = "program" if level == PROGRAM else "mentor"
-
-    def oid_of(row):
-        return organization.pk if level == ORGANISATION else row[group_of]
-
-    members = defaultdict(set)  # object -> mentor users
-    mentees = defaultdict(int)  # (object, mentor) -> active mentees on the day
-    for row in rows["pairings"]:
-        oid = oid_of(row)
-        if asked is not None and oid not in asked:
-            continue
-        members[oid].add(row["mentor"])
-        if row["active"]:
-            mentees[(oid, row["mentor"])] += 1
-    delivered = defaultdict(list)  # (object, mentor) -> (day, minutes)
-    for row in rows["sessions"]:
-        delivered[(oid_of(row), row["mentor"])].append((row["day"], row["minutes"]))
-    kudos, credits = rows["kudos"], rows["credits"]
-    start, end = period("mentor_load", day)
-    out = {}
-    for oid, group in members.items():
-        work, recognition = [], []
-        for user in sorted(group):
-            done = tuple(delivered[(oid, user)])
-            # Nobody states hours a week yet: None, so the share is not made up.
-            work.append(mentors.MentorWork(mentees[(oid, user)], done, None))
-            recognition.append(
-                mentors.MentorRecognition(len(done), kudos.get(user, 0), credits.get(user) or 0)
-            )
-        load = mentors.mentor_load(work, start=start, end=end)
-        note = MISSING_HOURS if load.value is None and work else load.note
-        out[oid] = {
-            "mentor_load": IndicatorValue(
-                load.value, load.numerator, load.denominator, load.n, extra=load.extra, note=note
-            ),
-            "mentor_recognition": mentors.mentor_recognition(recognition),
-        }
-    return out
-
-
 def recognition_counts(*, organization, users, first, after):
     """``({mentor user id: kudos received}, {mentor user id: credit minutes})`` from
     ``first`` to before ``after``: two queries, read by the snapshots and by the rows
@@ -254,50 +200,3 @@ def recognition_counts(*, organization, users, first, after):
         .values_list("mentor_id", "minutes")
     )
     return kudos, credits
-
-
-def _mentor_rows(organization, level, day, object_ids):
-    """The pairings accepted by ``day`` of the level's objects (program, mentor, active on the
-    day), their completed sessions of the period (program, mentor, local day, minutes) and
-    their mentors' kudos and credits of the period."""
-    zone = organization.zoneinfo
-    first, after = _bounds(organization, *period("mentor_load", day))
-    pairings = Pairing.objects.for_org(organization).filter(accepted_at__lt=after)
-    if level != ORGANISATION and object_ids is not None:
-        lookup = "cohort__program_id" if level == PROGRAM else "mentor__user_id"
-        pairings = pairings.filter(**{f"{lookup}__in": list(object_ids)})
-    rows = [
-        {
-            "program": program,
-            "mentor": mentor,
-            "active": ended_at is None or ended_at >= after,
-        }
-        for program, mentor, ended_at in pairings.values_list(
-            "cohort__program_id", "mentor__user_id", "ended_at"
-        )
-    ]
-    users = pairings.values("mentor__user_id")
-    sessions = [
-        {
-            "program": program,
-            "mentor": mentor,
-            "day": starts_at.astimezone(zone).date(),
-            "minutes": minutes,
-        }
-        for program, mentor, starts_at, minutes in (
-            Session.objects.for_org(organization)
-            .filter(
-                status=Session.Status.COMPLETED,
-                starts_at__gte=first,
-                starts_at__lt=after,
-                pairing_id__in=pairings.values("pk"),
-            )
-            .values_list(
-                "pairing__cohort__program_id", "pairing__mentor__user_id", "starts_at", "minutes"
-            )
-        )
-    ]
-    kudos, credits = recognition_counts(
-        organization=organization, users=users, first=first, after=after
-    )
-    return {"pairings": rows, "sessions": sessions, "kudos": kudos, "credits": credits}

@@ -34,20 +34,13 @@ from programs.models import Cohort, Program
 
 from .. import catalogue
 from ..indicators import engagement
+from ..indicators import parts as part_maths
 from ..indicators.base import IndicatorValue
 from .input_common import COHORT, ORGANISATION, PAIR, PROGRAM, Reading, _bounds, period
-from .input_pairs import (
-    _actions,
-    _cadence,
-    _competence,
-    _habits,
-    _pulse,
-    _sessions,
-    _signals,
-)
-from .input_people import _careers, _certification, _mentors, _time_to_match
+from .input_parts import Parts, read_parts
+from .input_people import _careers, _certification, _time_to_match
 
-__all__ = ["Reading", "level_objects", "level_values", "period"]
+__all__ = ["Parts", "Reading", "level_objects", "level_values", "period", "read_parts"]
 
 # --- The objects of a level --------------------------------------------------------------
 
@@ -71,42 +64,46 @@ def level_objects(*, organization, level, day):
 
 # --- A level -------------------------------------------------------------------------------
 
+# The indicators of the people of a level (the others are computed from the pairs' parts).
 # (the key a reader returns, or None for a reader of several, and the keys it gives)
-PAIR_READERS = (
-    ("cadence", _cadence, ("cadence",)),
-    ("action_completion", _actions, ("action_completion",)),
-    ("habit_adherence", _habits, ("habit_adherence",)),
-    ("pulse", _pulse, ("pulse",)),
-    (None, _sessions, ("no_show_rate", "late_cancel_rate")),
-    (None, _signals, ("technique_consistency", "problem_solving", "client_retention")),
-    (None, _competence, ("time_to_competence", "ramp_time")),
-)
 GROUP_READERS = (
     ("time_to_match", _time_to_match, ("time_to_match",)),
     (None, _careers, ("retention", "promotion_rate", "internal_mobility", "promotion_velocity")),
     ("certification_rate", _certification, ("certification_rate",)),
 )
-MENTOR_READERS = ((None, _mentors, ("mentor_load", "mentor_recognition")),)
-
-
+PART_KEYS = frozenset(part_maths.KEYS)
+GROUP_KEYS = frozenset(key for _, _, gives in GROUP_READERS for key in gives)
 # Readers that take a ``Reading`` (rows read once for every level of a computation).
-SHARED_READERS = {_actions, _sessions, _pulse, _cadence, _habits, _signals, _mentors, _careers}
+SHARED_READERS = {_careers}
 
 
-def level_values(*, organization, level, day, object_ids=None, reading=None):
+def level_values(*, organization, level, day, object_ids=None, reading=None, parts=None, keys=None):
     """``{object_id: {indicator_key: IndicatorValue}}`` of every indicator computed at
-    ``level`` on ``day`` for the level's objects (``object_ids``: only those). An object
-    with no rows for an indicator gets the indicator's empty figure (None, with the note).
-    ``reading``: an ``input_common.Reading`` shared by the levels of one computation, so the
-    readers of rows (actions, sessions, pulse, cadence, habits, signals, mentors, careers)
-    read them once for all levels."""
+    ``level`` on ``day`` (``keys``: only those) for the level's objects (``object_ids``: only
+    those). An object with no rows for an indicator gets the indicator's empty figure (None,
+    with the note).
+
+    The indicators of pairs' rows come from the pairs' ``parts`` (an
+    ``input_parts.Parts`` holding at least the pairs of the objects asked for; without one,
+    they are read for the level's objects); the people's (time to match, careers,
+    certification) from their rows, with a ``reading`` (``input_common.Reading``) shared by
+    the levels of one computation."""
     if object_ids is None:
         object_ids_all = level_objects(organization=organization, level=level, day=day)
     else:
         object_ids_all = list(object_ids)
-    keys = [indicator.key for indicator in catalogue.at_level(level)]
+    keys = [
+        indicator.key
+        for indicator in catalogue.at_level(level)
+        if keys is None or indicator.key in keys
+    ]
     found = defaultdict(dict)
-    for key, reader, gives in PAIR_READERS + GROUP_READERS + MENTOR_READERS:
+    if PART_KEYS & set(keys):
+        if parts is None:
+            parts = read_parts(organization, day, level, object_ids)
+        for oid, values in parts.values(organization, level, day, object_ids, keys).items():
+            found[oid].update(values)
+    for key, reader, gives in GROUP_READERS:
         if not set(gives) & set(keys):
             continue  # nothing of this reader is computed at this level
         shared = {"reading": reading} if reading is not None and reader in SHARED_READERS else {}

@@ -32,6 +32,7 @@ from programs.models import Cohort, Program
 from .. import catalogue
 from ..models import RecomputeRequest, Snapshot
 from ..selectors import inputs
+from . import parts as parts_service
 from .outcomes import organization_today
 
 logger = logging.getLogger(__name__)
@@ -132,29 +133,74 @@ def scopes_objects(*, organization, scopes):
 def snapshots_compute(*, organization, day=None, scope=None, scopes=None):
     """Recompute the snapshots of ``day`` (the organisation's today) for ``scope`` (or all of
     ``scopes`` at once: the levels above them computed once); returns how many rows were
-    written. One transaction per level."""
-    day = day or organization_today(organization)
-    written = 0
+    written. One transaction, under the organisation's parts lock.
+
+    The figures of pairs' rows come from the pairs' parts: a full computation (no scope)
+    reads every pair's and, for today, stores them; a scoped one (an event's) loads today's
+    stored parts when they are complete and fresh, reads its own pairs' again and stores
+    those, and computes its levels from them; the people's figures of the program and
+    organisation levels (time to match, careers, certification: no pair's event changes
+    them) are then left as the last full computation wrote them. Without stored parts, it
+    reads every pair's (and stores them)."""
+    today = organization_today(organization)
+    day = day or today
     if scopes is not None:
         touched = scopes_objects(organization=organization, scopes=scopes)
     else:
         touched = scope_objects(organization=organization, scope=scope)
-    reading = inputs.Reading()  # the rows read once for every level
-    for level, object_ids in touched.items():
-        if object_ids is not None and not object_ids and level != ORGANISATION:
-            continue
-        written += _compute_level(organization, level, day, object_ids, reading)
+    scoped = scope is not None or scopes is not None
+    written = 0
+    with transaction.atomic():
+        parts_service.parts_lock(organization)
+        parts, stored = _parts(organization, day, today, touched if scoped else None)
+        # the people's rows, read once for every level (an event's computation with stored
+        # parts reads only its cohort's)
+        reading = None if stored else inputs.Reading()
+        for level, object_ids in touched.items():
+            if object_ids is not None and not object_ids and level != ORGANISATION:
+                continue
+            keys = inputs.PART_KEYS if stored and level in (PROGRAM, ORGANISATION) else None
+            written += _compute_level(organization, level, day, object_ids, reading, parts, keys)
     return written
 
 
-def _compute_level(organization, level, day, object_ids, reading):
-    """Compute and store one level's snapshots (one transaction); returns the rows written."""
+def _parts(organization, day, today, touched):
+    """``(parts, stored)``: the pairs' parts the computation reads its figures from, and
+    whether they are today's stored ones (with ``touched``'s pairs and mentors read
+    again) rather than read from every row."""
+    now = timezone.now()
+    if touched is not None and day == today:
+        parts = parts_service.parts_load(organization=organization, day=day, now=now)
+        if parts is not None:
+            pairs, mentors = touched.get(PAIR) or [], touched.get(MENTOR) or []
+            if pairs:
+                fresh = inputs.read_parts(organization, day, PAIR, pairs)
+                parts.replace(fresh, pairs=pairs, mentors=mentors)
+                parts_service.parts_save(
+                    organization=organization,
+                    day=day,
+                    parts=fresh,
+                    pairs=pairs,
+                    mentors=mentors,
+                    read_at=now,
+                )
+            return parts, True
+    parts = inputs.read_parts(organization, day)
+    if day == today:
+        parts_service.parts_save_all(organization=organization, day=day, parts=parts, read_at=now)
+    return parts, False
+
+
+def _compute_level(organization, level, day, object_ids, reading, parts=None, keys=None):
+    """Compute and store one level's snapshots; returns the rows written."""
     values = inputs.level_values(
         organization=organization,
         level=level,
         day=day,
         object_ids=object_ids,
         reading=reading,
+        parts=parts,
+        keys=keys,
     )
     rows = [
         (object_id, key, value)
@@ -168,9 +214,10 @@ def _compute_level(organization, level, day, object_ids, reading):
 
 def snapshots_compute_near(*, organization, scopes, day=None):
     """The pair, mentor and cohort levels of ``scopes`` (pairings and cohorts), each read
-    from its own objects' rows only, not the organisation's: what an event's own pages show,
-    in a fraction of the time the levels above take at scale (their figures need every row).
-    Returns the programs whose levels above are now due (``above:<program>``)."""
+    from its own objects' rows only, not the organisation's: what an event's own pages show
+    when today's parts are not stored yet (the first event of a day), in a fraction of the
+    time the levels above take then. Returns the programs whose levels above are now due
+    (``above:<program>``)."""
     day = day or organization_today(organization)
     touched = scopes_objects(organization=organization, scopes=scopes)
     for level in NEAR_LEVELS:
@@ -361,7 +408,12 @@ def recompute_requests_run(*, organization, now=None, above=False):
         rest = [s for s in scopes if s not in near]
         if rest:  # a program's, or a scope no code writes any more (dropped)
             snapshots_compute(organization=organization, scopes=rest)
-        if near:
+        if near and parts_service.parts_ready(
+            organization=organization, day=organization_today(organization)
+        ):
+            # today's parts are stored: every level at once, the others' parts loaded
+            snapshots_compute(organization=organization, scopes=near)
+        elif near:
             for program_id in snapshots_compute_near(organization=organization, scopes=near):
                 with transaction.atomic():
                     recompute_request(

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from metrics import catalogue
-from metrics.models import RecomputeRequest, Snapshot
+from metrics.models import IndicatorPart, RecomputeRequest, Snapshot
 from metrics.selectors.inputs import level_values
 from metrics.services import snapshots as service
 from metrics.services.outcomes import organization_today, outcomes_import
@@ -264,13 +264,8 @@ def test_running_the_requests_computes_and_deletes_them_unless_asked_again(org):
     assert tasks.recompute_above.run(org) == []
 
 
-def test_the_nightly_result_equals_the_event_driven_one(org):
-    """Snapshots kept up to date by events (a session completed, a pulse answered, an action
-    done, a habit checked in) equal a full recompute from scratch."""
-    cohort = build_pairs(org, pairs=3)
-    tasks.recompute_organization.run(org)
-    RecomputeRequest.objects.for_org(org).delete()
-    pairing = cohort.pairings.order_by("pk").first()
+def _events(org, pairing):
+    """A session completed, its pulse answered, an action done, a habit checked in."""
     session = make_session(
         pairing, starts_at=at(org, -1), status=Session.Status.COMPLETED, completed_at=at(org, -1)
     )
@@ -287,6 +282,61 @@ def test_the_nightly_result_equals_the_event_driven_one(org):
     HabitCheckIn.objects.create(
         organization=org, habit=habit, day=organization_today(org) - timedelta(1), state="done"
     )
+
+
+def _nightly_from_scratch(org):
+    Snapshot.objects.for_org(org).delete()
+    IndicatorPart.objects.for_org(org).delete()
+    with mock.patch.object(tasks.recompute_organization, "delay") as queued:
+        assert tasks.sweep_nightly() >= 1
+    queued.assert_any_call(org.pk)
+    tasks.recompute_organization.run(org)
+    return _values(org)
+
+
+def test_the_nightly_result_equals_the_event_driven_one(org):
+    """Snapshots kept up to date by events (a session completed, a pulse answered, an action
+    done, a habit checked in) equal a full recompute from scratch: after the nightly run
+    (today's parts stored), an event's run writes every level at once, its pair's part read
+    again and the others' loaded."""
+    cohort = build_pairs(org, pairs=3)
+    other = build_pairs(org, pairs=2)
+    tasks.recompute_organization.run(org)
+    assert IndicatorPart.objects.for_org(org).filter(kind="organisation").exists()
+    RecomputeRequest.objects.for_org(org).delete()
+    pairing = cohort.pairings.order_by("pk").first()
+    _events(org, pairing)
+    before = _values(org)
+    assert tasks.recompute_requested.run(org) == [f"pairing:{pairing.pk}"]
+    assert not _requests(org)  # nothing left for the levels above: done in the same run
+    event_driven = _values(org)
+    day = organization_today(org)
+    for level, object_id in (
+        ("pair", pairing.pk),
+        ("cohort", cohort.pk),
+        ("program", cohort.program_id),
+        ("organisation", org.pk),
+    ):
+        key = (level, object_id, "no_show_rate", day)
+        assert event_driven[key] != before[key], level  # the completed session counts
+    untouched = other.pairings.order_by("pk").first()
+    key = ("pair", untouched.pk, "no_show_rate", day)
+    assert event_driven[key] == before[key]
+    assert event_driven[("pair", pairing.pk, "cadence", day)][3] == 1
+    assert _nightly_from_scratch(org) == event_driven
+
+
+def test_without_todays_parts_the_pairs_levels_come_first_and_the_levels_above_next(org):
+    """The first event of a day (no parts stored for today): the pair, its mentor and its
+    cohort from their own rows at once, the program and the organisation on the task of the
+    levels above, which reads every row and stores the parts; the result equals the
+    nightly run's."""
+    cohort = build_pairs(org, pairs=3)
+    tasks.recompute_organization.run(org)
+    IndicatorPart.objects.for_org(org).delete()  # as on a new day
+    RecomputeRequest.objects.for_org(org).delete()
+    pairing = cohort.pairings.order_by("pk").first()
+    _events(org, pairing)
     before = _values(org)
     assert tasks.recompute_requested.run(org) == [f"pairing:{pairing.pk}"]
     # the pair, its mentor and cohort first, from their own rows; the levels above next
@@ -294,15 +344,11 @@ def test_the_nightly_result_equals_the_event_driven_one(org):
     assert near != before
     assert all(near[key] == before[key] for key in before if key[0] in ("program", "organisation"))
     assert tasks.recompute_above.run(org) == [f"above:{cohort.program_id}"]
+    assert IndicatorPart.objects.for_org(org).filter(kind="organisation").exists()
     event_driven = _values(org)
     assert event_driven != before  # the events changed figures
     assert event_driven[("pair", pairing.pk, "cadence", organization_today(org))][3] == 1
-    Snapshot.objects.for_org(org).delete()
-    with mock.patch.object(tasks.recompute_organization, "delay") as queued:
-        assert tasks.sweep_nightly() >= 1
-    queued.assert_any_call(org.pk)
-    tasks.recompute_organization.run(org)
-    assert _values(org) == event_driven
+    assert _nightly_from_scratch(org) == event_driven
 
 
 def test_a_no_show_or_a_cancellation_stores_a_request_an_edit_does_not(org):

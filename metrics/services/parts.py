@@ -1,0 +1,124 @@
+"""The pairs' parts of today's figures, stored (``metrics.models.IndicatorPart``), so an
+event's computation reads the rows of its own pairs only (``metrics.indicators.parts``
+explains the parts).
+
+- ``parts_save_all``: a full computation of today stores every pair's and mentor's part and
+  the organisation's row saying when they were read (the day's parts are complete);
+- ``parts_load``: an event's computation loads them, if they are complete and were read
+  less than ``FRESH`` ago (a change that left no recompute request shows after that: the
+  next event reads every row again);
+- ``parts_save``: and stores its own pairs' and mentors' fresh parts.
+
+Computations of one organisation take ``parts_lock`` (a PostgreSQL advisory lock held
+until their transaction ends), so a part read before an event's commit never overwrites
+one read after it.
+"""
+
+import gc
+import json
+from datetime import timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+from ..models import IndicatorPart
+from ..selectors.input_parts import Parts
+
+# After this, stored parts are read again from every row (by the next event's computation).
+FRESH = timedelta(hours=1)
+LOCK_SPACE = 7_201  # the advisory locks' first key: "metrics parts"
+
+
+def parts_lock(organization):
+    """Wait for the organisation's other computations (PostgreSQL; until the transaction
+    ends). Elsewhere (SQLite: one writer at a time anyway) nothing."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_SPACE, organization.pk % 2**31]
+            )
+
+
+def parts_ready(*, organization, day, now=None):
+    """Whether the day's parts are complete and fresh (one query)."""
+    now = now or timezone.now()
+    return (
+        IndicatorPart.objects.for_org(organization)
+        .filter(day=day, kind=IndicatorPart.ORGANISATION, read_at__gte=now - FRESH)
+        .exists()
+    )
+
+
+def parts_load(*, organization, day, now=None):
+    """The day's ``Parts``, or None when they are not complete and fresh (two queries)."""
+    if not parts_ready(organization=organization, day=day, now=now):
+        return None
+    parts = Parts()
+    rows = IndicatorPart.objects.for_org(organization).filter(
+        day=day, kind__in=[IndicatorPart.PAIR, IndicatorPart.MENTOR]
+    )
+    # Tens of thousands of small JSON documents: the collector would walk the growing heap
+    # again and again while they are decoded (it halves the time); nothing here is cyclic.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for kind, object_id, data in rows.values_list("kind", "object_id", "data"):
+            (parts.pairs if kind == IndicatorPart.PAIR else parts.mentors)[object_id] = data
+    finally:
+        if collecting:
+            gc.enable()
+    return parts
+
+
+def parts_save_all(*, organization, day, parts, read_at):
+    """Replace the organisation's stored parts by every part of ``day`` in ``parts``."""
+    IndicatorPart.objects.for_org(organization).delete()
+    rows = [(IndicatorPart.PAIR, pk, data) for pk, data in parts.pairs.items()]
+    rows += [(IndicatorPart.MENTOR, user, data) for user, data in parts.mentors.items()]
+    rows.append((IndicatorPart.ORGANISATION, organization.pk, {"pairs": len(parts.pairs)}))
+    _insert(organization, day, rows, read_at)
+
+
+def parts_save(*, organization, day, parts, pairs, mentors, read_at):
+    """Store the fresh parts of ``pairs`` and ``mentors`` (those ``parts`` lacks: deleted)."""
+    stored = IndicatorPart.objects.for_org(organization).filter(day=day)
+    stored.filter(kind=IndicatorPart.PAIR, object_id__in=list(pairs)).delete()
+    stored.filter(kind=IndicatorPart.MENTOR, object_id__in=list(mentors)).delete()
+    rows = [(IndicatorPart.PAIR, pk, parts.pairs[pk]) for pk in pairs if pk in parts.pairs]
+    rows += [
+        (IndicatorPart.MENTOR, user, parts.mentors[user])
+        for user in mentors
+        if user in parts.mentors
+    ]
+    _insert(organization, day, rows, read_at)
+
+
+COLUMNS = ("organization_id", "day", "kind", "object_id", "data", "read_at")
+
+
+def _insert(organization, day, rows, read_at):
+    """Insert ``(kind, object_id, data)`` rows: on PostgreSQL by COPY (a whole organisation
+    is tens of thousands of rows), elsewhere ``bulk_create``."""
+    if connection.vendor != "postgresql":
+        IndicatorPart.objects.for_org(organization).bulk_create(
+            [
+                IndicatorPart(
+                    organization=organization,
+                    day=day,
+                    kind=kind,
+                    object_id=object_id,
+                    data=data,
+                    read_at=read_at,
+                )
+                for kind, object_id, data in rows
+            ],
+            batch_size=1000,
+        )
+        return
+    table = IndicatorPart._meta.db_table
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy,
+    ):
+        for kind, object_id, data in rows:
+            copy.write_row((organization.pk, day, kind, object_id, json.dumps(data), read_at))

@@ -53,6 +53,9 @@ class CohortProfiles:
     mentor_load: dict[int, int] = field(default_factory=dict)
     # Mentor participant pk -> capacity in their intake (before live pairings).
     mentor_capacity: dict[int, int] = field(default_factory=dict)
+    # The cohort the profiles are of (its id): :func:`exclusion_pairs` finds its people
+    # by it rather than by a list of every person's id.
+    cohort_id: int | None = None
 
     def mentee(self, pk: int) -> MenteeProfile | None:
         return next((p for p in self.mentees if p.id == pk), None)
@@ -148,18 +151,19 @@ def cohort_profiles(cohort, *, detail=True) -> CohortProfiles:
     goals: dict[int, dict[int, int]] = defaultdict(dict)
     offers: dict[int, dict[int, int]] = defaultdict(dict)
     names: dict[int, str] = {}
-    goal_rows = MenteeGoal.objects.filter(
-        organization_id=org_id, intake__participant__cohort=cohort
-    ).values_list("intake__participant_id", "competency_id", "priority", "competency__name")
-    for pid, comp_id, priority, name in goal_rows if detail else ():
-        goals[pid][comp_id] = priority
-        names[comp_id] = name
-    offer_rows = MentorOffer.objects.filter(
-        organization_id=org_id, intake__participant__cohort=cohort
-    ).values_list("intake__participant_id", "competency_id", "level", "competency__name")
-    for pid, comp_id, level, name in offer_rows if detail else ():
-        offers[pid][comp_id] = level
-        names[comp_id] = name
+    if detail:  # scoring's reads: not even built for a count
+        goal_rows = MenteeGoal.objects.filter(
+            organization_id=org_id, intake__participant__cohort=cohort
+        ).values_list("intake__participant_id", "competency_id", "priority", "competency__name")
+        for pid, comp_id, priority, name in goal_rows:
+            goals[pid][comp_id] = priority
+            names[comp_id] = name
+        offer_rows = MentorOffer.objects.filter(
+            organization_id=org_id, intake__participant__cohort=cohort
+        ).values_list("intake__participant_id", "competency_id", "level", "competency__name")
+        for pid, comp_id, level, name in offer_rows:
+            offers[pid][comp_id] = level
+            names[comp_id] = name
 
     load: dict[int, int] = {
         row["mentor_id"]: row["n"]
@@ -175,19 +179,21 @@ def cohort_profiles(cohort, *, detail=True) -> CohortProfiles:
         .values_list("mentee_id", flat=True)
     )
 
-    # Earlier pairings of the same people, in any cohort, mapped onto this cohort's mentors.
-    mentee_users = {p.user_id for p in people if p.role == Participant.Role.MENTEE}
-    mentor_by_user = {p.user_id: p.pk for p in people if p.role == Participant.Role.MENTOR}
+    # Earlier pairings of the same people, in any cohort, mapped onto this cohort's mentors
+    # (scoring's read: not built for a count, its list of every mentee was a millisecond).
     past: dict[int, set[int]] = defaultdict(set)  # mentee user -> mentor participant pks
-    past_rows = (
-        Pairing.objects.filter(organization_id=org_id, mentee__user_id__in=mentee_users)
-        .exclude(cohort=cohort, status__in=[Pairing.Status.PENDING, Pairing.Status.ACTIVE])
-        .values_list("mentee__user_id", "mentor__user_id")
-        .distinct()
-    )
-    for mentee_user, mentor_user in past_rows if detail else ():
-        if mentor_user in mentor_by_user:
-            past[mentee_user].add(mentor_by_user[mentor_user])
+    if detail:
+        mentee_users = {p.user_id for p in people if p.role == Participant.Role.MENTEE}
+        mentor_by_user = {p.user_id: p.pk for p in people if p.role == Participant.Role.MENTOR}
+        past_rows = (
+            Pairing.objects.filter(organization_id=org_id, mentee__user_id__in=mentee_users)
+            .exclude(cohort=cohort, status__in=[Pairing.Status.PENDING, Pairing.Status.ACTIVE])
+            .values_list("mentee__user_id", "mentor__user_id")
+            .distinct()
+        )
+        for mentee_user, mentor_user in past_rows:
+            if mentor_user in mentor_by_user:
+                past[mentee_user].add(mentor_by_user[mentor_user])
 
     mentees: list[MenteeProfile] = []
     mentors: list[MentorProfile] = []
@@ -263,6 +269,7 @@ def cohort_profiles(cohort, *, detail=True) -> CohortProfiles:
         paired_mentee_ids=paired,
         mentor_load=load,
         mentor_capacity=capacity,
+        cohort_id=cohort.pk,
     )
 
 
@@ -273,7 +280,18 @@ def exclusion_pairs(organization, profiles: CohortProfiles) -> set[tuple[int, in
     for p in profiles.participants.values():
         target = mentee_by_user if p.role == Participant.Role.MENTEE else mentor_by_user
         target.setdefault(p.user_id, []).append(p.pk)
-    users = set(mentee_by_user) | set(mentor_by_user)
+    if profiles.cohort_id is not None:
+        # The cohort's people by a subquery (the same people as the profiles'): a list of
+        # every person's id, twice, was most of the matching page's check at ten times the
+        # demo (460 parameters to prepare and send).
+        users = Participant.objects.filter(
+            organization=organization,
+            cohort_id=profiles.cohort_id,
+            status=Participant.Status.ACTIVE,
+            role__in=[Participant.Role.MENTOR, Participant.Role.MENTEE],
+        ).values("user_id")
+    else:
+        users = set(mentee_by_user) | set(mentor_by_user)
     pairs = set()
     rows = (
         Exclusion.objects.for_org(organization)

@@ -9,7 +9,7 @@ from matching.models import (
     MatchRun,
     Proposal,
 )
-from matching.selectors.engine_input import cohort_profiles
+from matching.selectors.engine_input import cohort_profiles, exclusion_pairs
 from matching.selectors.settings import matching_settings
 from matching.services import run as run_module
 from matching.services.exclusions import exclusion_create
@@ -109,6 +109,32 @@ def test_the_pages_check_reads_each_intakes_state_not_the_intake(org):
     assert light.mentor_capacity == cohort_profiles(cohort).mentor_capacity
     cached = [p._state.fields_cache for p in light.participants.values()]
     assert not any({"mentee_intake", "mentor_intake"} & set(c) for c in cached)
+
+
+def test_the_checks_exclusions_are_found_by_the_cohort_not_by_every_persons_id(org, admin):
+    """The exclusions between a cohort's people are read with a subquery on the cohort, not
+    with every person's id listed twice in the query (at ten times the demo, 460
+    parameters: most of the matching page's check), and they are the same pairs."""
+    from dataclasses import replace
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cohort, comps, mentors, mentees = matching_cohort(org, mentors=3, mentees=5)
+    other, *_ = matching_cohort(org, mentors=0, mentees=0, competencies=comps)
+    outsider = add_mentor(other, comps)
+    exclusion_create(organization=org, mentee=mentees[0].user, mentor=mentors[0].user, by=admin)
+    exclusion_create(organization=org, mentee=mentors[1].user, mentor=mentees[1].user, by=admin)
+    exclusion_create(organization=org, mentee=mentees[2].user, mentor=outsider.user, by=admin)
+    profiles = cohort_profiles(cohort, detail=False)
+
+    with CaptureQueriesContext(connection) as queries:
+        pairs = exclusion_pairs(org, profiles)
+
+    assert pairs == {(mentees[0].pk, mentors[0].pk), (mentees[1].pk, mentors[1].pk)}
+    assert pairs == exclusion_pairs(org, replace(profiles, cohort_id=None))  # by the ids
+    (sql,) = [q["sql"] for q in queries.captured_queries]
+    assert sql.count("IN (SELECT") == 2 and '"programs_participant"' in sql
 
 
 # --- a run ---------------------------------------------------------------------------------

@@ -61,7 +61,9 @@ __all__ = [
 ]
 
 
-def participants_with_state(*, organization, cohort=None, intakes=True, people=True):
+def participants_with_state(
+    *, organization, cohort=None, intakes=True, people=True, onboarding=True
+):
     """Participants of ``organization`` with everything a list shows, in one query:
     the person, their manager, intakes, readiness, and annotations ``intake_done_at``,
     ``charter_done`` and ``primer_done``. With ``cohort``, only its participants, each
@@ -74,7 +76,11 @@ def participants_with_state(*, organization, cohort=None, intakes=True, people=T
     plan and two objects fewer to build a row.
 
     ``people=False``: without the person, their manager and readiness (a person's own
-    participations, whose person the caller has: three joins fewer)."""
+    participations, whose person the caller has: three joins fewer).
+
+    ``onboarding=False``: without ``intake_done_at``, ``primer_done`` and the list's order
+    by role (a person's own participations: their pages read the intakes themselves and no
+    primer; the annotations were a third of the home page's widest query to compile)."""
     related = ["user", "manager", "readiness"] if people else []
     if intakes:
         related += ["mentee_intake", "mentor_intake"]
@@ -96,29 +102,29 @@ def participants_with_state(*, organization, cohort=None, intakes=True, people=T
     else:
         # The related manager hands each row ``cohort`` itself (no join, no query).
         base = cohort.participants.filter(organization=organization)
-    return (
-        base.select_related(*related)
-        .annotate(
-            intake_done_at=intake_done_at,
-            role_order=Case(
-                When(role=Participant.Role.MENTOR, then=Value(0)),
-                When(role=Participant.Role.MENTEE, then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            ),
-            charter_done=charter_acknowledged_subquery(
-                organization, program_id=cohort.program_id if cohort is not None else None
-            ),
-            primer_done=Exists(
-                ResourceCompletion.objects.filter(
-                    organization=organization,
-                    user_id=OuterRef("user_id"),
-                    resource__is_coaching_primer=True,
-                )
-            ),
+    rows = base.select_related(*related).annotate(
+        charter_done=charter_acknowledged_subquery(
+            organization, program_id=cohort.program_id if cohort is not None else None
         )
-        .order_by("role_order", "user__name", "user__email")
     )
+    if not onboarding:
+        return rows
+    return rows.annotate(
+        intake_done_at=intake_done_at,
+        role_order=Case(
+            When(role=Participant.Role.MENTOR, then=Value(0)),
+            When(role=Participant.Role.MENTEE, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        primer_done=Exists(
+            ResourceCompletion.objects.filter(
+                organization=organization,
+                user_id=OuterRef("user_id"),
+                resource__is_coaching_primer=True,
+            )
+        ),
+    ).order_by("role_order", "user__name", "user__email")
 
 
 def cohort_participants(*, cohort):
@@ -241,7 +247,7 @@ def my_participations(*, organization, user, facilitates=False):
     row: PostgreSQL computes the uncorrelated subquery once), so that the home page knows
     without a query of its own whether they have a facilitator's panel."""
     participations = (
-        participants_with_state(organization=organization, people=False)
+        participants_with_state(organization=organization, people=False, onboarding=False)
         .filter(user=user)
         .order_by("-cohort__starts_on", "cohort__name")
     )

@@ -3,6 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# `make test` runs on every core (pytest-xdist), one test module per worker at a time, so a
+# module's fixtures (the meta-tests' demo organisations) are built once. TEST_WORKERS=0 runs
+# it in this process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test e2e install lint format migrate demo worker beat bench clean
 
@@ -24,7 +28,7 @@ run: demo
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
-	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not e2e" -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 e2e: install
 	$(PY) -m pytest -m e2e tests/e2e $(PYTEST_ARGS)

@@ -11,8 +11,10 @@ People: ``org`` has an ``admin``, a ``leader`` and a ``member``; ``stranger`` is
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 from django.test import Client
 from django.test.utils import override_settings
+from pytest_django.plugin import blocking_manager_key
 
 from mentorship.celery import app as celery_app
 from mentorship.tenancy.models import Role
@@ -27,6 +29,31 @@ def pytest_configure(config):
     # whitenoise warns once per handler that `collectstatic` has not run; tests need no
     # collected files (STATICFILES_DIRS are served in DEBUG), so the warning is noise.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning:django")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """Check a shared fixture's deferred constraints once, when it is built.
+
+    A module's shared rows (the meta-tests' demo organisations, tests/meta/conftest.py) are
+    written in a transaction the module holds open, and PostgreSQL defers their foreign-key
+    checks to its end. After each test, Django checks the constraints (``SET CONSTRAINTS ALL
+    IMMEDIATE``) and rolls the test's savepoint back, and rolling back a savepoint puts the
+    checks it fired back in the queue: every test paid again for the checks of every row of
+    the module's fixture (half a second a test with two demos). Firing them here, in the
+    module's transaction and outside any test's savepoint, checks those rows once; each test
+    still has its own rows checked after it."""
+    result = yield
+    if fixturedef.scope != "function":
+        for connection in connections.all(initialized_only=True):
+            if (
+                connection.in_atomic_block
+                and connection.features.can_defer_constraint_checks
+                and not connection.needs_rollback
+            ):
+                with request.config.stash[blocking_manager_key].unblock():
+                    connection.check_constraints()
+    return result
 
 
 @pytest.fixture(autouse=True, scope="session")

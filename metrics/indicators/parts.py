@@ -172,6 +172,8 @@ def _cadence(parts):
         for gap, n in counts:
             gaps[gap] += n
     return engagement.cadence_of_counts(verdicts, gaps)
+
+
 def track_durations(tracks):
     """A part's ``[[days, reached], ...]`` of ``tracks`` (``base.Track``)."""
     return [[days, reached] for days, reached in durations(tracks)]

@@ -65,7 +65,8 @@ def subject_signals(readings, *, start, end):
 def merge_subjects(into, more):
     """Merge ``more`` (``{subject: SubjectSignal}``, or the same five values in a list, as a
     stored part has them) into ``into`` (changed in place)."""
-    if more.keys().isdisjoint(into):  # the usual case: a trainee in one pair
+    # the usual case, a trainee in one pair (two views: the smaller one is walked)
+    if more.keys().isdisjoint(into.keys()):
         into.update(more)
         return into
     for subject, s in more.items():

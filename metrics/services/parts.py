@@ -6,7 +6,8 @@ explains the parts).
   the organisation's row saying when they were read (the day's parts are complete);
 - ``parts_load``: an event's computation loads them, if they are complete and were read
   less than ``FRESH`` ago (a change that left no recompute request shows after that: the
-  next event reads every row again);
+  next event reads every row again); a worker process keeps what it loaded and reads only
+  the rows written since;
 - ``parts_save``: and stores its own pairs' and mentors' fresh parts.
 
 Computations of one organisation take ``parts_lock`` (a PostgreSQL advisory lock held
@@ -39,35 +40,59 @@ def parts_lock(organization):
             )
 
 
-def parts_ready(*, organization, day, now=None):
-    """Whether the day's parts are complete and fresh (one query)."""
-    now = now or timezone.now()
+def _marker(organization, day, now):
+    """``(pk, read_at)`` of the row saying the day's parts are complete and fresh, or None."""
     return (
         IndicatorPart.objects.for_org(organization)
         .filter(day=day, kind=IndicatorPart.ORGANISATION, read_at__gte=now - FRESH)
-        .exists()
+        .values_list("pk", "read_at")
+        .first()
     )
+
+
+def parts_ready(*, organization, day, now=None):
+    """Whether the day's parts are complete and fresh (one query)."""
+    return _marker(organization, day, now or timezone.now()) is not None
+
+
+# What this process loaded last, by organisation: (day, the marker's pk and time, the
+# greatest pk read, Parts). A pair's new part is a new row (a pair left without rows gets an
+# empty one), written under the lock, so what other processes wrote since are the rows of a
+# greater pk; a full computation writes a new marker, and everything is loaded again.
+_loaded = {}
 
 
 def parts_load(*, organization, day, now=None):
-    """The day's ``Parts``, or None when they are not complete and fresh (two queries)."""
-    if not parts_ready(organization=organization, day=day, now=now):
+    """The day's ``Parts`` (a copy this computation may change), or None when they are not
+    complete and fresh. Two queries; the second reads only the rows written since this
+    process last loaded them (all of them the first time)."""
+    marker = _marker(organization, day, now or timezone.now())
+    if marker is None:
         return None
-    parts = Parts()
+    held = _loaded.get(organization.pk)
+    if held is None or held[:2] != (day, marker):
+        held = (day, marker, 0, Parts())
+    _, _, seen, parts = held
     rows = IndicatorPart.objects.for_org(organization).filter(
-        day=day, kind__in=[IndicatorPart.PAIR, IndicatorPart.MENTOR]
+        day=day, kind__in=[IndicatorPart.PAIR, IndicatorPart.MENTOR], pk__gt=seen
     )
-    # Tens of thousands of small JSON documents: the collector would walk the growing heap
-    # again and again while they are decoded (it halves the time); nothing here is cyclic.
+    # Tens of thousands of small JSON documents the first time: the collector would walk
+    # the growing heap again and again while they are decoded; nothing here is cyclic.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        for kind, object_id, data in rows.values_list("kind", "object_id", "data"):
-            (parts.pairs if kind == IndicatorPart.PAIR else parts.mentors)[object_id] = data
+        for pk, kind, object_id, data in rows.values_list("pk", "kind", "object_id", "data"):
+            found = parts.pairs if kind == IndicatorPart.PAIR else parts.mentors
+            if data:
+                found[object_id] = data
+            else:  # no rows left
+                found.pop(object_id, None)
+            seen = max(seen, pk)
     finally:
         if collecting:
             gc.enable()
-    return parts
+    _loaded[organization.pk] = (day, marker, seen, parts)
+    return Parts(dict(parts.pairs), dict(parts.mentors))
 
 
 def parts_save_all(*, organization, day, parts, read_at):
@@ -80,16 +105,13 @@ def parts_save_all(*, organization, day, parts, read_at):
 
 
 def parts_save(*, organization, day, parts, pairs, mentors, read_at):
-    """Store the fresh parts of ``pairs`` and ``mentors`` (those ``parts`` lacks: deleted)."""
+    """Store the fresh parts of ``pairs`` and ``mentors`` (those ``parts`` lacks: an empty
+    part, so a process holding the former one learns it is gone) in new rows."""
     stored = IndicatorPart.objects.for_org(organization).filter(day=day)
     stored.filter(kind=IndicatorPart.PAIR, object_id__in=list(pairs)).delete()
     stored.filter(kind=IndicatorPart.MENTOR, object_id__in=list(mentors)).delete()
-    rows = [(IndicatorPart.PAIR, pk, parts.pairs[pk]) for pk in pairs if pk in parts.pairs]
-    rows += [
-        (IndicatorPart.MENTOR, user, parts.mentors[user])
-        for user in mentors
-        if user in parts.mentors
-    ]
+    rows = [(IndicatorPart.PAIR, pk, parts.pairs.get(pk, {})) for pk in pairs]
+    rows += [(IndicatorPart.MENTOR, user, parts.mentors.get(user, {})) for user in mentors]
     _insert(organization, day, rows, read_at)
 
 

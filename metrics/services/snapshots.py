@@ -138,8 +138,8 @@ def snapshots_compute(*, organization, day=None, scope=None, scopes=None):
     The figures of pairs' rows come from the pairs' parts: a full computation (no scope)
     reads every pair's and, for today, stores them; a scoped one (an event's) loads today's
     stored parts when they are complete and fresh, reads its own pairs' again and stores
-    those, and computes its levels from them; the people's figures of the program and
-    organisation levels (time to match, careers, certification: no pair's event changes
+    those, and computes its levels from them; the people's figures of the cohort, program
+    and organisation levels (time to match, careers, certification: no pair's event changes
     them) are then left as the last full computation wrote them. Without stored parts, it
     reads every pair's (and stores them)."""
     today = organization_today(organization)
@@ -153,13 +153,11 @@ def snapshots_compute(*, organization, day=None, scope=None, scopes=None):
     with transaction.atomic():
         parts_service.parts_lock(organization)
         parts, stored = _parts(organization, day, today, touched if scoped else None)
-        # the people's rows, read once for every level (an event's computation with stored
-        # parts reads only its cohort's)
-        reading = None if stored else inputs.Reading()
+        reading = inputs.Reading()  # the people's rows, read once for every level
         for level, object_ids in touched.items():
             if object_ids is not None and not object_ids and level != ORGANISATION:
                 continue
-            keys = inputs.PART_KEYS if stored and level in (PROGRAM, ORGANISATION) else None
+            keys = inputs.PART_KEYS if stored else None
             written += _compute_level(organization, level, day, object_ids, reading, parts, keys)
     return written
 

@@ -4,17 +4,19 @@ at once.
 
 ``level_values(*, organization, level, day, object_ids=None)`` returns
 ``{object_id: {indicator_key: IndicatorValue}}`` for the level's objects (``object_ids``:
-only those). The number of queries is fixed per level, whatever the rows: counts and sums
-are computed by the database (``values(<level key>).annotate(Count/Sum)``), and row inputs
-(session days, habit check-ins, signal readings, outcome events) are read in one query each
-and grouped in Python. The readers are in ``input_pairs`` (rows of pairs) and
-``input_people`` (the people and mentors of a level); ``input_common`` has what they share.
+only those). The number of queries is fixed per level, whatever the rows.
 
 The rows a level counts: everything reached through a pairing (sessions, actions, habits,
 pulse answers, signals, plans), grouped by the pairing itself (level "pair"), its cohort,
 its cohort's program, its mentor (the mentor's user, level "mentor") or the whole
-organisation. Group sessions (no pairing) are not counted by these indicators. The
-participants of a level (time to match, careers, certification) are its cohorts'.
+organisation. They come to one *part* per pair (``input_parts``: counts and sums computed by
+the database per pairing, session days, habit check-ins and signal readings read in one
+query each), and every level's figure is computed from its pairs' parts
+(``metrics.indicators.parts``): the same way for a pair as for the organisation, so stored
+parts (``metrics.services.parts``) let an event recompute the levels above its pair without
+reading every row. Group sessions (no pairing) are not counted by these indicators. The
+participants of a level (time to match, careers, certification) are its cohorts', read by
+``input_people``; ``input_common`` has what the readers share.
 
 Periods, ending on ``day`` (the organisation's day, its time zone): 28 days for the leading
 indicators, mentor load and recognition; 90 days for the trainer signals; 365 days for the

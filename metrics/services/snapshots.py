@@ -13,10 +13,11 @@ events imported) call ``recompute_request(...)`` inside their own transaction: i
 If the broker is down, the row stays and the sweep (every few seconds) queues it: stored
 before queued, as the nudges do.
 
-All the levels of one computation share one ``inputs.Reading``: the rows of pairs (sessions,
-habits and check-ins, signals, mentors' sessions) are read once, for the organisation, and
-each level groups them; a scoped computation reads them too (the organisation's level needs
-them all), then computes only the touched objects of the other levels.
+Every level's figures of pairs' rows are computed from the pairs' parts
+(``metrics.indicators.parts``): a full computation reads every pair's once for all its
+levels and, for today, stores them (``metrics.services.parts``); an event's computation
+loads them, reads its own pairs' again and writes every level it touches at once. The
+people's figures (careers) share one ``inputs.Reading`` across the levels.
 """
 
 import json
@@ -40,11 +41,11 @@ logger = logging.getLogger(__name__)
 # A burst of events within this shares one recomputation (their request row); short, so an
 # event shows within 2 s (the scoped recomputation takes most of it: bench/indicators.py).
 DEBOUNCE_SECONDS = 0.25
-# An event's pair, mentor and cohort are recomputed first, from their own rows
-# (``snapshots_compute_near``); its program and the organisation, which read every row of the
-# organisation, follow as a request of their own ("above:<program>"), queued this much later
-# on a task of their own, so a burst of events (and the near recomputations meanwhile) share
-# one run of the levels above.
+# Without today's stored parts (the first event of a day), an event's pair, mentor and cohort
+# are recomputed first, from their own rows (``snapshots_compute_near``); its program and the
+# organisation, which then read every row of the organisation, follow as a request of their
+# own ("above:<program>"), queued this much later on a task of their own, so a burst of
+# events (and the near recomputations meanwhile) share one run of the levels above.
 ABOVE_SECONDS = 0.5
 NEAR_KINDS = ("pairing", "cohort")
 ORGANISATION, PROGRAM, COHORT, PAIR, MENTOR = catalogue.LEVELS
@@ -384,8 +385,8 @@ def recompute_requests_run(*, organization, now=None, above=False):
     not asked for again meanwhile. Returns the scopes computed.
 
     ``above=False`` (``metrics.recompute_requested``): every request but the levels above;
-    a pairing's or cohort's computes its near levels and asks for its program's levels
-    above. ``above=True`` (``metrics.recompute_above``): only those, the program and the
+    a pairing's or cohort's computes every level it touches from today's stored parts, or,
+    without them, its near levels, and asks for its program's levels above. ``above=True`` (``metrics.recompute_above``): only those, the program and the
     organisation levels, one run for the burst."""
     requests = [
         r

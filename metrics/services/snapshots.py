@@ -386,7 +386,8 @@ def recompute_requests_run(*, organization, now=None, above=False):
 
     ``above=False`` (``metrics.recompute_requested``): every request but the levels above;
     a pairing's or cohort's computes every level it touches from today's stored parts, or,
-    without them, its near levels, and asks for its program's levels above. ``above=True`` (``metrics.recompute_above``): only those, the program and the
+    without them, its near levels, and asks for its program's levels above.
+    ``above=True`` (``metrics.recompute_above``): only those, the program and the
     organisation levels, one run for the burst."""
     requests = [
         r

@@ -86,3 +86,20 @@ def test_a_row_is_the_markup_the_template_wrote(org, admin, leader, member, char
         "Can&#x27;t",
     ):
         assert shown in every, shown
+
+
+def test_the_rows_checklist_is_the_checklist_include_the_intake_page_still_uses(org):
+    """The row writes the onboarding checklist itself; the cohort's intake page still
+    includes ``programs/people/includes/checklist.html``: the two must not drift apart."""
+    from django.template.loader import get_template
+    from django.utils.html import conditional_escape
+
+    from programs.templatetags.participant_rows import _checklist
+
+    include = get_template("programs/people/includes/checklist.html")
+    cohort = make_cohort(org, name="Checklist cohort")
+    rows = list(_people(org, cohort, names=["Ann <A>", "Bo B"]))
+    for participant, primer in itertools.product(rows, [True, False]):
+        expected = include.render({"participant": participant, "primer_exists": primer})
+        ours = _checklist(participant, conditional_escape(str(participant.user)), primer)
+        assert _lines(ours) == _lines(expected), participant.role

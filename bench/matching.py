@@ -18,6 +18,9 @@ import resource
 import sys
 import time
 
+import mentorship.blas  # noqa: F401  (before numpy loads: the kernels the site uses)
+
+# isort: split
 import numpy as np
 
 from matching.engine.optimiser import MatchResult, greedy, solve

@@ -1,0 +1,22 @@
+"""Which OpenBLAS kernels numpy's matrix products use: set before numpy is imported.
+
+The matching engine scores pairs as float32 matrix products (matching/engine/). numpy's
+OpenBLAS picks its kernels by CPU; on x86 its FMA kernels (Haswell and later) round an entry
+differently by the shape of the block it is computed in and by the number of threads, so a
+pair's score would depend on how it was computed (in the scan, in a repair of a few
+mentors, in a pricing pass): the engine's tests saw 1-ulp differences and a different
+candidate graph on an AMD EPYC. The AVX kernels without FMA ("Sandybridge") give an entry
+the same value whatever the shape, and were as fast in ``bench.matching`` on that machine.
+A deployment may choose otherwise by setting ``OPENBLAS_CORETYPE`` itself.
+"""
+
+import os
+import platform
+
+
+def pin_openblas_kernels():
+    if platform.machine().lower() in ("x86_64", "amd64"):
+        os.environ.setdefault("OPENBLAS_CORETYPE", "Sandybridge")
+
+
+pin_openblas_kernels()

@@ -244,13 +244,13 @@ def event_to_snapshot(args, broker, work_dir):
 
 
 def _changed(level):
-    """The figures of ``level`` an event recomputes: all of them, but at the program and
-    organisation levels, where the people's figures (time to match, careers, certification:
-    no pair's event changes them) stay the full computation's while today's parts are
-    stored (metrics/services/snapshots.py)."""
+    """The figures of ``level`` an event recomputes: those of pairs' rows (the people's
+    figures of the cohort, program and organisation levels, time to match, careers and
+    certification, which no pair's event changes, stay the full computation's while today's
+    parts are stored: metrics/services/snapshots.py)."""
     from metrics.selectors.inputs import PART_KEYS
 
-    return {"indicator__in": PART_KEYS} if level in ("program", "organisation") else {}
+    return {"indicator__in": PART_KEYS}
 
 
 def _db_now():

@@ -15,6 +15,7 @@ Deterministic (a seeded random of its own); the plan edits go through the plan s
 their history rows are the services' own, then set back to when they happened.
 """
 
+import math
 import random
 from datetime import datetime, time, timedelta
 
@@ -411,8 +412,15 @@ def _checkins(demo, pairings, zones, moods, rng):
 
 def _practice_day(habit, day):
     """Whether the mentee practises an "N times a week" habit on ``day``: N days spread over
-    each week (three a week: Monday, Wednesday and Friday), not every day."""
+    each week (three a week: Monday, Wednesday and Friday), not every day; in the habit's
+    first week, when it starts after the Monday, its first days, as many as that part of a
+    week is due (so a young habit's first week is met whatever the weekday it started on,
+    and its live streak does not depend on the day the demo is loaded)."""
     n = max(1, min(habit.times_per_week or 1, 7))
+    monday = day - timedelta(days=day.weekday())
+    if habit.starts_on > monday:
+        days_in_week = 7 - habit.starts_on.weekday()
+        return (day - habit.starts_on).days < min(days_in_week, math.ceil(n * days_in_week / 7))
     return day.weekday() in {i * 7 // n for i in range(n)}
 
 

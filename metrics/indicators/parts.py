@@ -31,6 +31,7 @@ A mentor's part: ``{"kudos": n, "credits": minutes}`` of the period.
 """
 
 from collections import defaultdict
+from dataclasses import replace
 
 from . import engagement, mentors, signals
 from .base import censored_median_of, durations, share
@@ -68,7 +69,7 @@ def _sums(parts, letter, width):
     return total
 
 
-def group_values(parts, *, mentor_parts, keys, start, end, signal_start, signal_end):
+def group_values(parts, *, mentor_parts, keys, start, end):
     """``{indicator: IndicatorValue}`` of a group of pairs from their ``parts``, for the
     ``keys`` asked (of ``KEYS``) that at least one part has rows for (the others have no
     figure: the caller says why). ``mentor_parts``: ``{mentor user: part}``; ``start`` and
@@ -149,9 +150,7 @@ def _mentors(parts, mentor_parts, *, start, end):
     load = mentors.mentor_load_of(work, days=(end - start).days + 1)
     note = mentors.MISSING_HOURS if load.value is None and work else load.note
     return {
-        "mentor_load": type(load)(
-            load.value, load.numerator, load.denominator, load.n, extra=load.extra, note=note
-        ),
+        "mentor_load": replace(load, note=note),
         "mentor_recognition": mentors.mentor_recognition(recognition),
     }
 

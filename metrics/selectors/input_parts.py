@@ -25,7 +25,6 @@ from .input_common import (
     ORGANISATION,
     PAIR,
     PROGRAM,
-    SIGNAL_NAMES,
     _bounds,
     period,
 )
@@ -85,7 +84,6 @@ class Parts:
         """``{object id: {indicator: IndicatorValue}}`` of the ``keys`` (of
         ``parts.KEYS``) for the level's objects that have parts."""
         start, end = period("mentor_load", day)
-        signal_start, signal_end = period("technique_consistency", day)
         return {
             oid: maths.group_values(
                 group,
@@ -93,8 +91,6 @@ class Parts:
                 keys=keys,
                 start=start,
                 end=end,
-                signal_start=signal_start,
-                signal_end=signal_end,
             )
             for oid, group in self.grouped(organization, level, object_ids).items()
         }
@@ -151,7 +147,6 @@ def _signal_parts(organization, level, day, object_ids, part):
         by_key[row["key"]] = maths.subjects_part(
             signals.merge_subjects(dict(had), {str(k): v for k, v in subjects.items()})
         )
-    assert set(SIGNAL_NAMES) == set(maths.SIGNAL_KEYS)
 
 
 def _competence_parts(organization, level, day, object_ids, part):

@@ -130,7 +130,5 @@ def test_a_groups_cadence_from_its_pairs_parts_is_the_cadence_of_its_pairs():
         keys=["cadence"],
         start=as_of - timedelta(days=27),
         end=as_of,
-        signal_start=START,
-        signal_end=END,
     )
     assert grouped["cadence"] == engagement.cadence(pairs, as_of=as_of)

@@ -107,8 +107,12 @@ def setup_django(database_url, broker_url):
         }
     )
     import django
+    from django.core.management import call_command
 
     django.setup()
+    # The production settings serve hashed static files (whitenoise's manifest), which the
+    # dashboard pages name: collect them, as a deployment does.
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def organization():

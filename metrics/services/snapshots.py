@@ -207,7 +207,9 @@ def _compute_level(organization, level, day, object_ids, reading, parts=None, ke
         for key, value in by_key.items()
     ]
     with transaction.atomic():
-        _upsert(organization, level, day, rows, timezone.now())
+        # every object's every figure: the level's rows of the day are replaced
+        whole = object_ids is None and keys is None
+        _upsert(organization, level, day, rows, timezone.now(), whole=whole)
     return len(rows)
 
 
@@ -229,13 +231,21 @@ COLUMNS = ("organization_id", "level", "object_id", "indicator", "day", *Snapsho
 KEY = ("organization_id", "level", "object_id", "indicator", "day")
 
 
-def _upsert(organization, level, day, rows, now):
-    """Insert or update the snapshot of every ``(object_id, indicator, IndicatorValue)``.
-    PostgreSQL: the rows are copied (COPY) into a temporary table and upserted from it in one
-    statement (a level of 25,000 pairs is 225,000 rows: parameters would be millions);
-    elsewhere ``bulk_create(update_conflicts=True)``, the same upsert."""
+def _upsert(organization, level, day, rows, now, *, whole=False):
+    """Insert or update the snapshot of every ``(object_id, indicator, IndicatorValue)``;
+    ``whole``: the rows are every object's of the level, which replace the level's rows of
+    the day (an object gone since has none left).
+
+    PostgreSQL: the rows are copied (COPY) in one stream, PostgreSQL storing them while the
+    next ones are made (a level of 25,000 pairs is 225,000 rows: parameters would be
+    millions): a whole level's straight into the table after one delete of the day's rows
+    (no conflict to look up), a part of a level's into a temporary table upserted from it in
+    one statement. Elsewhere ``bulk_create(update_conflicts=True)``, the same upsert."""
     if connection.vendor != "postgresql":
-        Snapshot.objects.for_org(organization).bulk_create(
+        snapshots = Snapshot.objects.for_org(organization)
+        if whole:
+            snapshots.filter(level=level, day=day).delete()
+        snapshots.bulk_create(
             [
                 Snapshot(
                     organization=organization,
@@ -263,6 +273,13 @@ def _upsert(organization, level, day, rows, now):
     table = Snapshot._meta.db_table
     columns = ", ".join(COLUMNS)
     with connection.cursor() as cursor:
+        if whole:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE organization_id = %s AND level = %s AND day = %s",
+                [organization.pk, level, day],
+            )
+            _copy(cursor, table, organization, level, day, rows, now)
+            return
         # (dropped at commit; inside an outer transaction, by the next level's first)
         cursor.execute("DROP TABLE IF EXISTS pg_temp.snapshot_in")
         cursor.execute(
@@ -272,32 +289,37 @@ def _upsert(organization, level, day, rows, now):
             "not_yet integer, extra text, note varchar(200), computed_at timestamptz) "
             "ON COMMIT DROP"
         )
-        with cursor.cursor.copy(f"COPY snapshot_in ({columns}) FROM STDIN") as copy:
-            org = organization.pk
-            for object_id, key, value in rows:
-                copy.write_row(
-                    (
-                        org,
-                        level,
-                        object_id,
-                        key,
-                        day,
-                        value.value,
-                        value.numerator,
-                        value.denominator,
-                        value.n,
-                        value.not_yet,
-                        json.dumps(dict(value.extra)),
-                        value.note[:200],
-                        now,
-                    )
-                )
+        _copy(cursor, "snapshot_in", organization, level, day, rows, now)
         updates = ", ".join(f"{field} = EXCLUDED.{field}" for field in FIELDS)
         cursor.execute(
             f"INSERT INTO {table} ({columns}) "
             f"SELECT {columns.replace('extra', 'extra::jsonb')} FROM snapshot_in "
             f"ON CONFLICT ({', '.join(KEY)}) DO UPDATE SET {updates}"
         )
+
+
+def _copy(cursor, table, organization, level, day, rows, now):
+    """COPY the rows into ``table`` (the snapshot table or ``snapshot_in``)."""
+    with cursor.cursor.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
+        org = organization.pk
+        for object_id, key, value in rows:
+            copy.write_row(
+                (
+                    org,
+                    level,
+                    object_id,
+                    key,
+                    day,
+                    value.value,
+                    value.numerator,
+                    value.denominator,
+                    value.n,
+                    value.not_yet,
+                    json.dumps(dict(value.extra)) if value.extra else "{}",
+                    value.note[:200],
+                    now,
+                )
+            )
 
 
 def snapshots_compute_history(*, organization, days, every=7):

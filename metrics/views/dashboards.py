@@ -49,8 +49,15 @@ def _window(request, form):
 
 def _paged(request, queryset, param):
     """A page of ``queryset`` by the query parameter ``param`` (two tables on one page page
-    on their own), with the links ``includes/pagination.html`` shows."""
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get(param))
+    on their own), with the links ``includes/pagination.html`` shows.
+
+    Two queries: the ids of every row in order (which also counts them: a cohort's pairs are
+    ordered by their mentees' names, a join no count needs twice), then the page's rows by
+    id, with what ``queryset`` selects with them."""
+    ids = list(queryset.values_list("pk", flat=True))
+    page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get(param))
+    rows = queryset.order_by().in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list]
     query = request.GET.copy()
     query.pop(param, None)
     prefix = f"?{query.urlencode()}&" if query else "?"

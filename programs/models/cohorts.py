@@ -180,6 +180,10 @@ class Participant(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["cohort", "user"], name="participant_once_per_cohort")
         ]
+        # the dashboards' department filter (metrics.selectors.dashboards.departments)
+        indexes = [
+            models.Index(fields=["organization", "department"], name="participant_department")
+        ]
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()}, {self.cohort})"

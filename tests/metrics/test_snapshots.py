@@ -475,3 +475,35 @@ def test_the_levels_above_are_asked_for_after_the_near_ones_and_swept_on_their_o
         assert tasks.sweep_recompute_requests() == 0  # nothing near is due
     assert not near.called
     far.assert_called_once_with(org.pk)
+
+
+def test_a_full_recompute_replaces_the_days_rows_of_every_level(org):
+    """A full computation writes every object's every figure of the day: a row of an object
+    gone since (a pairing deleted with its cohort) does not outlive it, and the rows of
+    other days stay."""
+    cohort = build_pairs(org, pairs=2)
+    day = organization_today(org)
+    service.snapshots_compute(organization=org)
+    pairing = cohort.pairings.order_by("pk").first()
+    stale = Snapshot.objects.for_org(org).get(
+        level="pair", object_id=pairing.pk, indicator="cadence", day=day
+    )
+    earlier = Snapshot.objects.for_org(org).create(
+        **{f: getattr(stale, f) for f in ("level", "object_id", "indicator", "value", "n")},
+        organization=org,
+        day=day - timedelta(days=1),
+        computed_at=stale.computed_at,
+    )
+    gone = Snapshot.objects.for_org(org).create(
+        organization=org,
+        level="pair",
+        object_id=pairing.pk + 10_000,
+        indicator="cadence",
+        day=day,
+        computed_at=stale.computed_at,
+    )
+    rows = Snapshot.objects.for_org(org).filter(day=day).count()
+    assert service.snapshots_compute(organization=org) == rows - 1
+    assert not Snapshot.objects.for_org(org).filter(pk=gone.pk).exists()
+    assert Snapshot.objects.for_org(org).filter(pk=earlier.pk).exists()
+    assert Snapshot.objects.for_org(org).filter(day=day).count() == rows - 1

@@ -7,7 +7,11 @@ pair's score would depend on how it was computed (in the scan, in a repair of a 
 mentors, in a pricing pass): the engine's tests saw 1-ulp differences and a different
 candidate graph on an AMD EPYC. The AVX kernels without FMA ("Sandybridge") give an entry
 the same value whatever the shape, and were as fast in ``bench.matching`` on that machine.
-A deployment may choose otherwise by setting ``OPENBLAS_CORETYPE`` itself.
+
+They are set whatever the environment says: a machine that sets ``OPENBLAS_CORETYPE=Haswell``
+for its own reasons (the development machine did on 2 December 2026) would otherwise make
+the engine's scores depend on the block they were computed in again (six engine tests
+failed). Every x86-64 processor since 2011 has AVX, which these kernels need.
 """
 
 import os
@@ -16,7 +20,7 @@ import platform
 
 def pin_openblas_kernels():
     if platform.machine().lower() in ("x86_64", "amd64"):
-        os.environ.setdefault("OPENBLAS_CORETYPE", "Sandybridge")
+        os.environ["OPENBLAS_CORETYPE"] = "Sandybridge"
 
 
 pin_openblas_kernels()

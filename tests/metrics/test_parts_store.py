@@ -55,3 +55,45 @@ def test_a_process_reads_what_others_wrote_since_and_forgets_a_pair_without_rows
     # a new full computation: its rows replace everything this process held
     service.snapshots_compute(organization=org)
     assert store.parts_load(organization=org, day=day).pairs == read_parts(org, day).pairs
+
+
+def test_a_starting_worker_loads_every_organisations_fresh_parts(org, other_org):
+    """``parts_preload``: the organisations whose parts of their today are complete and
+    fresh, each loaded (the process then reads only the rows written since); stale ones are
+    left."""
+    build_pairs(org, pairs=2)
+    build_pairs(other_org, pairs=1)
+    service.snapshots_compute(organization=org)
+    service.snapshots_compute(organization=other_org)
+    store._loaded.clear()
+    assert store.parts_preload() == 2
+    assert set(store._loaded) == {org.pk, other_org.pk}
+    day = organization_today(org)
+    assert store._loaded[org.pk][3].pairs == read_parts(org, day).pairs
+    store._loaded.clear()
+    later = timezone.now() + store.FRESH + timedelta(seconds=1)
+    assert store.parts_preload(now=later) == 0
+    assert not store._loaded
+
+
+def test_the_worker_warms_as_it_starts_and_a_failure_leaves_it_cold(org, monkeypatch):
+    from celery.signals import worker_init
+
+    from mentorship import celery as celery_app
+    from metrics.tasks import snapshots as tasks
+
+    assert "mentorship_warm_worker" in {key[0] for key, _ in worker_init.receivers}
+    closed = []
+    monkeypatch.setattr(tasks.connections, "close_all", lambda: closed.append(True))
+    build_pairs(org, pairs=1)
+    service.snapshots_compute(organization=org)
+    store._loaded.clear()
+    assert celery_app.warm_worker() == 1
+    assert org.pk in store._loaded and closed
+
+    def down(**kwargs):
+        raise RuntimeError("the database is not up yet")
+
+    monkeypatch.setattr(tasks.parts, "parts_preload", down)
+    assert tasks.warm_worker() == 0
+    assert len(closed) == 2

@@ -1,8 +1,10 @@
 """The bell in the top bar: the person's unread nudges of this organisation.
 
-One COUNT on the ``nudge_inbox`` index, only for a signed-in member on an organisation page
-(``/o/<slug>/``), only when the page draws the bell (the value is lazy), and once per
-request (:func:`bell_count`: the inbox's htmx answers reuse it for the bell they swap).
+Only for a signed-in member on an organisation page (``/o/<slug>/``). The count comes with
+the person's memberships, which the organisation middleware reads for every such page
+(``memberships_of_user``'s ``unread_nudges``, a COUNT on the ``nudge_inbox`` index): the
+bell asks nothing of its own. A page that marks nudges read asks again (``fresh``: the
+inbox's htmx answers, for the bell they swap).
 """
 
 from .selectors import unread_count
@@ -12,16 +14,16 @@ _CACHE = "_nudge_unread_count"
 
 def bell_count(request, *, fresh=False):
     """The unread count of the request's person in its organisation (None off an
-    organisation page), read once per request unless ``fresh`` (after marking read)."""
+    organisation page): as the middleware read it with the membership, unless ``fresh``
+    (after marking read: read again)."""
     membership = getattr(request, "membership", None)
     if membership is None or not request.user.is_authenticated:
         return None
     if fresh or not hasattr(request, _CACHE):
-        setattr(
-            request,
-            _CACHE,
-            unread_count(organization=membership.organization, user=request.user),
-        )
+        known = None if fresh else getattr(membership, "unread_nudges", None)
+        if known is None:
+            known = unread_count(organization=membership.organization, user=request.user)
+        setattr(request, _CACHE, known)
     return getattr(request, _CACHE)
 
 

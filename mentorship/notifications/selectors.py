@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from .emails import KINDS
 from .models import Category, Message, Nudge
@@ -25,6 +27,24 @@ def unread_count(*, organization, user):
     """How many of the person's nudges of this organisation are unread: one COUNT on the
     ``nudge_inbox`` index (organisation, recipient, read_at)."""
     return Nudge.objects.for_org(organization).filter(recipient=user).unread().count()
+
+
+def unread_count_of_membership():
+    """:func:`unread_count` of a membership's person in the membership's organisation, as an
+    expression of a ``Membership`` queryset: the bell's count read with the person's
+    memberships (``mentorship.tenancy.selectors.memberships_of_user``), which every
+    organisation page reads anyway, instead of a query of its own. Scoped by the outer
+    row's organisation."""
+    unread = (
+        Nudge.objects.unscoped()
+        .filter(organization=OuterRef("organization"), recipient=OuterRef("user"))
+        .unread()
+        .order_by()
+        .values("recipient")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(unread), 0)
 
 
 def inbox_list(*, organization, user, unread_only=False):

@@ -10,8 +10,12 @@ def memberships_of_user(*, user):
     """A person's own memberships across organisations, with each organisation (one query):
     the front door's choice of where to send them. Each carries ``profile_photo``, the
     stored name of the person's photo in that organisation ("" or None without one), which
-    the top bar shows (``mentorship.accounts.templatetags.profile_photos``)."""
+    the top bar shows (``mentorship.accounts.templatetags.profile_photos``), and
+    ``unread_nudges``, the top bar's bell (``mentorship.notifications.context_processors``):
+    the middleware reads these for every organisation page, so the top bar asks nothing
+    more."""
     from mentorship.accounts.models import Profile
+    from mentorship.notifications.selectors import unread_count_of_membership
 
     photo = Profile.objects.filter(
         organization=OuterRef("organization"), user=OuterRef("user")
@@ -19,7 +23,7 @@ def memberships_of_user(*, user):
     return (
         Membership.objects.of_user(user)
         .select_related("organization")
-        .annotate(profile_photo=Subquery(photo))
+        .annotate(profile_photo=Subquery(photo), unread_nudges=unread_count_of_membership())
     )
 
 

@@ -100,10 +100,11 @@ def parts_load(*, organization, day, now=None):
 def parts_preload(*, now=None):
     """Load, into this process, today's stored parts of every organisation whose parts are
     complete and fresh; returns how many organisations. A worker does it once as it starts
-    (``metrics.receivers``), so its first event of each organisation reads only what was
-    written since, as its later ones do, instead of every stored part (37,500 rows, about
-    2 s, in bench/indicators.py). Cross-tenant on purpose, as the sweeps are: it reads the
-    organisations' markers, then each organisation's own parts."""
+    (``metrics.tasks.snapshots.warm_worker``, on Celery's ``worker_init``), so its first
+    event of each organisation reads only what was written since, as its later ones do,
+    instead of every stored part (37,500 rows, about 2 s, in bench/indicators.py).
+    Cross-tenant on purpose, as the sweeps are: it reads the organisations' markers, then
+    each organisation's own parts."""
     from mentorship.tenancy.models import Organization
 
     from .outcomes import organization_today

@@ -16,7 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, Q, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from matching.models import Pairing
@@ -25,6 +26,7 @@ from programs.models import Cohort, MentorIntake, Participant
 from ..models import (
     PAIR_KINDS,
     ActionItem,
+    Attendance,
     Correction,
     Plan,
     Session,
@@ -359,49 +361,49 @@ class FacilitatorHome:
 
 def facilitator_home(*, organization, user, now=None, zone=None):
     """The facilitator's panel (cohorts they facilitate, named on the cohort or enrolled as
-    its facilitator, not completed), or None. Four queries, and the viewer's zone (three
-    more, unless the caller has it) only when a group session is shown: ``zone`` is None
-    when none is."""
+    its facilitator, not completed), or None. Three queries (the cohorts with their people
+    counted, the next group sessions, the past ones with no attendance taken), and the
+    viewer's zone (three more, unless the caller has it) only when a group session is
+    shown: ``zone`` is None when none is."""
     now = now or timezone.now()
+    participants = Participant.objects.for_org(organization)
+    enrolled = participants.filter(
+        user=user, role=Participant.Role.FACILITATOR, status=Participant.Status.ACTIVE
+    ).values("cohort_id")
+    people = (
+        participants.filter(cohort=OuterRef("pk"), status=Participant.Status.ACTIVE)
+        .exclude(role=Participant.Role.FACILITATOR)
+        .order_by()
+        .values("cohort_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     cohorts = list(
         Cohort.objects.for_org(organization)
-        .filter(
-            Q(facilitator=user)
-            | Q(
-                participants__user=user,
-                participants__role=Participant.Role.FACILITATOR,
-                participants__status=Participant.Status.ACTIVE,
-            )
-        )
+        .filter(Q(facilitator=user) | Q(pk__in=enrolled))
         .exclude(status=Cohort.Status.COMPLETED)
-        .distinct()
+        .annotate(people=Coalesce(Subquery(people), 0))
         .select_related("program")
         .order_by("starts_on", "pk")
     )
     if not cohorts:
         return None
-    counts = dict(
-        Participant.objects.for_org(organization)
-        .filter(cohort__in=cohorts, status=Participant.Status.ACTIVE)
-        .exclude(role=Participant.Role.FACILITATOR)
-        .values("cohort_id")
-        .annotate(n=Count("pk"))
-        .values_list("cohort_id", "n")
+    cohort_ids = [cohort.pk for cohort in cohorts]
+    group = Session.objects.for_org(organization).filter(
+        kind=SessionKind.GROUP, cohort_id__in=cohort_ids
     )
-    for cohort in cohorts:
-        cohort.people = counts.get(cohort.pk, 0)
-    group = Session.objects.for_org(organization).filter(kind=SessionKind.GROUP, cohort__in=cohorts)
     next_sessions = list(
         group.filter(status__in=Session.LIVE_STATUSES, starts_at__gte=now)
         .select_related("cohort")
         .order_by("starts_at")[:GROUP_SESSIONS_SHOWN]
     )
+    marked = Attendance.objects.for_org(organization).filter(session=OuterRef("pk"))
     to_take = list(
         group.filter(
-            status__in=[Session.Status.CONFIRMED, Session.Status.COMPLETED], starts_at__lt=now
+            ~Exists(marked),
+            status__in=[Session.Status.CONFIRMED, Session.Status.COMPLETED],
+            starts_at__lt=now,
         )
-        .annotate(marked=Count("attendance"))
-        .filter(marked=0)
         .select_related("cohort")
         .order_by(F("starts_at").desc())
     )

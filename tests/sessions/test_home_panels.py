@@ -420,7 +420,9 @@ def test_the_facilitators_cohorts_are_read_only_for_someone_who_may_facilitate_o
         with CaptureQueriesContext(connection) as queries:
             keys = _keys(_home(client, org))
         sql = [q["sql"] for q in queries.captured_queries]
-        return [q for q in sql if q.startswith('SELECT DISTINCT "programs_cohort"')], keys
+        # The facilitator's read: the cohorts with their people counted.
+        facilitator_read = 'FROM "programs_cohort"', 'AS "people"'
+        return [q for q in sql if all(part in q for part in facilitator_read)], keys
 
     mentee_cohort, mentors, _, _ = cohort_with_people(org, mentors=1, mentees=0)
     pair(enrol(mentee_cohort, user=member), mentors[0], days_ago=3)
@@ -437,3 +439,33 @@ def test_the_facilitators_cohorts_are_read_only_for_someone_who_may_facilitate_o
     make_cohort(org, status="active", facilitator=member)  # named, not enrolled
     reads, keys = cohort_reads()
     assert len(reads) == 1 and "my-cohorts" in keys
+
+
+def test_the_facilitators_counts_and_attendance_to_take_come_from_their_own_rows(org, member):
+    """Each cohort counts its active mentors and mentees (not its facilitators, not who
+    withdrew), whether the person is named on it or enrolled as its facilitator; a past
+    group session whose attendance was taken is no longer to take."""
+    from sessions.models import Attendance
+    from sessions.selectors.home import facilitator_home
+
+    named = make_cohort(org, name="Named", status="active", facilitator=member)
+    enrol(named)
+    enrol(named, role="mentor")
+    enrol(named, status="withdrawn")
+    enrol(named, role="facilitator")
+    enrolled = make_cohort(org, name="Enrolled", status="matching")
+    enrol(enrolled, user=member, role="facilitator")
+    make_cohort(org, name="Done", status="completed", facilitator=member)
+    taken = make_session(cohort=named, title="Taken", starts_in=-timedelta(days=3), mentor=member)
+    untaken = make_session(cohort=named, title="Untaken", starts_in=-timedelta(days=2))
+    Attendance.objects.create(
+        organization=org,
+        session=taken,
+        participant=enrol(named),
+        status=Attendance.Status.PRESENT,
+    )
+
+    home = facilitator_home(organization=org, user=member)
+
+    assert {c.name: c.people for c in home.cohorts} == {"Named": 3, "Enrolled": 0}
+    assert [s.pk for s in home.to_take] == [untaken.pk]

@@ -25,10 +25,9 @@ that the floor and each read take. Nothing is timed by a test.
 import argparse
 import os
 import statistics
-import sys
 import time
 
-from bench.pages import ADMIN, ROOT, production_env
+from bench.pages import ADMIN, setup_in_process, signed_in_client
 
 DATABASE_URL = "postgres://postgres@127.0.0.1:5432/mentorship_bench"
 
@@ -54,24 +53,15 @@ def main(argv=None):
     parser.add_argument("--requests", type=int, default=400)
     args = parser.parse_args(argv)
 
-    os.environ.update(production_env(args.database_url))
-    os.environ["ALLOWED_HOSTS"] += ",testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
+    setup_in_process(args.database_url)
     from django.db import connection
-    from django.test import Client
 
     import programs.selectors.people as program_selectors
     from mentorship.tenancy.models import Organization
     from programs.models import Cohort
 
     n = args.requests
-    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
-    client.force_login(get_user_model().objects.get(email=ADMIN))
+    client = signed_in_client(ADMIN)
     print(f"in-process, {n} requests each, load={os.getloadavg()[0]:.1f}")
 
     def get(path):

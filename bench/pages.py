@@ -361,6 +361,30 @@ def query_counts(database_url, people, pages):
     return counts
 
 
+def setup_in_process(database_url):
+    """Django set up in this process as :func:`production_env` deploys it (``DEBUG=0``, the
+    cached template loader, no test environment: ``setup_test_environment`` would
+    instrument every template render), answering the test client's host."""
+    os.environ.update(production_env(database_url))
+    os.environ["ALLOWED_HOSTS"] += ",testserver"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def signed_in_client(email):
+    """Django's test client signed in as ``email``, its requests as a proxy passes them
+    (``X-Forwarded-Proto: https``; call ``get(..., secure=True)``)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    client.force_login(get_user_model().objects.get(email=email))
+    return client
+
+
 def in_process(database_url, people, pages, n):
     """Each page served by Django's own handler in this process, as deployed (``DEBUG=0``,
     the cached template loader, no test environment: ``setup_test_environment`` would
@@ -370,16 +394,8 @@ def in_process(database_url, people, pages, n):
     (``db_cpu_ms``, from /proc). Figures to compare two versions of the code on one
     machine, alternating them, when the load makes the served figures say more about the
     machine than about the pages."""
-    os.environ.update(production_env(database_url))
-    os.environ["ALLOWED_HOSTS"] += ",testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.contrib.auth import get_user_model
+    setup_in_process(database_url)
     from django.db import connection
-    from django.test import Client as TestClient
 
     count = [0]
 
@@ -387,11 +403,7 @@ def in_process(database_url, people, pages, n):
         count[0] += 1
         return execute(sql, params, many, context)
 
-    clients = {}
-    for who, email in people.items():
-        client = TestClient(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
-        client.force_login(get_user_model().objects.get(email=email))
-        clients[who] = client
+    clients = {who: signed_in_client(email) for who, email in people.items()}
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
